@@ -1,0 +1,228 @@
+// The configuration schema is the reference for every option: each key is described here and
+// defaulted in config/default.yaml (laptop-safe). Load order: default.yaml, then the file named by
+// PASARELA_CONFIG (deep-merged), then environment variables. Invalid configuration is a clear
+// message and exit 1 at start-up (main.ts), never a half-configured broker.
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { LOA_RUNGS, LOA_FRAMEWORKS } from './loa.js';
+
+export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+const rung = z.enum(LOA_RUNGS);
+const framework = z.enum(LOA_FRAMEWORKS as unknown as ['eidas', 'eherkenning', 'fas', 'saml']);
+const signatureAlgorithm = z.enum(['rsa-sha256', 'rsa-sha512', 'rsa-pss-sha256', 'rsa-pss-sha512']);
+const methodId = z.string().regex(/^[a-z][a-z0-9-]*$/);
+
+const methodRungs = z
+  .object({
+    basic: rung.nullable().describe('rung reached by a person with basic registration; null: not offered'),
+    advanced: rung.nullable().describe('rung reached by a person with advanced registration; null: not offered'),
+  })
+  .describe('the rung a method reaches per registration level');
+
+export const spPolicySchema = z
+  .object({
+    displayName: z.string().optional().describe('name of the service shown on the selector'),
+    signResponse: z.boolean().default(true).describe('sign the Response as well as the Assertion'),
+    signAssertion: z.boolean().default(true).describe('sign the Assertion'),
+    encryptAssertion: z.boolean().default(false).describe('encrypt the Assertion to the SP metadata encryption key'),
+    requireSignedAuthnRequests: z.boolean().default(false).describe('refuse unsigned AuthnRequests even when the SP metadata does not say AuthnRequestsSigned'),
+    signatureAlgorithm: signatureAlgorithm.optional().describe('signature algorithm for this SP; default saml.signatureAlgorithm'),
+    dialects: z.array(z.enum(['eidas', 'clave', 'eherkenning'])).default(['eidas']).describe('attribute dialects released to this SP'),
+    releasedAttributes: z.array(z.string()).optional().describe('attribute names (URIs) this SP may receive; default the eIDAS minimum data set (+ Cl@ve attributes when that dialect is on)'),
+    loaFramework: framework.default('eidas').describe('framework of answer URIs when the request names none'),
+    minimumRung: rung.default('2').describe('the lowest rung this SP ever accepts'),
+    allowedMethods: z.array(methodId).optional().describe('connector ids this SP allows; default every enabled connector'),
+    relayStateMaxBytes: z.number().int().min(80).max(8192).default(1024).describe('longest RelayState accepted (never truncated)'),
+  })
+  .describe('per-SP policy entry');
+export type SpPolicy = z.infer<typeof spPolicySchema>;
+
+export const configSchema = z
+  .object({
+    publicUrl: z.string().url().describe('external base URL of the broker; every URL and identifier derives from it'),
+    port: z.number().int().min(0).max(65535).describe('TCP port to listen on'),
+    host: z.string().describe('address to listen on'),
+    trustProxy: z.array(z.string()).describe('proxy addresses whose X-Forwarded-* headers are believed; no others'),
+    logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).describe('pino log level'),
+    varDir: z.string().describe('runtime data directory (embedded database, generated keys, outbox); relative to the project root'),
+    database: z
+      .object({
+        url: z.string().optional().describe('PostgreSQL connection URL (DATABASE_URL); absent: embedded PGlite'),
+        pgliteDir: z.string().describe('PGlite data directory, relative to varDir; "memory://" for an in-memory database'),
+      })
+      .describe('durable store'),
+    ephemeral: z
+      .object({
+        redisUrl: z.string().optional().describe('Redis URL (REDIS_URL); absent: the in-memory store of this process'),
+        keyPrefix: z.string().describe('prefix of every Redis key, so several brokers can share a Redis'),
+      })
+      .describe('ephemeral store'),
+    keys: z
+      .object({
+        dir: z.string().describe('directory of the signing key and certificate, relative to varDir; generated on first start when empty'),
+        signingKeyFile: z.string().optional().describe('PEM private key file (absolute or relative to the project root); overrides dir'),
+        signingCertFile: z.string().optional().describe('PEM certificate of signingKeyFile'),
+        nextSigningCertFile: z.string().optional().describe('PEM certificate of the next signing key, published in metadata for rollover'),
+        pseudonymSecrets: z
+          .array(z.object({ version: z.number().int().min(1), secret: z.string().min(16) }))
+          .min(1)
+          .describe('versioned secrets of the persistent-NameID keyed hash; the highest version creates new pseudonyms, older versions keep existing ones'),
+      })
+      .describe('key material'),
+    saml: z
+      .object({
+        signatureAlgorithm: signatureAlgorithm.describe('default signature algorithm of our messages'),
+        clockSkewSeconds: z.number().int().min(0).max(600).describe('accepted clock skew on incoming messages'),
+        assertionLifetimeSeconds: z.number().int().min(30).max(3600).describe('NotOnOrAfter of our assertions, from now'),
+        maxMessageBytes: z.number().int().min(1024).describe('largest decoded SAML message accepted'),
+        metadataValidDays: z.number().int().min(1).max(365).describe('validUntil of our metadata, from now'),
+        metadataCacheDuration: z.string().regex(/^P/).describe('cacheDuration of our metadata (xs:duration)'),
+      })
+      .describe('SAML identity provider'),
+    sps: z
+      .object({
+        metadataDirs: z.array(z.string()).describe('directories of trusted SP metadata files (*.xml), relative to the project root'),
+        metadataUrls: z
+          .array(
+            z.object({
+              url: z.string().url(),
+              signingCertFile: z.string().optional().describe('certificate that must have signed this metadata'),
+              refreshSeconds: z.number().int().min(60).default(3600),
+            }),
+          )
+          .describe('SP metadata fetched over HTTP(S) and refreshed'),
+        policies: z.record(z.string(), spPolicySchema).describe('policy per SP entityID'),
+        defaultPolicy: spPolicySchema.describe('policy of an SP without an entry'),
+      })
+      .describe('service providers'),
+    loa: z
+      .object({
+        methodRungs: z.record(methodId, methodRungs).describe('rung per method and registration level (design.md table)'),
+      })
+      .describe('levels of assurance'),
+    flow: z
+      .object({
+        transactionTtlSeconds: z.number().int().min(60).describe('lifetime of a LoginTransaction'),
+        ssoIdleSeconds: z.number().int().min(60).describe('broker SSO session idle lifetime'),
+        ssoAbsoluteSeconds: z.number().int().min(60).describe('broker SSO session absolute lifetime'),
+        cookieSecure: z.enum(['auto', 'always', 'never']).describe('Secure flag of cookies; auto: when publicUrl is https. Plain http (development) cannot use SameSite=None, so cookies fall back to Lax there'),
+      })
+      .describe('login flow and sessions'),
+    connectors: z
+      .object({
+        enabled: z.array(methodId).describe('connector ids offered on the selector, in this order'),
+        pin: z
+          .object({
+            validitySeconds: z.number().int().min(60).max(3600).describe('how long a PIN is valid (seed: 10 minutes)'),
+            maxAttempts: z.number().int().min(1).max(10).describe('wrong entries that void a PIN (seed: 5)'),
+            requestsPerPersonPerHour: z.number().int().min(1).describe('PIN requests per person and hour'),
+            requestsPerIpPerHour: z.number().int().min(1).describe('PIN requests per IP address and hour'),
+            channel: z.enum(['sms', 'push']).describe('how the PIN travels'),
+          })
+          .describe('Cl@ve PIN connector'),
+      })
+      .describe('connectors'),
+    notify: z
+      .object({
+        transport: z.enum(['outbox', 'http']).describe('outbox: JSON lines under varDir/outbox (development only); http: the production gateway'),
+        outboxDir: z.string().describe('outbox directory, relative to varDir'),
+        http: z
+          .object({
+            url: z.string().url().optional().describe('gateway endpoint; POSTs {channel,to,subject?,text}'),
+            token: z.string().optional().describe('bearer token for the gateway'),
+            timeoutMs: z.number().int().min(100).describe('timeout of one attempt'),
+            retries: z.number().int().min(0).max(5).describe('retries after a failed attempt'),
+          })
+          .describe('HTTP gateway transport'),
+      })
+      .describe('delivery of codes'),
+    seedFile: z.string().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
+  })
+  .describe('Pasarela configuration');
+
+export type Config = z.infer<typeof configSchema>;
+
+type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+
+function isPlainObject(v: unknown): v is Record<string, Json> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+/** Deep merge where arrays and scalars of `over` replace those of `base`. */
+export function deepMerge(base: Json, over: Json): Json {
+  if (!isPlainObject(base) || !isPlainObject(over)) return over === undefined ? base : over;
+  const out: Record<string, Json> = { ...base };
+  for (const [k, v] of Object.entries(over)) out[k] = k in base ? deepMerge(base[k] as Json, v) : v;
+  return out;
+}
+
+function envOverrides(env: NodeJS.ProcessEnv): Json {
+  const o: Record<string, Json> = {};
+  const set = (p: string[], v: Json) => {
+    let cur: Record<string, Json> = o;
+    for (const k of p.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, Json>;
+    cur[p[p.length - 1]!] = v;
+  };
+  if (env.PORT) set(['port'], Number(env.PORT));
+  if (env.HOST) set(['host'], env.HOST);
+  if (env.PUBLIC_URL) set(['publicUrl'], env.PUBLIC_URL.replace(/\/+$/, ''));
+  if (env.TRUST_PROXY) set(['trustProxy'], env.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean));
+  if (env.LOG_LEVEL) set(['logLevel'], env.LOG_LEVEL);
+  if (env.VAR_DIR) set(['varDir'], env.VAR_DIR);
+  if (env.DATABASE_URL) set(['database', 'url'], env.DATABASE_URL);
+  if (env.REDIS_URL) set(['ephemeral', 'redisUrl'], env.REDIS_URL);
+  if (env.NOTIFY_TRANSPORT) set(['notify', 'transport'], env.NOTIFY_TRANSPORT);
+  if (env.NOTIFY_HTTP_URL) set(['notify', 'http', 'url'], env.NOTIFY_HTTP_URL);
+  if (env.NOTIFY_HTTP_TOKEN) set(['notify', 'http', 'token'], env.NOTIFY_HTTP_TOKEN);
+  if (env.PSEUDONYM_SECRET) set(['keys', 'pseudonymSecrets'], [{ version: 1, secret: env.PSEUDONYM_SECRET }]);
+  return o;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function readYamlFile(file: string): Json {
+  try {
+    return (parseYaml(readFileSync(file, 'utf8')) ?? {}) as Json;
+  } catch (err) {
+    throw new ConfigError(`cannot read configuration ${file}: ${(err as Error).message}`);
+  }
+}
+
+/** Validate a merged raw configuration; the message names every offending key. */
+export function parseConfig(raw: unknown): Config {
+  const result = configSchema.safeParse(raw);
+  if (!result.success) {
+    const lines = result.error.issues.map((i) => `  ${i.path.join('.') || '(root)'}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  const cfg = result.data;
+  if (cfg.notify.transport === 'http' && !cfg.notify.http.url) throw new ConfigError('invalid configuration:\n  notify.http.url: required when notify.transport is http');
+  return cfg;
+}
+
+/**
+ * Load the configuration: config/default.yaml, then PASARELA_CONFIG, then `overrides` (tests),
+ * then the environment.
+ */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env, overrides: Json = {}): Config {
+  let raw = readYamlFile(path.join(PROJECT_ROOT, 'config', 'default.yaml'));
+  if (env.PASARELA_CONFIG) raw = deepMerge(raw, readYamlFile(path.resolve(env.PASARELA_CONFIG)));
+  raw = deepMerge(raw, overrides);
+  raw = deepMerge(raw, envOverrides(env));
+  return parseConfig(raw);
+}
+
+/** Absolute path of a directory under varDir. */
+export function varPath(cfg: Config, ...parts: string[]): string {
+  return path.resolve(PROJECT_ROOT, cfg.varDir, ...parts);
+}
+
+export function policyFor(cfg: Config, entityID: string): SpPolicy {
+  return cfg.sps.policies[entityID] ?? cfg.sps.defaultPolicy;
+}

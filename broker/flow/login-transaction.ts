@@ -1,0 +1,54 @@
+// The LoginTransaction: what one login carries from the SAML front to the assertion
+// (design.md "Data through one login"). It lives in the ephemeral store for
+// flow.transactionTtlSeconds and is bound to the browser that opened it (browserBinding is the
+// hash of a cookie only that browser holds). Everything here was read from a verified request.
+import type { LoaRung, RequestedLoa } from '../loa.js';
+import type { RegistrationLevel } from '../identity/person.js';
+
+export type NameIDFormat = 'persistent' | 'transient' | 'unspecified';
+
+export interface LoginTransaction {
+  readonly id: string; // random, unguessable; carried in the URL of the flow pages
+  readonly browserBinding: string;
+  readonly createdAt: number; // epoch ms
+  readonly sp: { readonly entityID: string; readonly displayName: string };
+  readonly request: {
+    readonly id: string; // AuthnRequest ID, for InResponseTo
+    readonly acsUrl: string; // from the SP metadata only
+    readonly relayState: string | undefined; // echoed byte for byte
+    readonly forceAuthn: boolean;
+    readonly isPassive: boolean;
+    readonly nameIDFormat: NameIDFormat;
+    readonly allowCreate: boolean;
+    readonly requestedAttributes: readonly string[]; // attribute Names (eIDAS RequestedAttributes)
+    readonly attributeConsumingServiceIndex: number | undefined;
+    readonly loa: RequestedLoa;
+  };
+  /** connector ids the SP allows after policy and the request's Cl@ve exclusions */
+  readonly allowedMethods: readonly string[];
+  /** connector-private state, keyed by connector id; a connector reads and writes only its own */
+  readonly connectorState: Readonly<Record<string, unknown>>;
+}
+
+/** A person reference that a connector hands back: no SAML in here. */
+export interface PersonRef {
+  readonly personId: string;
+}
+
+/** What a connector claims when it finishes; the broker decides (caps the rung, checks status). */
+export interface AuthnResult {
+  readonly subject: PersonRef;
+  readonly method: string; // connector id, or a mode of it (e.g. 'permanente-reinforced')
+  /** the rung the connector claims for this login, before the broker's cap */
+  readonly loa: LoaRung;
+  readonly authnInstant: Date;
+}
+
+/** The outcome stored in the SSO session once the broker accepted an AuthnResult. */
+export interface Authentication {
+  readonly personId: string;
+  readonly method: string;
+  readonly loa: LoaRung;
+  readonly registrationLevel: RegistrationLevel;
+  readonly authnInstant: number; // epoch ms
+}

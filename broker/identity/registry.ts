@@ -1,0 +1,18 @@
+// The identity registry: persons and their registration, shared by every connector.
+import type { ContrastData, NewPerson, Person } from './person.js';
+
+export interface IdentityRegistry {
+  findById(id: string): Promise<Person | undefined>;
+  /** by normalised DNI/NIE (upper-case, no separators) */
+  findByDocument(documentNumber: string): Promise<Person | undefined>;
+  findByEidasIdentifier(personIdentifier: string): Promise<Person | undefined>;
+  /**
+   * The person whose document number and contrast data both match, else undefined. Callers must
+   * not tell "unknown person" from "wrong contrast data" apart (uniform answers).
+   */
+  findByDocumentAndContrast(documentNumber: string, contrast: ContrastData): Promise<Person | undefined>;
+  /** validates (DNI/NIE check letter, E.164 mobile, one person per mobile) and inserts */
+  add(person: NewPerson): Promise<Person>;
+  /** adds the persons that do not exist yet (by document number); returns how many were added */
+  seed(persons: readonly NewPerson[]): Promise<number>;
+}

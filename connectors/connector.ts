@@ -1,0 +1,52 @@
+// The contract every connector implements (design.md "The connector contract"). A connector runs
+// its own pages under /connectors/<id>/, reaches the broker only through ConnectorContext, never
+// writes SAML, and ends a login in one of three ways: ctx.finish, ctx.fail, or re-rendering its
+// own page with a message (a wrong code is not a failed login).
+import type { Request, Response, Router } from 'express';
+import type { LoaRung } from '../broker/loa.js';
+import type { AuthnResult, LoginTransaction } from '../broker/flow/login-transaction.js';
+import type { EphemeralStore } from '../broker/store/ephemeral.js';
+import type { IdentityRegistry } from '../broker/identity/registry.js';
+import type { Notifier } from '../broker/notify/notifier.js';
+import type { RateLimiter } from '../broker/flow/rate-limit.js';
+import type { PageRenderer } from '../broker/web/render.js';
+import type { Config } from '../broker/config.js';
+import type { Logger } from 'pino';
+
+export interface Connector {
+  readonly id: string;
+  /** the highest rung this connector can reach now, for this transaction and configuration */
+  reachableLoa(tx: LoginTransaction): LoaRung | undefined;
+  /** whether a person authenticated this way may act for an organisation */
+  readonly allowsRepresentation: boolean;
+  /** message key of the selector label and description */
+  readonly labelKey: string;
+  /** mount its pages and endpoints under /connectors/<id> */
+  mount(router: Router, ctx: ConnectorContext): void;
+}
+
+export interface ConnectorContext {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly ephemeral: EphemeralStore;
+  readonly identity: IdentityRegistry;
+  readonly notify: Notifier;
+  readonly rateLimit: RateLimiter;
+  readonly pages: PageRenderer;
+  /**
+   * The transaction named in the request (path parameter `tx`), checked against the browser
+   * binding cookie; throws a BrokerError('transaction-unknown') otherwise.
+   */
+  loadTransaction(req: Request): Promise<LoginTransaction>;
+  /** replace this connector's private state in the transaction */
+  saveState(tx: LoginTransaction, connectorId: string, state: unknown): Promise<LoginTransaction>;
+  /** hand an authentication back; the broker caps, checks and continues the flow */
+  finish(req: Request, res: Response, tx: LoginTransaction, result: AuthnResult): Promise<void>;
+  /** end the login with an error that goes back to the SP (e.g. 'cancelled') */
+  fail(req: Request, res: Response, tx: LoginTransaction, code: 'cancelled' | 'denied'): Promise<void>;
+}
+
+export interface ConnectorFactory {
+  readonly id: string;
+  create(config: Config): Connector;
+}
