@@ -41,6 +41,13 @@ export const outcomes = {
 
 export type BrokerErrorCode = keyof typeof outcomes;
 
+export interface ReplyTarget {
+  readonly spEntityID: string;
+  readonly acsUrl: string;
+  readonly inResponseTo: string;
+  readonly relayState: string | undefined;
+}
+
 /**
  * An error whose `code` decides its fate. `detail` is for the log only (never shown, never sent);
  * `message` is the human text the SP's StatusMessage or the error page may show.
@@ -48,11 +55,17 @@ export type BrokerErrorCode = keyof typeof outcomes;
 export class BrokerError extends Error {
   readonly code: BrokerErrorCode;
   readonly detail: string | undefined;
-  constructor(code: BrokerErrorCode, message: string, detail?: string) {
+  /**
+   * Where a status response may go: set only once the SP and its ACS URL are verified (issuer
+   * registered, signature checked where required, ACS from metadata). Without it: the page.
+   */
+  readonly replyTo: ReplyTarget | undefined;
+  constructor(code: BrokerErrorCode, message: string, detail?: string, replyTo?: ReplyTarget) {
     super(message);
     this.name = 'BrokerError';
     this.code = code;
     this.detail = detail;
+    this.replyTo = replyTo;
   }
   get outcome(): Outcome {
     return outcomes[this.code];
