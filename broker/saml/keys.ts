@@ -1,0 +1,184 @@
+// The broker's signing key and certificate, loaded once at start-up as KeyObjects.
+// Configured files win; otherwise a development key pair lives under <varDir>/<keys.dir> and is
+// generated on the first start (RSA-3072, self-signed, 3 years). Two processes starting together
+// must not both generate: one takes an O_EXCL lock file, the other waits for the result. Files are
+// written to a temporary name and renamed, key first and certificate last, so a certificate on
+// disk always means a complete pair.
+import { createPrivateKey, createPublicKey, webcrypto, X509Certificate, type KeyObject } from 'node:crypto';
+import { constants as fsConstants } from 'node:fs';
+import { mkdir, open, readFile, rename, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { PROJECT_ROOT, type Config } from '../config.js';
+import type { SignatureAlgorithmName } from './sign-xml.js';
+
+export interface SigningKeys {
+  readonly privateKey: KeyObject;
+  readonly certPem: string;
+  /** DER, base64, no PEM headers or line breaks: what goes into ds:X509Certificate */
+  readonly certBase64: string;
+  readonly notAfter: Date;
+  /** the next signing certificate, published in metadata before a rollover */
+  readonly nextCertBase64?: string;
+  /** the default signature algorithm for this key: ECDSA for an EC key, else saml.signatureAlgorithm */
+  readonly algorithm: SignatureAlgorithmName;
+}
+
+const GENERATED_KEY_BITS = 3072;
+const GENERATED_VALIDITY_DAYS = 3 * 365;
+const LOCK_STALE_MS = 60_000;
+const LOCK_POLL_MS = 50;
+
+export async function loadSigningKeys(cfg: Config, varDir: string): Promise<SigningKeys> {
+  let keyPem: string;
+  let certPem: string;
+  if (cfg.keys.signingKeyFile || cfg.keys.signingCertFile) {
+    if (!cfg.keys.signingKeyFile || !cfg.keys.signingCertFile) {
+      throw new TypeError('keys.signingKeyFile and keys.signingCertFile must be set together');
+    }
+    keyPem = await readFile(path.resolve(PROJECT_ROOT, cfg.keys.signingKeyFile), 'utf8');
+    certPem = await readFile(path.resolve(PROJECT_ROOT, cfg.keys.signingCertFile), 'utf8');
+  } else {
+    const dir = path.resolve(PROJECT_ROOT, varDir, cfg.keys.dir);
+    ({ keyPem, certPem } = await loadOrGenerateKeyPair(dir, new Date()));
+  }
+  const nextCertPem = cfg.keys.nextSigningCertFile
+    ? await readFile(path.resolve(PROJECT_ROOT, cfg.keys.nextSigningCertFile), 'utf8')
+    : undefined;
+  return signingKeysFromPem(keyPem, certPem, cfg.saml.signatureAlgorithm, nextCertPem);
+}
+
+/** Build SigningKeys from PEM text; refuses a certificate that does not belong to the key. */
+export function signingKeysFromPem(
+  keyPem: string,
+  certPem: string,
+  rsaAlgorithm: SignatureAlgorithmName = 'rsa-sha256',
+  nextCertPem?: string,
+): SigningKeys {
+  const privateKey = createPrivateKey(keyPem);
+  const cert = new X509Certificate(certPem);
+  const fromKey = createPublicKey(privateKey).export({ format: 'der', type: 'spki' });
+  const fromCert = cert.publicKey.export({ format: 'der', type: 'spki' });
+  if (!fromKey.equals(fromCert)) throw new TypeError('the signing certificate does not match the signing key');
+  const isEc = privateKey.asymmetricKeyType === 'ec';
+  if (isEc && rsaAlgorithm.startsWith('rsa')) rsaAlgorithm = 'ecdsa-sha256';
+  if (!isEc && rsaAlgorithm.startsWith('ecdsa')) throw new TypeError(`${rsaAlgorithm} needs an EC key`);
+  return {
+    privateKey,
+    certPem: cert.toString(),
+    certBase64: cert.raw.toString('base64'),
+    notAfter: new Date(cert.validTo),
+    ...(nextCertPem ? { nextCertBase64: new X509Certificate(nextCertPem).raw.toString('base64') } : {}),
+    algorithm: rsaAlgorithm,
+  };
+}
+
+async function readPair(dir: string): Promise<{ keyPem: string; certPem: string } | undefined> {
+  try {
+    const certPem = await readFile(path.join(dir, 'signing.crt'), 'utf8');
+    const keyPem = await readFile(path.join(dir, 'signing.key'), 'utf8');
+    return { keyPem, certPem };
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function loadOrGenerateKeyPair(dir: string, now: Date): Promise<{ keyPem: string; certPem: string }> {
+  await mkdir(dir, { recursive: true, mode: 0o700 });
+  const lockFile = path.join(dir, 'signing.lock');
+  for (;;) {
+    const existing = await readPair(dir);
+    if (existing) return existing;
+    let lock;
+    try {
+      lock = await open(lockFile, fsConstants.O_CREAT | fsConstants.O_EXCL | fsConstants.O_WRONLY, 0o600);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      // Someone else is generating. A lock older than a minute belongs to a process that died.
+      const age = await stat(lockFile).then((s) => Date.now() - s.mtimeMs, () => 0);
+      if (age > LOCK_STALE_MS) await rm(lockFile, { force: true });
+      else await new Promise((r) => setTimeout(r, LOCK_POLL_MS));
+      continue;
+    }
+    try {
+      const again = await readPair(dir); // finished between our read and our lock
+      if (again) return again;
+      const pair = await generateSelfSigned(now);
+      const suffix = `.${process.pid}.tmp`;
+      await writeFile(path.join(dir, 'signing.key' + suffix), pair.keyPem, { mode: 0o600 });
+      await writeFile(path.join(dir, 'signing.crt' + suffix), pair.certPem, { mode: 0o644 });
+      await rename(path.join(dir, 'signing.key' + suffix), path.join(dir, 'signing.key'));
+      await rename(path.join(dir, 'signing.crt' + suffix), path.join(dir, 'signing.crt'));
+      return pair;
+    } finally {
+      await lock.close();
+      await rm(lockFile, { force: true });
+    }
+  }
+}
+
+/** A development signing pair: RSA-3072, self-signed, valid 3 years from `now`. */
+export async function generateSelfSigned(now: Date): Promise<{ keyPem: string; certPem: string }> {
+  installReflectMetadata();
+  const x509 = await import('@peculiar/x509');
+  const subtle = webcrypto.subtle as unknown as SubtleCrypto;
+  x509.cryptoProvider.set(webcrypto as unknown as Crypto);
+  const alg = {
+    name: 'RSASSA-PKCS1-v1_5',
+    hash: 'SHA-256',
+    publicExponent: new Uint8Array([1, 0, 1]),
+    modulusLength: GENERATED_KEY_BITS,
+  };
+  const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const notAfter = new Date(now.getTime() + GENERATED_VALIDITY_DAYS * 86_400_000);
+  const cert = await x509.X509CertificateGenerator.createSelfSigned({
+    serialNumber: webcrypto.getRandomValues(new Uint8Array(16)).reduce((s, b) => s + b.toString(16).padStart(2, '0'), '7f'),
+    name: 'CN=Pasarela development signing key, O=Pasarela',
+    notBefore: new Date(now.getTime() - 60_000),
+    notAfter,
+    signingAlgorithm: alg,
+    keys,
+    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+  });
+  const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey));
+  const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
+  return { keyPem, certPem: cert.toString('pem') + '\n' };
+}
+
+/**
+ * @peculiar/x509 (through tsyringe) refuses to load without a Reflect metadata polyfill, and the
+ * project installs none (reflect-metadata is not a dependency). Its decorators only store and
+ * read design-time metadata, so a minimal WeakMap store is enough; installed only when absent,
+ * and only before the dynamic import above, so nothing else sees it unless x509 is needed.
+ */
+function installReflectMetadata(): void {
+  type Key = unknown;
+  type Prop = string | symbol | undefined;
+  const R = Reflect as unknown as Record<string, unknown>;
+  if (typeof R.getMetadata === 'function') return;
+  const store = new WeakMap<object, Map<Prop, Map<Key, unknown>>>();
+  const own = (target: object, prop: Prop, create: boolean): Map<Key, unknown> | undefined => {
+    let byProp = store.get(target);
+    if (!byProp && create) store.set(target, (byProp = new Map()));
+    let byKey = byProp?.get(prop);
+    if (!byKey && create && byProp) byProp.set(prop, (byKey = new Map()));
+    return byKey;
+  };
+  const defineMetadata = (key: Key, value: unknown, target: object, prop?: Prop) => void own(target, prop, true)!.set(key, value);
+  const getOwnMetadata = (key: Key, target: object, prop?: Prop) => own(target, prop, false)?.get(key);
+  const getMetadata = (key: Key, target: object, prop?: Prop): unknown => {
+    for (let t: object | null = target; t; t = Object.getPrototypeOf(t)) {
+      const m = own(t, prop, false);
+      if (m?.has(key)) return m.get(key);
+    }
+    return undefined;
+  };
+  Object.assign(R, {
+    defineMetadata,
+    getOwnMetadata,
+    getMetadata,
+    hasOwnMetadata: (key: Key, target: object, prop?: Prop) => own(target, prop, false)?.has(key) ?? false,
+    hasMetadata: (key: Key, target: object, prop?: Prop) => getMetadata(key, target, prop) !== undefined,
+    metadata: (key: Key, value: unknown) => (target: object, prop?: Prop) => defineMetadata(key, value, target, prop),
+  });
+}

@@ -1,0 +1,108 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
+import { SignedXml } from 'xml-crypto';
+import { signingKeysFromPem } from '../../../broker/saml/keys.js';
+import {
+  signElement,
+  signRedirectQuery,
+  verifyRedirectQuery,
+  xmlCryptoSignatureAlgorithms,
+  SIGNATURE_ALGORITHMS,
+  type SignatureAlgorithmName,
+} from '../../../broker/saml/sign-xml.js';
+
+const FIXTURES = path.resolve(import.meta.dirname, '../../fixtures/keys');
+const pem = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
+const rsa = signingKeysFromPem(pem('idp.key'), pem('idp.crt'));
+const ec = signingKeysFromPem(pem('idp-p256.key'), pem('idp-p256.crt'));
+
+const RESPONSE =
+  '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z">' +
+  '<saml:Issuer>https://idp.example</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>' +
+  '<saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><saml:Issuer>https://idp.example</saml:Issuer><saml:Subject/></saml:Assertion></samlp:Response>';
+
+function verifyWith(xml: string, certPem: string, signatureIndex = 0): { ok: boolean; refUri: string } {
+  const doc = new DOMParser().parseFromString(xml, 'text/xml');
+  const sigs = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature');
+  const sigNode = sigs.item(signatureIndex)!;
+  const v = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
+  v.SignatureAlgorithms = { ...xmlCryptoSignatureAlgorithms };
+  v.loadSignature(sigNode);
+  let ok: boolean;
+  try {
+    ok = v.checkSignature(xml);
+  } catch {
+    ok = false; // xml-crypto throws on a wrong SignatureValue, returns false on a wrong digest
+  }
+  const ref = sigNode.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Reference').item(0)!;
+  return { ok, refUri: ref.getAttribute('URI')! };
+}
+
+describe('saml-out sign-xml: enveloped signature (xmldsig-core, SAML core §5.4)', () => {
+  const rsaAlgs: SignatureAlgorithmName[] = ['rsa-sha256', 'rsa-sha512', 'rsa-pss-sha256', 'rsa-pss-sha512'];
+  for (const alg of rsaAlgs) {
+    it(`${alg}: signs the Assertion by ID and verifies`, () => {
+      const signed = signElement(RESPONSE, '_a1', rsa, alg);
+      const r = verifyWith(signed, pem('idp.crt'));
+      assert.equal(r.ok, true);
+      assert.equal(r.refUri, '#_a1');
+      assert.match(signed, new RegExp(`SignatureMethod Algorithm="${SIGNATURE_ALGORITHMS[alg].uri.replace(/[.#]/g, '\\$&')}"`));
+    });
+  }
+
+  it('ecdsa-sha256: raw r||s (64 bytes) and verifies', () => {
+    const signed = signElement(RESPONSE, '_r1', ec, 'ecdsa-sha256');
+    assert.equal(verifyWith(signed, pem('idp-p256.crt')).ok, true);
+    const value = /<ds:SignatureValue>([^<]+)</.exec(signed)![1]!;
+    assert.equal(Buffer.from(value, 'base64').length, 64);
+  });
+
+  it('places ds:Signature right after the element’s own Issuer, with the certificate in KeyInfo', () => {
+    const signed = signElement(signElement(RESPONSE, '_a1', rsa, 'rsa-sha256'), '_r1', rsa, 'rsa-sha256');
+    const doc = new DOMParser().parseFromString(signed, 'text/xml');
+    const response = doc.documentElement!;
+    const kids = Array.from(response.childNodes).filter((n) => n.nodeType === 1) as Element[];
+    assert.deepEqual(kids.map((k) => k.localName), ['Issuer', 'Signature', 'Status', 'Assertion']);
+    const assertion = kids[3]!;
+    const aKids = Array.from(assertion.childNodes).filter((n) => n.nodeType === 1) as Element[];
+    assert.deepEqual(aKids.map((k) => k.localName), ['Issuer', 'Signature', 'Subject']);
+    assert.match(signed, new RegExp(`<ds:X509Certificate>${rsa.certBase64.replace(/[+/]/g, '\\$&')}</ds:X509Certificate>`));
+    // both signatures verify, each over its own element
+    assert.deepEqual(verifyWith(signed, pem('idp.crt'), 0), { ok: true, refUri: '#_r1' });
+    assert.deepEqual(verifyWith(signed, pem('idp.crt'), 1), { ok: true, refUri: '#_a1' });
+  });
+
+  it('a tampered document no longer verifies', () => {
+    const signed = signElement(RESPONSE, '_r1', rsa, 'rsa-sha256').replace('https://idp.example</saml:Issuer><saml:Subject', 'https://evil.example</saml:Issuer><saml:Subject');
+    assert.equal(verifyWith(signed, pem('idp.crt')).ok, false);
+  });
+
+  it('the wrong certificate does not verify', () => {
+    const signed = signElement(RESPONSE, '_r1', rsa, 'rsa-sha256');
+    assert.equal(verifyWith(signed, pem('attacker.crt')).ok, false);
+  });
+
+  it('refuses an ID that could inject into the xpath', () => {
+    assert.throws(() => signElement(RESPONSE, "_a1' or '1'='1", rsa, 'rsa-sha256'), TypeError);
+  });
+
+  it('first-child placement for elements without Issuer', () => {
+    const md = '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_m1" entityID="x"><md:IDPSSODescriptor/></md:EntityDescriptor>';
+    const signed = signElement(md, '_m1', rsa, 'rsa-sha256', 'first-child');
+    assert.match(signed, /^<md:EntityDescriptor[^>]*><ds:Signature/);
+    assert.equal(verifyWith(signed, pem('idp.crt')).ok, true);
+  });
+});
+
+describe('saml-out sign-xml: HTTP-Redirect signature (bindings §3.4.4.1)', () => {
+  for (const alg of ['rsa-sha256', 'rsa-sha512', 'rsa-pss-sha256'] as const) {
+    it(`${alg} round-trips`, () => {
+      const octets = 'SAMLRequest=abc%2B&RelayState=r&SigAlg=' + encodeURIComponent(SIGNATURE_ALGORITHMS[alg].uri);
+      const sig = signRedirectQuery(octets, rsa.privateKey, alg);
+      assert.equal(verifyRedirectQuery(octets, sig, pem('idp.crt'), alg), true);
+      assert.equal(verifyRedirectQuery(octets + 'x', sig, pem('idp.crt'), alg), false);
+    });
+  }
+});
