@@ -151,3 +151,16 @@ export function urisForRungs(rungs: Iterable<LoaRung>): string[] {
   const wanted = new Set(rungs);
   return URI_TABLE.filter((row) => row.answersFor.some((r) => wanted.has(r))).map((row) => row.uri);
 }
+
+/**
+ * The rung to assert for a login that reached `cap`: the highest rung at or below it that
+ * satisfies the request (stating less than was reached is always true; `exact` and `maximum`
+ * requests need it), or undefined when none does.
+ */
+export function assertableRung(cap: LoaRung, req: RequestedLoa): LoaRung | undefined {
+  for (let i = rungIndex(cap); i >= 0; i--) {
+    const rung = LOA_RUNGS[i]!;
+    if (satisfies(rung, req)) return rung;
+  }
+  return undefined;
+}

@@ -33,6 +33,8 @@ export interface ConnectorContext {
   readonly notify: Notifier;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;
+  /** the broker's clock (tests move it) */
+  now(): Date;
   /**
    * The transaction named in the request (path parameter `tx`), checked against the browser
    * binding cookie; throws a BrokerError('transaction-unknown') otherwise.

@@ -4,12 +4,15 @@
 // hash of a cookie only that browser holds). Everything here was read from a verified request.
 import type { LoaRung, RequestedLoa } from '../loa.js';
 import type { RegistrationLevel } from '../identity/person.js';
+import type { MethodPermissions } from './allowed-methods.js';
 
 export type NameIDFormat = 'persistent' | 'transient' | 'unspecified';
 
 export interface LoginTransaction {
   readonly id: string; // random, unguessable; carried in the URL of the flow pages
   readonly browserBinding: string;
+  /** CSRF token of every form of this login */
+  readonly csrf: string;
   readonly createdAt: number; // epoch ms
   readonly sp: { readonly entityID: string; readonly displayName: string };
   readonly request: {
@@ -24,8 +27,8 @@ export interface LoginTransaction {
     readonly attributeConsumingServiceIndex: number | undefined;
     readonly loa: RequestedLoa;
   };
-  /** connector ids the SP allows after policy and the request's Cl@ve exclusions */
-  readonly allowedMethods: readonly string[];
+  /** connector ids the SP's policy allows, and those the request excludes (Cl@ve dialect) */
+  readonly methods: MethodPermissions;
   /** connector-private state, keyed by connector id; a connector reads and writes only its own */
   readonly connectorState: Readonly<Record<string, unknown>>;
 }
@@ -47,6 +50,8 @@ export interface AuthnResult {
 /** The outcome stored in the SSO session once the broker accepted an AuthnResult. */
 export interface Authentication {
   readonly personId: string;
+  /** the connector that authenticated; `method` may name a mode of it */
+  readonly connectorId: string;
   readonly method: string;
   readonly loa: LoaRung;
   readonly registrationLevel: RegistrationLevel;

@@ -1,0 +1,80 @@
+// The last step of a login: the Assertion for the waiting SP, built from the SSO session's
+// authentication, sent by auto-submitting HTTP-POST form; the SSO session learns the SP (for
+// logout) and the login history records the login.
+import type { Request, Response } from 'express';
+import type { BrokerServices } from '../services.js';
+import { policyFor } from '../config.js';
+import { BrokerError } from '../errors.js';
+import { answerUri, assertableRung } from '../loa.js';
+import { releaseAttributes } from '../saml/attributes.js';
+import { buildSuccessResponse } from '../saml/build-response.js';
+import { recordLogin } from '../store/login-history.js';
+import type { LoginTransaction } from './login-transaction.js';
+import type { SsoSession, SsoSessions } from './sso-session.js';
+import type { TransactionStore } from './transaction-store.js';
+import { nameIDFor } from './name-id.js';
+import { randomId } from './random-id.js';
+import { sendPostToSp } from './post-to-sp.js';
+import { idpEntityID } from '../saml/addresses.js';
+
+export interface HandBackDeps {
+  readonly services: BrokerServices;
+  readonly sessions: SsoSessions;
+  readonly transactions: TransactionStore;
+}
+
+export async function handBack(deps: HandBackDeps, req: Request, res: Response, tx: LoginTransaction, session: SsoSession): Promise<void> {
+  const { services } = deps;
+  const { config: cfg } = services;
+  const replyTo = { spEntityID: tx.sp.entityID, acsUrl: tx.request.acsUrl, inResponseTo: tx.request.id, relayState: tx.request.relayState };
+  const auth = session.authentication;
+  const rung = assertableRung(auth.loa, tx.request.loa);
+  if (!rung) throw new BrokerError('no-method-for-loa', 'the authentication does not reach the requested level', `session rung ${auth.loa}`, replyTo);
+  const person = await services.identity.findById(auth.personId);
+  if (!person || person.status !== 'active') throw new BrokerError('denied', 'the person cannot be identified', `person ${auth.personId} missing or inactive`, replyTo);
+  const sp = services.spRegistry.get(tx.sp.entityID);
+  if (!sp) throw new BrokerError('request-untrusted', 'the service is no longer registered', `sp ${tx.sp.entityID} gone from registry`);
+  const policy = policyFor(cfg, sp.entityID);
+  const now = services.now();
+
+  const nameID = await nameIDFor(services.db, cfg, tx.request.nameIDFormat, person.id, sp.entityID);
+  const sessionIndex = `_${randomId()}`;
+  const attributes = releaseAttributes({
+    person,
+    method: auth.method,
+    registrationLevel: auth.registrationLevel,
+    relayState: tx.request.relayState,
+    requested: tx.request.requestedAttributes,
+    policy,
+  });
+  const encryptTo = policy.encryptAssertion ? sp.encryptionCerts[0] : undefined;
+  if (policy.encryptAssertion && !encryptTo) throw new BrokerError('internal', 'the assertion cannot be protected as the service requires', `sp ${sp.entityID} asks for encryption but has no encryption key`, replyTo);
+  const xml = buildSuccessResponse(
+    {
+      issuer: idpEntityID(cfg),
+      spEntityID: sp.entityID,
+      acsUrl: tx.request.acsUrl,
+      inResponseTo: tx.request.id,
+      nameID: { ...nameID, spNameQualifier: sp.entityID },
+      sessionIndex,
+      authnInstant: new Date(auth.authnInstant),
+      authnContextClassRef: answerUri(rung, tx.request.loa.framework, policy.loaFramework),
+      attributes,
+      lifetimeSeconds: cfg.saml.assertionLifetimeSeconds,
+      now,
+    },
+    {
+      keys: services.keys,
+      algorithm: policy.signatureAlgorithm ?? cfg.saml.signatureAlgorithm,
+      signAssertion: policy.signAssertion || sp.wantAssertionsSigned,
+      signResponse: policy.signResponse,
+      encryptTo,
+    },
+  );
+  await deps.sessions.addParticipant(session, { spEntityID: sp.entityID, nameID: nameID.value, nameIDFormat: nameID.format, sessionIndex });
+  await deps.transactions.remove(tx.id);
+  await recordLogin(services.db, { personId: person.id, spEntityId: sp.entityID, method: auth.method, loa: rung, outcome: 'success', ip: req.ip ?? null, at: now });
+  services.metrics.logins.inc({ method: auth.method, outcome: 'success', loa: rung });
+  services.log.info({ tx: tx.id, sp: sp.entityID, method: auth.method, loa: rung }, 'assertion issued');
+  sendPostToSp(res, { action: tx.request.acsUrl, field: 'SAMLResponse', xml, relayState: tx.request.relayState });
+}

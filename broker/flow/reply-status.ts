@@ -1,0 +1,30 @@
+// An error that goes back to the SP: a signed status Response to the verified ACS, with a
+// human-readable StatusMessage (Keycloak shows only that to the user) and RelayState echoed.
+import type { Response } from 'express';
+import type { BrokerServices } from '../services.js';
+import { policyFor } from '../config.js';
+import type { BrokerError, ReplyTarget } from '../errors.js';
+import { buildStatusResponse } from '../saml/build-status-response.js';
+import { idpEntityID } from '../saml/addresses.js';
+import { translate } from '../web/i18n/catalogue.js';
+import { sendPostToSp } from './post-to-sp.js';
+
+export function replyStatus(services: BrokerServices, res: Response, err: BrokerError, replyTo: ReplyTarget): void {
+  const outcome = err.outcome;
+  if (outcome.to !== 'sp') throw new TypeError(`${err.code} does not go to the SP`);
+  const cfg = services.config;
+  const policy = policyFor(cfg, replyTo.spEntityID);
+  const xml = buildStatusResponse(
+    {
+      issuer: idpEntityID(cfg),
+      acsUrl: replyTo.acsUrl,
+      inResponseTo: replyTo.inResponseTo,
+      status: outcome.status,
+      subStatus: 'sub' in outcome ? outcome.sub : undefined,
+      message: translate('en', `status.${err.code}`),
+      now: services.now(),
+    },
+    { keys: services.keys, algorithm: policy.signatureAlgorithm ?? cfg.saml.signatureAlgorithm, signResponse: true },
+  );
+  sendPostToSp(res, { action: replyTo.acsUrl, field: 'SAMLResponse', xml, relayState: replyTo.relayState });
+}

@@ -1,0 +1,32 @@
+// What the app is built from: opened once at start-up (main.ts) or by a test, then passed down.
+import type { Kysely } from 'kysely';
+import type { Logger } from 'pino';
+import type { Config } from './config.js';
+import type { EphemeralStore } from './store/ephemeral.js';
+import type { DbSchema } from './store/schema.js';
+import type { IdentityRegistry } from './identity/registry.js';
+import type { Notifier } from './notify/notifier.js';
+import type { SpRegistry } from './saml/sp-registry.js';
+import type { SigningKeys } from './saml/keys.js';
+import type { RateLimiter } from './flow/rate-limit.js';
+import type { PageRenderer } from './web/render.js';
+import type { Connector } from '../connectors/connector.js';
+import type { BrokerMetrics } from './metrics.js';
+
+export interface BrokerServices {
+  readonly config: Config;
+  readonly log: Logger;
+  readonly db: Kysely<DbSchema>;
+  readonly dbPing: () => Promise<boolean>;
+  readonly ephemeral: EphemeralStore;
+  readonly identity: IdentityRegistry;
+  readonly notify: Notifier;
+  readonly spRegistry: SpRegistry;
+  readonly keys: SigningKeys;
+  readonly rateLimit: RateLimiter;
+  readonly pages: PageRenderer;
+  readonly connectors: readonly Connector[];
+  readonly metrics: BrokerMetrics;
+  /** injectable clock: tests move time instead of sleeping */
+  readonly now: () => Date;
+}

@@ -1,0 +1,6 @@
+// The connectors, one factory per line (style.md §4); configuration enables them by id and orders
+// them on the selector.
+import type { ConnectorFactory } from './connector.js';
+import { pin } from './pin/index.js';
+
+export const connectorFactories: readonly ConnectorFactory[] = [pin];
