@@ -140,6 +140,11 @@ export const configSchema = z
           .describe('HTTP gateway transport'),
       })
       .describe('delivery of codes'),
+    api: z
+      .object({
+        registrarToken: z.string().min(24).optional().describe('bearer token of the registrar API (REGISTRAR_TOKEN); absent: the API is off'),
+      })
+      .describe('management APIs'),
     seedFile: z.string().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
   })
   .describe('Pasarela configuration');
@@ -178,6 +183,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.NOTIFY_TRANSPORT) set(['notify', 'transport'], env.NOTIFY_TRANSPORT);
   if (env.NOTIFY_HTTP_URL) set(['notify', 'http', 'url'], env.NOTIFY_HTTP_URL);
   if (env.NOTIFY_HTTP_TOKEN) set(['notify', 'http', 'token'], env.NOTIFY_HTTP_TOKEN);
+  if (env.REGISTRAR_TOKEN) set(['api', 'registrarToken'], env.REGISTRAR_TOKEN);
   if (env.PSEUDONYM_SECRET) set(['keys', 'pseudonymSecrets'], [{ version: 1, secret: env.PSEUDONYM_SECRET }]);
   return o;
 }

@@ -73,7 +73,7 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
   );
   await deps.sessions.addParticipant(session, { spEntityID: sp.entityID, nameID: nameID.value, nameIDFormat: nameID.format, sessionIndex });
   await deps.transactions.remove(tx.id);
-  await recordLogin(services.db, { personId: person.id, spEntityId: sp.entityID, method: auth.method, loa: rung, outcome: 'success', ip: req.ip ?? null, at: now });
+  await recordLogin(services.db, { personId: person.id, spEntityID: sp.entityID, method: auth.method, loa: rung, outcome: 'success', ip: req.ip ?? null, at: now });
   services.metrics.logins.inc({ method: auth.method, outcome: 'success', loa: rung });
   services.log.info({ tx: tx.id, sp: sp.entityID, method: auth.method, loa: rung }, 'assertion issued');
   sendPostToSp(res, { action: tx.request.acsUrl, field: 'SAMLResponse', xml, relayState: tx.request.relayState });

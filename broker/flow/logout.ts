@@ -11,7 +11,7 @@ import { buildLogoutRequest, buildLogoutResponse } from '../saml/build-logout.js
 import { redirectUrl } from '../saml/send-binding.js';
 import { signXml } from '../saml/sign-xml.js';
 import { idpEntityID } from '../saml/addresses.js';
-import { BINDING_POST, BINDING_REDIRECT } from '../saml/namespaces.js';
+import { BINDING } from '../saml/namespaces.js';
 import type { SsoParticipant, SsoSessions } from './sso-session.js';
 import { randomId } from './random-id.js';
 import { sendPostToSp } from './post-to-sp.js';
@@ -30,7 +30,7 @@ const LOGOUT_TTL_MS = 10 * 60_000;
 type Endpoint = { binding: string; location: string; responseLocation?: string };
 
 function sloEndpoint(sp: SpEntry): Endpoint | undefined {
-  return sp.slo.find((e) => e.binding === BINDING_REDIRECT) ?? sp.slo.find((e) => e.binding === BINDING_POST);
+  return sp.slo.find((e) => e.binding === BINDING.redirect) ?? sp.slo.find((e) => e.binding === BINDING.post);
 }
 
 export interface LogoutDeps {
@@ -46,7 +46,7 @@ function algorithmFor(services: BrokerServices, entityID: string) {
 function sendToSp(services: BrokerServices, res: Response, sp: SpEntry, endpoint: Endpoint, field: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined): void {
   const algorithm = algorithmFor(services, sp.entityID);
   const location = field === 'SAMLResponse' ? (endpoint.responseLocation ?? endpoint.location) : endpoint.location;
-  if (endpoint.binding === BINDING_REDIRECT) {
+  if (endpoint.binding === BINDING.redirect) {
     res.redirect(303, redirectUrl({ location, field, xml, relayState, keys: services.keys, algorithm }));
     return;
   }

@@ -1,0 +1,52 @@
+// The express app: security headers and language first, then the SAML front, the login flow
+// with the connectors, operations endpoints and the registrar API; one error handler decides
+// where every error goes.
+import express, { type Express } from 'express';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BrokerServices } from './services.js';
+import { securityHeaders } from './web/security-headers.js';
+import { languageMiddleware } from './web/language.js';
+import { samlRouter } from './saml/endpoints.js';
+import { flowRouter } from './flow/routes.js';
+import { healthRouter } from './health.js';
+import { errorHandler, notFound } from './flow/error-handler.js';
+import { createRegistrarRouter } from './identity/registrar-api.js';
+import { createTransactionStore } from './flow/transaction-store.js';
+import { createSsoSessions } from './flow/sso-session.js';
+import type { HandBackDeps } from './flow/hand-back.js';
+
+const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'static');
+
+export function createApp(services: BrokerServices): Express {
+  const cfg = services.config;
+  const app = express();
+  app.disable('x-powered-by');
+  // Only the configured proxies' X-Forwarded-* headers are believed (design.md "Addresses").
+  app.set('trust proxy', cfg.trustProxy.length > 0 ? cfg.trustProxy : false);
+
+  const deps: HandBackDeps = {
+    services,
+    transactions: createTransactionStore(services.ephemeral, cfg.flow.transactionTtlSeconds, services.now),
+    sessions: createSsoSessions(services.ephemeral, cfg, services.now),
+  };
+
+  app.use((req, res, next) => {
+    const end = services.metrics.httpLatency.startTimer();
+    res.on('finish', () => end({ route: req.route?.path ?? 'other', method: req.method, status: String(res.statusCode) }));
+    next();
+  });
+  app.use(healthRouter(services));
+  app.use(securityHeaders);
+  app.use('/static', express.static(STATIC_DIR, { immutable: false, maxAge: '1h', index: false }));
+  app.use(languageMiddleware);
+  app.use(samlRouter(deps));
+  app.use(flowRouter(deps));
+  app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken }));
+  app.get('/', (_req, res) => {
+    res.redirect(302, '/saml/metadata');
+  });
+  app.use(notFound);
+  app.use(errorHandler(services));
+  return app;
+}

@@ -1,0 +1,119 @@
+// Opens everything the app is built from, in dependency order, and closes it in reverse. Used by
+// main.ts and by the tests (which start real brokers on loopback with their own configuration).
+import pino, { type Logger } from 'pino';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import type { Express } from 'express';
+import { PROJECT_ROOT, type Config } from './config.js';
+import type { BrokerServices } from './services.js';
+import { openDatabase } from './store/db.js';
+import { openEphemeral } from './store/ephemeral-factory.js';
+import { createIdentityRegistry } from './identity/registry-db.js';
+import { loadSeedFile } from './identity/seed.js';
+import { createNotifier } from './notify/index.js';
+import { createSpRegistry } from './saml/sp-registry.js';
+import { loadSigningKeys } from './saml/keys.js';
+import { createRateLimiter } from './flow/rate-limit.js';
+import { createPageRenderer } from './web/render.js';
+import { createMetrics } from './metrics.js';
+import { connectorFactories } from '../connectors/index.js';
+import { createApp } from './app.js';
+import { ConfigError } from './config.js';
+
+export interface Broker {
+  readonly services: BrokerServices;
+  readonly app: Express;
+  /** SIGHUP: reload SP metadata */
+  reload(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export interface OpenOptions {
+  readonly log?: Logger;
+  readonly now?: () => Date;
+  /** collect Node's default process metrics (off in tests: they are global) */
+  readonly defaultMetrics?: boolean;
+}
+
+function enabledConnectors(cfg: Config) {
+  return cfg.connectors.enabled.map((id) => {
+    const factory = connectorFactories.find((f) => f.id === id);
+    if (!factory) throw new ConfigError(`invalid configuration:\n  connectors.enabled: unknown connector "${id}" (known: ${connectorFactories.map((f) => f.id).join(', ')})`);
+    if (!cfg.loa.methodRungs[id]) throw new ConfigError(`invalid configuration:\n  loa.methodRungs.${id}: missing for an enabled connector`);
+    return factory.create(cfg);
+  });
+}
+
+/** the development-only defaults still in force, each worth one warning at start */
+function embeddedDefaults(cfg: Config): string[] {
+  const w: string[] = [];
+  if (!cfg.database.url) w.push('embedded PGlite database (set DATABASE_URL)');
+  if (!cfg.ephemeral.redisUrl) w.push('in-memory ephemeral store: one node only (set REDIS_URL)');
+  if (cfg.notify.transport === 'outbox') w.push('development outbox instead of an SMS gateway (notify.transport: http)');
+  if (!cfg.keys.signingKeyFile) w.push('generated signing key under varDir (keys.signingKeyFile)');
+  if (cfg.keys.pseudonymSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development pseudonym secret (PSEUDONYM_SECRET)');
+  return w;
+}
+
+export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<Broker> {
+  const log = opts.log ?? pino({ level: cfg.logLevel, redact: ['req.headers.cookie', 'code', 'pin', 'password'] });
+  const now = opts.now ?? (() => new Date());
+  const connectors = enabledConnectors(cfg);
+  const defaults = embeddedDefaults(cfg);
+  if (defaults.length) log.warn({ defaults }, 'embedded development defaults in use: change for production');
+
+  const database = await openDatabase(cfg);
+  const closers: (() => Promise<void>)[] = [() => database.close()];
+  try {
+    const ephemeral = await openEphemeral(cfg);
+    closers.unshift(() => ephemeral.close());
+    const identity = createIdentityRegistry(database.db);
+    if (cfg.seedFile) {
+      const added = await identity.seed(loadSeedFile(path.resolve(PROJECT_ROOT, cfg.seedFile)));
+      if (added) log.info({ added }, 'seed persons added');
+    }
+    const spRegistry = await createSpRegistry(cfg, log);
+    closers.unshift(async () => spRegistry.close());
+    const keys = await loadSigningKeys(cfg, cfg.varDir);
+    const services: BrokerServices = {
+      config: cfg,
+      log,
+      db: database.db,
+      dbPing: () => database.ping(),
+      ephemeral,
+      identity,
+      notify: createNotifier(cfg, log),
+      spRegistry,
+      keys,
+      rateLimit: createRateLimiter(ephemeral),
+      pages: createPageRenderer(),
+      connectors,
+      metrics: createMetrics({ defaultMetrics: opts.defaultMetrics ?? false }),
+      now,
+    };
+    const app = createApp(services);
+    return {
+      services,
+      app,
+      reload: () => spRegistry.reload(),
+      async close() {
+        for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
+      },
+    };
+  } catch (err) {
+    for (const close of closers) await close().catch(() => undefined);
+    throw err;
+  }
+}
+
+/** Stop accepting, let requests in flight finish (up to `graceMs`), then close idle keep-alives. */
+export function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => server.closeAllConnections(), graceMs).unref();
+    server.close(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
