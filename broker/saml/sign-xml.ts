@@ -136,3 +136,14 @@ export function verifyRedirectQuery(octets: string, signatureBase64: string, key
 export function signatureAlgorithmUri(alg: SignatureAlgorithmName): string {
   return SIGNATURE_ALGORITHMS[alg].uri;
 }
+
+/**
+ * Sign a whole message (LogoutRequest, LogoutResponse, a status Response): the document element,
+ * by its own ID, signature after its Issuer.
+ */
+export function signXml(xml: string, keys: Pick<SigningKeys, 'privateKey' | 'certBase64'>, algorithm: SignatureAlgorithmName): string {
+  // Only the root's start tag is read, and only for its ID; the signer parses the document itself.
+  const rootStart = /^\s*(?:<\?xml[^>]*\?>\s*)?<[^\s>]+\s[^>]*?\bID="([^"]+)"/.exec(xml);
+  if (!rootStart?.[1]) throw new TypeError('the message to sign has no ID on its root element');
+  return signElement(xml, rootStart[1], keys, algorithm);
+}

@@ -1,0 +1,107 @@
+// The saml:Assertion of a successful login (SAML core §2.3.3, profiles §4.1.4.2 Web Browser SSO),
+// shaped as Keycloak checks it (keycloak-compat.md "What Keycloak checks in our Response"):
+// Issuer = our entityID; bearer SubjectConfirmation whose SubjectConfirmationData carries
+// Recipient = ACS URL, InResponseTo and NotOnOrAfter but no NotBefore; Conditions with NotBefore
+// back-dated 5 s (never in the future: Keycloak's default skew is 0), NotOnOrAfter = now + lifetime,
+// exactly one AudienceRestriction/Audience = the SP; an AuthnStatement with SessionIndex (logout
+// needs it); attributes with NameFormat uri, Name and FriendlyName, xs:string values.
+//
+// The Assertion declares saml, xs and xsi itself, so it stays valid XML when lifted out of the
+// Response: encrypted, or embedded into the Response as a string after signing.
+import { randomBytes } from 'node:crypto';
+import { ATTRNAME_FORMAT, NAMEID_FORMAT, NS, SUBJECT_CONFIRMATION_BEARER } from './namespaces.js';
+import { el, toXml, type XmlElement } from './xml-writer.js';
+
+export interface ReleasedAttribute {
+  name: string;
+  friendlyName: string;
+  values: string[];
+  nameFormat?: string;
+}
+
+export interface AssertionInput {
+  issuer: string;
+  spEntityID: string;
+  acsUrl: string;
+  inResponseTo: string;
+  nameID: { format: string; value: string; spNameQualifier?: string };
+  sessionIndex: string;
+  authnInstant: Date;
+  authnContextClassRef: string;
+  authenticatingAuthority?: string;
+  attributes: ReleasedAttribute[];
+  lifetimeSeconds: number;
+  now: Date;
+}
+
+/** How far NotBefore is back-dated: enough for a slightly slow SP clock, never more than 5 s. */
+export const NOT_BEFORE_BACKDATE_MS = 5_000;
+
+/** A SAML ID (xs:ID, core §1.3.4): `_` and 160 random bits in hex, so it never starts with a digit. */
+export function newSamlId(): string {
+  return '_' + randomBytes(20).toString('hex');
+}
+
+/** xs:dateTime in UTC with milliseconds, as core §1.3.3 wants (no time-zone offset but Z). */
+export function samlInstant(d: Date): string {
+  return d.toISOString();
+}
+
+export function issuerElement(issuer: string): XmlElement {
+  return el(NS.saml, 'saml:Issuer', { Format: NAMEID_FORMAT.entity }, [issuer]);
+}
+
+export function assertionElement(input: AssertionInput, id: string): XmlElement {
+  if (!(input.lifetimeSeconds > 0)) throw new TypeError('lifetimeSeconds must be positive');
+  const now = input.now.getTime();
+  const notBefore = samlInstant(new Date(now - NOT_BEFORE_BACKDATE_MS));
+  const notOnOrAfter = samlInstant(new Date(now + input.lifetimeSeconds * 1000));
+  const s = (name: string, attrs: Record<string, string | undefined> = {}, children: XmlElement['children'] = []) =>
+    el(NS.saml, `saml:${name}`, attrs, children);
+
+  const subject = s('Subject', {}, [
+    s('NameID', { Format: input.nameID.format, SPNameQualifier: input.nameID.spNameQualifier }, [input.nameID.value]),
+    s('SubjectConfirmation', { Method: SUBJECT_CONFIRMATION_BEARER }, [
+      s('SubjectConfirmationData', {
+        InResponseTo: input.inResponseTo,
+        NotOnOrAfter: notOnOrAfter,
+        Recipient: input.acsUrl,
+      }),
+    ]),
+  ]);
+
+  const conditions = s('Conditions', { NotBefore: notBefore, NotOnOrAfter: notOnOrAfter }, [
+    s('AudienceRestriction', {}, [s('Audience', {}, [input.spEntityID])]),
+  ]);
+
+  const authnStatement = s('AuthnStatement', { AuthnInstant: samlInstant(input.authnInstant), SessionIndex: input.sessionIndex }, [
+    s('AuthnContext', {}, [
+      s('AuthnContextClassRef', {}, [input.authnContextClassRef]),
+      input.authenticatingAuthority ? s('AuthenticatingAuthority', {}, [input.authenticatingAuthority]) : null,
+    ]),
+  ]);
+
+  // The schema wants at least one Attribute in an AttributeStatement: none released, no statement.
+  const attributeStatement =
+    input.attributes.length > 0 &&
+    s(
+      'AttributeStatement',
+      {},
+      input.attributes.map((a) =>
+        s('Attribute', { Name: a.name, NameFormat: a.nameFormat ?? ATTRNAME_FORMAT.uri, FriendlyName: a.friendlyName }, a.values.map((v) => s('AttributeValue', { 'xsi:type': 'xs:string' }, [v]))),
+      ),
+    );
+
+  return el(
+    NS.saml,
+    'saml:Assertion',
+    { ID: id, Version: '2.0', IssueInstant: samlInstant(input.now) },
+    [issuerElement(input.issuer), subject, conditions, authnStatement, attributeStatement],
+    { xs: NS.xs, xsi: NS.xsi },
+  );
+}
+
+/** The unsigned Assertion as a self-contained string. */
+export function buildAssertion(input: AssertionInput, id: string = newSamlId()): { id: string; xml: string } {
+  return { id, xml: toXml(assertionElement(input, id)) };
+}
