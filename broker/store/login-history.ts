@@ -1,0 +1,36 @@
+// Login history (design.md "Personal data"): who, what, when and from which IP, kept for a
+// configurable period (12 months by default, decided by the caller) and then deleted.
+import type { Kysely } from 'kysely';
+import type { DbSchema } from './schema.js';
+
+export interface LoginEntry {
+  personId: string;
+  spEntityID: string;
+  method: string;
+  loa: string;
+  outcome: string;
+  ip?: string | null;
+  /** default now */
+  at?: Date;
+}
+
+export async function recordLogin(db: Kysely<DbSchema>, entry: LoginEntry): Promise<void> {
+  await db
+    .insertInto('login_history')
+    .values({
+      person_id: entry.personId,
+      sp_entity_id: entry.spEntityID,
+      method: entry.method,
+      loa: entry.loa,
+      outcome: entry.outcome,
+      ip: entry.ip ?? null,
+      at: entry.at ?? new Date(),
+    })
+    .execute();
+}
+
+/** Deletes history strictly older than `date`; returns how many rows went. */
+export async function purgeOlderThan(db: Kysely<DbSchema>, date: Date): Promise<number> {
+  const result = await db.deleteFrom('login_history').where('at', '<', date).executeTakeFirst();
+  return Number(result.numDeletedRows);
+}

@@ -1,0 +1,12 @@
+// Every migration, listed by hand: no directory globbing, so the list is the same under tsx and
+// compiled to dist/. Names sort in the order they run; never rename or edit one that has shipped.
+import type { Migration, MigrationProvider } from 'kysely';
+import * as m0001 from './0001_initial.js';
+
+const migrations: Record<string, Migration> = {
+  '0001_initial': m0001,
+};
+
+export const migrationProvider: MigrationProvider = {
+  getMigrations: async () => migrations,
+};

@@ -1,0 +1,70 @@
+// The durable schema as Kysely sees it (design.md "Stack": PostgreSQL through Kysely, PGlite
+// embedded). Column names are snake_case as in SQL; broker code maps rows to its own types
+// (identity/person.ts) at the edge of each store module. `date` columns arrive as 'yyyy-mm-dd'
+// strings and `bigint` as strings: db.ts installs those parsers on both drivers so PostgreSQL and
+// PGlite return the same shapes.
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
+type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json = ColumnType<unknown, string, string>;
+
+export interface PersonsTable {
+  id: Generated<string>; // uuid
+  document_type: 'DNI' | 'NIE' | null;
+  document_number: string | null;
+  document_date: string | null; // yyyy-mm-dd
+  support_number: string | null;
+  eidas_person_identifier: string | null;
+  given_name: string;
+  first_surname: string;
+  second_surname: string | null;
+  date_of_birth: string | null; // yyyy-mm-dd
+  mobile: string | null; // E.164
+  email: string | null;
+  registration_level: 'basic' | 'advanced';
+  status: Generated<'active' | 'suspended' | 'renounced'>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PairwisePseudonymsTable {
+  person_id: string;
+  sp_entity_id: string;
+  name_id: string;
+  /** version of keys.pseudonymSecrets that derived name_id; kept so rotation never changes it */
+  secret_version: number;
+  created_at: CreatedAt;
+}
+
+export interface LoginHistoryTable {
+  id: Generated<string>; // bigserial, as a string
+  person_id: string;
+  sp_entity_id: string;
+  method: string;
+  loa: string;
+  outcome: string;
+  ip: string | null;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface AuditLogTable {
+  id: Generated<string>; // bigserial, as a string
+  actor: string;
+  action: string;
+  subject: string | null;
+  detail: Json | null;
+  ip: string | null;
+  at: ColumnType<Date, Date | string | undefined, never>;
+}
+
+export interface DbSchema {
+  persons: PersonsTable;
+  pairwise_pseudonyms: PairwisePseudonymsTable;
+  login_history: LoginHistoryTable;
+  audit_log: AuditLogTable;
+}
+
+export type PersonRow = Selectable<PersonsTable>;
+export type NewPersonRow = Insertable<PersonsTable>;
+export type LoginHistoryRow = Selectable<LoginHistoryTable>;
