@@ -1,0 +1,173 @@
+// The demo service provider: what an SP developer in Node writes with passport and
+// @node-saml/passport-saml. A person chooses the level of assurance, logs in through the broker,
+// sees the NameID, the LoA reached and the attributes, and logs out (SP-initiated SLO).
+import express from 'express';
+import session from 'express-session';
+import passport from 'passport';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import type { Server } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { MultiSamlStrategy, SAML, type Profile, type SamlConfig } from '@node-saml/passport-saml';
+import { html } from '../../broker/web/html.js';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+export const DEMO_SP_KEY = readFileSync(path.join(HERE, 'keys', 'demo-sp.key'), 'utf8');
+export const DEMO_SP_CERT = readFileSync(path.join(HERE, 'keys', 'demo-sp.crt'), 'utf8');
+
+const LOA_CHOICES: Record<string, { label: string; uri: string }> = {
+  low: { label: 'low (eIDAS low)', uri: 'http://eidas.europa.eu/LoA/low' },
+  substantial: { label: 'substantial (eIDAS substantial)', uri: 'http://eidas.europa.eu/LoA/substantial' },
+  high: { label: 'high (eIDAS high)', uri: 'http://eidas.europa.eu/LoA/high' },
+};
+
+export interface DemoSpOptions {
+  /** the demo SP's own base URL, e.g. http://localhost:8081 */
+  readonly publicUrl: string;
+  /** the broker's base URL (PUBLIC_URL of the broker) */
+  readonly brokerUrl: string;
+  /** the broker's signing certificate(s), PEM */
+  readonly idpCert: string | string[];
+}
+
+export interface DemoSp {
+  readonly app: express.Express;
+  readonly entityID: string;
+  /** this SP's metadata, to be trusted by the broker */
+  readonly metadataXml: string;
+}
+
+type SessionUser = { nameID: string; nameIDFormat: string; sessionIndex?: string; loa?: string; attributes: Record<string, string> };
+
+function samlConfig(opts: DemoSpOptions, loa: string | undefined): SamlConfig {
+  const choice = loa ? LOA_CHOICES[loa] : undefined;
+  return {
+    issuer: `${opts.publicUrl}/metadata`,
+    callbackUrl: `${opts.publicUrl}/acs`,
+    logoutCallbackUrl: `${opts.publicUrl}/slo`,
+    entryPoint: `${opts.brokerUrl}/saml/sso`,
+    logoutUrl: `${opts.brokerUrl}/saml/slo`,
+    idpCert: opts.idpCert,
+    idpIssuer: `${opts.brokerUrl}/saml/metadata`,
+    privateKey: DEMO_SP_KEY,
+    publicCert: DEMO_SP_CERT,
+    signatureAlgorithm: 'sha256',
+    digestAlgorithm: 'sha256',
+    identifierFormat: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
+    wantAssertionsSigned: true,
+    wantAuthnResponseSigned: true,
+    authnContext: choice ? [choice.uri] : ['http://eidas.europa.eu/LoA/low'],
+    racComparison: 'minimum',
+    validateInResponseTo: 'always',
+    acceptedClockSkewMs: 5000,
+  };
+}
+
+function toUser(profile: Profile): SessionUser {
+  const attributes: Record<string, string> = {};
+  for (const [k, v] of Object.entries(profile.attributes ?? {})) attributes[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  const assertion = profile.getAssertion?.() as { Assertion?: { AuthnStatement?: { AuthnContext?: { AuthnContextClassRef?: { _: string }[] }[] }[] } } | undefined;
+  const loa = assertion?.Assertion?.AuthnStatement?.[0]?.AuthnContext?.[0]?.AuthnContextClassRef?.[0]?._;
+  return { nameID: profile.nameID, nameIDFormat: profile.nameIDFormat, sessionIndex: profile.sessionIndex, loa, attributes };
+}
+
+export function createDemoSp(opts: DemoSpOptions): DemoSp {
+  const app = express();
+  app.disable('x-powered-by');
+  const entityID = `${opts.publicUrl}/metadata`;
+  const metadataXml = new SAML(samlConfig(opts, undefined)).generateServiceProviderMetadata(null, DEMO_SP_CERT);
+  const strategy = new MultiSamlStrategy(
+    {
+      passReqToCallback: true,
+      getSamlOptions(req, done) {
+        const q = (req as express.Request).query?.loa ?? (req as express.Request).body?.loa;
+        done(null, samlConfig(opts, typeof q === 'string' ? q : undefined));
+      },
+    },
+    (_req: express.Request, profile: Profile | null | undefined, done: (err: Error | null, user?: Record<string, unknown>) => void) => {
+      if (!profile) return done(new Error('no profile'));
+      done(null, toUser(profile));
+    },
+    (_req: express.Request, profile: Profile | null | undefined, done: (err: Error | null, user?: Record<string, unknown>) => void) => {
+      done(null, profile ? toUser(profile) : undefined);
+    },
+  );
+  const auth = new passport.Passport();
+  auth.use('saml', strategy);
+  auth.serializeUser((user, done) => done(null, user));
+  auth.deserializeUser((user: Express.User, done) => done(null, user));
+
+  app.use(express.urlencoded({ extended: false, limit: '1mb' }));
+  // Demo only: the default in-memory session store; a real SP uses a shared store.
+  app.use(session({ secret: 'demo-sp-only-not-a-secret', resave: false, saveUninitialized: false, cookie: { sameSite: 'lax', httpOnly: true } }));
+  app.use(auth.initialize());
+  app.use(auth.session());
+
+  const page = (title: string, body: ReturnType<typeof html>) =>
+    html`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>${title} · Demo service</title>
+<style>body{font:16px/1.5 system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem}table{border-collapse:collapse}td,th{border:1px solid #bbb;padding:.3rem .6rem;text-align:left}</style></head>
+<body><h1>${title}</h1>${body}</body></html>`.value;
+
+  app.get('/', (req, res) => {
+    const user = req.user as SessionUser | undefined;
+    if (!user) {
+      res.send(
+        page(
+          'Demo service',
+          html`<p>This demo service provider logs you in through Pasarela.</p>
+<form method="post" action="/login"><label for="loa">Level of assurance</label>
+<select id="loa" name="loa">${Object.entries(LOA_CHOICES).map(([k, v]) => html`<option value="${k}">${v.label}</option>`)}</select>
+<button type="submit" id="login">Log in</button></form>`,
+        ),
+      );
+      return;
+    }
+    res.send(
+      page(
+        'You are logged in',
+        html`<dl><dt>NameID</dt><dd id="nameid">${user.nameID}</dd><dt>NameID format</dt><dd>${user.nameIDFormat}</dd><dt>LoA reached</dt><dd id="loa-reached">${user.loa ?? ''}</dd></dl>
+<h2>Attributes</h2><table id="attributes"><tr><th>Name</th><th>Value</th></tr>${Object.entries(user.attributes).map(([k, v]) => html`<tr><td>${k}</td><td>${v}</td></tr>`)}</table>
+<form method="post" action="/logout"><button type="submit" id="logout">Log out</button></form>`,
+      ),
+    );
+  });
+  app.post('/login', (req, res, next) => {
+    const loa = typeof req.body.loa === 'string' && req.body.loa in LOA_CHOICES ? req.body.loa : 'low';
+    req.query = { ...req.query, loa };
+    auth.authenticate('saml', { failureRedirect: '/', failureMessage: true })(req, res, next);
+  });
+  app.post('/acs', auth.authenticate('saml', { failWithError: true }), (_req, res) => {
+    res.redirect(303, '/');
+  });
+  app.post('/logout', (req, res, next) => {
+    if (!req.user) {
+      res.redirect(303, '/');
+      return;
+    }
+    strategy.logout(req as Parameters<typeof strategy.logout>[0], (err, url) => {
+      if (err || !url) return next(err ?? new Error('no logout URL'));
+      req.logout(() => res.redirect(303, url));
+    });
+  });
+  const slo = (req: express.Request, res: express.Response, next: express.NextFunction) =>
+    auth.authenticate('saml', (err: Error | null) => {
+      if (err) return next(err);
+      req.logout(() => res.redirect(303, '/'));
+    })(req, res, next);
+  app.get('/slo', slo);
+  app.post('/slo', slo);
+  app.get('/metadata', (_req, res) => {
+    res.type('application/samlmetadata+xml').send(metadataXml);
+  });
+  app.use((err: Error, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    res.status(400).send(page('Login failed', html`<p id="error">${err.message}</p><p><a href="/">Back</a></p>`));
+  });
+  return { app, entityID, metadataXml };
+}
+
+export function listen(app: express.Express, port: number, host = '127.0.0.1'): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = app.listen(port, host, () => resolve(server));
+    server.on('error', reject);
+  });
+}

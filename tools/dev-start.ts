@@ -1,0 +1,54 @@
+// `npm start`: the broker with its embedded defaults and the demo service provider, on a fresh
+// machine. The demo SP's metadata is generated for its port and trusted by the broker through a
+// directory under varDir, so DEMO_SP_PORT can change without editing metadata/sps/.
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { loadConfig, varPath, ConfigError, PROJECT_ROOT } from '../broker/config.js';
+import { openBroker, closeServer } from '../broker/broker.js';
+import { loadSigningKeys } from '../broker/saml/keys.js';
+import { createDemoSp, listen } from '../examples/demo-sp/server.js';
+
+async function main(): Promise<void> {
+  let cfg = loadConfig();
+  const demoPort = Number(process.env.DEMO_SP_PORT ?? 8081);
+  const demoUrl = `http://localhost:${demoPort}`;
+  const keys = await loadSigningKeys(cfg, cfg.varDir);
+  const demo = createDemoSp({ publicUrl: demoUrl, brokerUrl: cfg.publicUrl, idpCert: keys.certPem });
+  const demoDir = varPath(cfg, 'demo-sp');
+  await mkdir(demoDir, { recursive: true });
+  await writeFile(path.join(demoDir, 'metadata.xml'), demo.metadataXml);
+  cfg = loadConfig(process.env, {
+    sps: {
+      metadataDirs: [...cfg.sps.metadataDirs, path.relative(PROJECT_ROOT, demoDir)],
+      policies: { [demo.entityID]: { displayName: 'Demo service (Pasarela)', dialects: ['eidas', 'clave'] } },
+    },
+  });
+  const broker = await openBroker(cfg, { defaultMetrics: true });
+  const brokerServer = await listen(broker.app, cfg.port, cfg.host);
+  const demoServer = await listen(demo.app, demoPort, '127.0.0.1');
+  const seed = JSON.parse(await readFile(path.resolve(PROJECT_ROOT, cfg.seedFile ?? 'config/demo-persons.json'), 'utf8')) as { documentNumber: string; documentDate?: string; supportNumber?: string; givenName: string; firstSurname: string; registrationLevel: string; mobile: string }[];
+  const lines = [
+    '',
+    `  Pasarela broker   ${cfg.publicUrl}   (metadata: ${cfg.publicUrl}/saml/metadata)`,
+    `  Demo service      ${demoUrl}`,
+    `  PIN codes arrive  ${path.join(varPath(cfg, cfg.notify.outboxDir), 'sms.jsonl')}`,
+    '',
+    '  Demo persons:',
+    ...seed.map((p) => `    ${p.documentNumber.padEnd(10)} ${(p.documentDate ? `document date ${p.documentDate}` : `support number ${p.supportNumber}`).padEnd(28)} ${p.givenName} ${p.firstSurname} (${p.registrationLevel}, ${p.mobile})`),
+    '',
+  ];
+  process.stdout.write(lines.join('\n') + '\n');
+  const stop = async () => {
+    await Promise.all([closeServer(brokerServer, 5000), closeServer(demoServer, 5000)]);
+    await broker.close();
+    process.exit(0);
+  };
+  process.on('SIGINT', () => void stop());
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGHUP', () => void broker.reload());
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`${err instanceof ConfigError ? err.message : `pasarela: cannot start: ${(err as Error).stack ?? String(err)}`}\n`);
+  process.exit(1);
+});
