@@ -1,0 +1,87 @@
+// Starts a real broker on loopback for integration tests: its own varDir, the test SPs' metadata,
+// the test signing key, an injectable clock, and either the embedded stores or the real
+// PostgreSQL and Redis named by TEST_DATABASE_URL / TEST_REDIS_URL (stores: 'real').
+import http from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { openBroker, closeServer, type Broker } from '../../broker/broker.js';
+import { deepMerge } from '../../broker/config.js';
+import { createTestDatabase, testConfig, uniqueName, type TestDatabase } from './store-targets.js';
+
+export interface TestClock {
+  now(): Date;
+  /** move time forward (tests never sleep) */
+  advance(ms: number): void;
+}
+
+export function createClock(): TestClock {
+  let offset = 0;
+  return { now: () => new Date(Date.now() + offset), advance: (ms) => void (offset += ms) };
+}
+
+export interface TestBroker {
+  readonly url: string;
+  readonly broker: Broker;
+  readonly server: http.Server;
+  readonly varDir: string;
+  readonly clock: TestClock;
+  close(): Promise<void>;
+}
+
+export type Overrides = Parameters<typeof deepMerge>[1];
+
+export const SP1 = 'https://sp1.test/metadata';
+export const SP2 = 'https://sp2.test/metadata';
+
+export async function startTestBroker(opts: { overrides?: Overrides; stores?: 'embedded' | 'real' } = {}): Promise<TestBroker> {
+  const server = http.createServer();
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as { port: number }).port;
+  const url = `http://127.0.0.1:${port}`;
+  const varDir = await mkdtemp(path.join(tmpdir(), 'pasarela-test-'));
+  let testDb: TestDatabase | undefined;
+  const stores: Overrides = {};
+  if (opts.stores === 'real') {
+    const dbUrl = process.env.TEST_DATABASE_URL;
+    const redisUrl = process.env.TEST_REDIS_URL;
+    if (!dbUrl || !redisUrl) throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL must be set for the real-store suite');
+    testDb = await createTestDatabase(dbUrl);
+    Object.assign(stores, { database: { url: testDb.url }, ephemeral: { redisUrl, keyPrefix: `${uniqueName('t')}:` } });
+  } else {
+    Object.assign(stores, { database: { pgliteDir: 'memory://' } });
+  }
+  const base: Overrides = {
+    publicUrl: url,
+    port,
+    varDir,
+    logLevel: 'silent',
+    keys: { signingKeyFile: 'tests/fixtures/keys/idp.key', signingCertFile: 'tests/fixtures/keys/idp.crt' },
+    sps: {
+      metadataDirs: ['tests/fixtures/metadata'],
+      policies: {
+        [SP1]: { displayName: 'Test service one', dialects: ['eidas', 'clave'] },
+        [SP2]: { displayName: 'Test service two' },
+      },
+    },
+    ...stores,
+  };
+  const cfg = testConfig(deepMerge(base, opts.overrides ?? {}) as Record<string, unknown>);
+  const clock = createClock();
+  const broker = await openBroker(cfg, { log: pino({ level: 'silent' }), now: clock.now });
+  server.on('request', broker.app);
+  return {
+    url,
+    broker,
+    server,
+    varDir,
+    clock,
+    async close() {
+      await closeServer(server, 1000);
+      await broker.close();
+      await testDb?.drop();
+      await rm(varDir, { recursive: true, force: true });
+    },
+  };
+}
