@@ -12,6 +12,7 @@ import { ensureBrowserBinding } from './browser-binding.js';
 import { nameIDFormatOf } from './name-id.js';
 import { randomId } from './random-id.js';
 import { handBack, type HandBackDeps } from './hand-back.js';
+import { methodStates, offeredIds } from './selector.js';
 
 export async function openLogin(deps: HandBackDeps, req: Request, res: Response, received: ReceivedAuthnRequest): Promise<void> {
   const { services } = deps;
@@ -56,6 +57,9 @@ export async function openLogin(deps: HandBackDeps, req: Request, res: Response,
     return;
   }
   if (request.isPassive) throw new BrokerError('passive-impossible', 'no usable session for a passive login', undefined, replyTo);
+  if (offeredIds(methodStates(services.connectors, tx)).length === 0) {
+    throw new BrokerError('no-method-for-loa', 'no method reaches the requested level of assurance', undefined, replyTo);
+  }
   await deps.transactions.save(tx);
   res.redirect(303, `/login/${tx.id}`);
 }
