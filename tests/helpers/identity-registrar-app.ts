@@ -1,0 +1,40 @@
+// A test app with the registrar API mounted where broker/app.ts mounts it, over an in-memory
+// PGlite registry, listening on loopback for tests that need a real URL (the CLI's --broker mode).
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+import express from 'express';
+import { openDatabase, type Database } from '../../broker/store/db.js';
+import { createIdentityRegistry } from '../../broker/identity/registry-db.js';
+import { createRegistrarRouter } from '../../broker/identity/registrar-api.js';
+import type { IdentityRegistry } from '../../broker/identity/registry.js';
+import { testConfig } from './store-targets.js';
+
+export interface RegistrarApp {
+  app: express.Express;
+  registry: IdentityRegistry;
+  database: Database;
+  /** starts listening on 127.0.0.1:0; returns the base URL */
+  listen(): Promise<string>;
+  close(): Promise<void>;
+}
+
+export async function createRegistrarApp(token: string | undefined): Promise<RegistrarApp> {
+  const database = await openDatabase(testConfig({ database: { pgliteDir: 'memory://' } }));
+  const registry = createIdentityRegistry(database.db);
+  const app = express();
+  app.use('/api/registrar', createRegistrarRouter(registry, { token }));
+  let server: Server | undefined;
+  return {
+    app,
+    registry,
+    database,
+    listen: () =>
+      new Promise((resolve) => {
+        server = app.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${(server!.address() as AddressInfo).port}`));
+      }),
+    async close() {
+      if (server) await new Promise<void>((r) => server!.close(() => r()));
+      await database.close();
+    },
+  };
+}
