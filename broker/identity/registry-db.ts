@@ -38,9 +38,10 @@ export function createIdentityRegistry(db: Kysely<DbSchema>): IdentityRegistry {
 
   async function add(person: NewPerson): Promise<Person> {
     const row = validate(person);
-    if (row.mobile && (await db.selectFrom('persons').select('id').where('mobile', '=', row.mobile).executeTakeFirst())) throw mobileTaken(row.mobile);
     if (row.document_number && (await one('document_number', row.document_number))) throw new IdentityError('duplicate', `a person with document ${row.document_number} is already registered`);
     if (row.eidas_person_identifier && (await one('eidas_person_identifier', row.eidas_person_identifier))) throw new IdentityError('duplicate', 'a person with this eIDAS identifier is already registered');
+    // after the duplicate checks: registering someone again is 'duplicate', whatever their mobile
+    if (row.mobile && (await db.selectFrom('persons').select('id').where('mobile', '=', row.mobile).executeTakeFirst())) throw mobileTaken(row.mobile);
     try {
       return toPerson(await db.insertInto('persons').values(row).returningAll().executeTakeFirstOrThrow());
     } catch (err) {
