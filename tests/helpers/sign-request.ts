@@ -225,7 +225,9 @@ export interface SignPostOpts {
 
 /** Enveloped exc-c14n signature inserted right after the root's Issuer (like Keycloak). */
 export function signPost(xml: string, key: string, cert: string, alg: TestSigAlg = 'rsa-sha256', opts: SignPostOpts = {}): string {
-  const sig = new SignedXml({ privateKey: key, publicCert: cert });
+  // InclusiveNamespaces go on SignedInfo's CanonicalizationMethod: xml-crypto would also put them
+  // (in a wrong namespace) under the enveloped-signature transform if given per reference.
+  const sig = new SignedXml({ privateKey: key, publicCert: cert, ...(opts.inclusiveNamespaces ? { inclusiveNamespacesPrefixList: opts.inclusiveNamespaces } : {}) });
   (sig.SignatureAlgorithms as Record<string, unknown>)[ALGS[alg].uri] = testAlgorithm(alg);
   sig.signatureAlgorithm = ALGS[alg].uri as SignedXml['signatureAlgorithm'];
   sig.canonicalizationAlgorithm = ALG.excC14n;
@@ -233,7 +235,6 @@ export function signPost(xml: string, key: string, cert: string, alg: TestSigAlg
     xpath: '/*',
     transforms: [ALG.envelopedSignature, ALG.excC14n],
     digestAlgorithm: ALGS[alg].digest,
-    ...(opts.inclusiveNamespaces ? { inclusiveNamespacesPrefixList: opts.inclusiveNamespaces } : {}),
   });
   const b64 = cert.replace(/-----[^-]+-----/g, '').replace(/\s+/g, '');
   sig.getKeyInfoContent = opts.noKeyInfo

@@ -23,6 +23,9 @@ const DATE_TIME = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}
 // xs:anyURI restricted to RFC 3986 characters, no whitespace, not empty.
 const ANY_URI = /^[A-Za-z0-9\-._~:/?#[\]@!$&'()*+,;=%]+$/;
 const PCT_OK = /%(?![0-9A-Fa-f]{2})/;
+// RFC 3986 §3.1/§4.2: a ':' before any '/', '?' or '#' must end a scheme (libxml2 agrees).
+const SCHEME_PART = /^[^/?#]*:/;
+const SCHEME = /^[A-Za-z][A-Za-z0-9+.-]*:/;
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 // Whitespace XSD base64Binary collapses; we also accept the line breaks signers put in.
 const BASE64_SPACE = /[ \t\r\n]/g;
@@ -48,7 +51,7 @@ export function checkValue(type: ValueType, v: string): boolean {
     case 'dateTime':
       return validDateTime(v);
     case 'anyURI':
-      return v.length <= 4096 && ANY_URI.test(v) && !PCT_OK.test(v);
+      return v.length <= 4096 && ANY_URI.test(v) && !PCT_OK.test(v) && (!SCHEME_PART.test(v) || SCHEME.test(v));
     case 'boolean':
       return v === 'true' || v === 'false' || v === '1' || v === '0';
     case 'unsignedShort':
