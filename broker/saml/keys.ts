@@ -119,7 +119,8 @@ async function loadOrGenerateKeyPair(dir: string, now: Date): Promise<{ keyPem: 
 
 /** A development signing pair: RSA-3072, self-signed, valid 3 years from `now`. */
 export async function generateSelfSigned(now: Date): Promise<{ keyPem: string; certPem: string }> {
-  installReflectMetadata();
+  // @peculiar/x509 (through tsyringe) needs the Reflect metadata polyfill loaded first.
+  await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
   const subtle = webcrypto.subtle as unknown as SubtleCrypto;
   x509.cryptoProvider.set(webcrypto as unknown as Crypto);
@@ -143,42 +144,4 @@ export async function generateSelfSigned(now: Date): Promise<{ keyPem: string; c
   const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey));
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
   return { keyPem, certPem: cert.toString('pem') + '\n' };
-}
-
-/**
- * @peculiar/x509 (through tsyringe) refuses to load without a Reflect metadata polyfill, and the
- * project installs none (reflect-metadata is not a dependency). Its decorators only store and
- * read design-time metadata, so a minimal WeakMap store is enough; installed only when absent,
- * and only before the dynamic import above, so nothing else sees it unless x509 is needed.
- */
-function installReflectMetadata(): void {
-  type Key = unknown;
-  type Prop = string | symbol | undefined;
-  const R = Reflect as unknown as Record<string, unknown>;
-  if (typeof R.getMetadata === 'function') return;
-  const store = new WeakMap<object, Map<Prop, Map<Key, unknown>>>();
-  const own = (target: object, prop: Prop, create: boolean): Map<Key, unknown> | undefined => {
-    let byProp = store.get(target);
-    if (!byProp && create) store.set(target, (byProp = new Map()));
-    let byKey = byProp?.get(prop);
-    if (!byKey && create && byProp) byProp.set(prop, (byKey = new Map()));
-    return byKey;
-  };
-  const defineMetadata = (key: Key, value: unknown, target: object, prop?: Prop) => void own(target, prop, true)!.set(key, value);
-  const getOwnMetadata = (key: Key, target: object, prop?: Prop) => own(target, prop, false)?.get(key);
-  const getMetadata = (key: Key, target: object, prop?: Prop): unknown => {
-    for (let t: object | null = target; t; t = Object.getPrototypeOf(t)) {
-      const m = own(t, prop, false);
-      if (m?.has(key)) return m.get(key);
-    }
-    return undefined;
-  };
-  Object.assign(R, {
-    defineMetadata,
-    getOwnMetadata,
-    getMetadata,
-    hasOwnMetadata: (key: Key, target: object, prop?: Prop) => own(target, prop, false)?.has(key) ?? false,
-    hasMetadata: (key: Key, target: object, prop?: Prop) => getMetadata(key, target, prop) !== undefined,
-    metadata: (key: Key, value: unknown) => (target: object, prop?: Prop) => defineMetadata(key, value, target, prop),
-  });
 }
