@@ -50,7 +50,7 @@ export function attackCorpus(): AttackCase[] {
   add('reference', 'Reference URI to another ID', good.replace(`URI="#${id}"`, 'URI="#ID_other"'), 'request-untrusted');
   add('reference', 'Reference URI not starting with #', good.replace(`URI="#${id}"`, `URI="http://evil.test/#${id}"`), 'request-malformed');
   add('reference', 'Reference URI empty', good.replace(`URI="#${id}"`, 'URI=""'), 'request-malformed');
-  add('reference', 'Reference without URI', good.replace(` URI="#${id}"`, ''), 'request-untrusted');
+  add('reference', 'Reference without URI', good.replace(` URI="#${id}"`, ''), 'request-malformed');
 
   const ref = /<ds:Reference[\s\S]*<\/ds:Reference>/.exec(good)![0];
   add('two refs', 'second ds:Reference in SignedInfo', good.replace(ref, ref + ref), 'request-malformed');
@@ -61,8 +61,11 @@ export function attackCorpus(): AttackCase[] {
   // key injection: content edited, re-signed by the attacker, attacker certificate in KeyInfo
   add('key injection', 'ACS edited, re-signed with the attacker key, its certificate in KeyInfo',
     signPost(buildAuthnRequest({ id, acsUrl: EVIL_ACS, issueInstant: ISSUE() }), testKey('attacker'), testCert('attacker')), 'request-untrusted');
-  add('key injection', 'original signature kept, KeyInfo replaced by the attacker certificate',
-    good.replace(/<ds:X509Certificate>[^<]+/, `<ds:X509Certificate>${testCert('attacker').replace(/-----[^-]+-----|\s/g, '')}`), 'request-untrusted');
+  // (a genuine sp1 signature with the attacker's certificate pasted into KeyInfo still verifies:
+  // KeyInfo is ignored, so that is no attack; the reverse — attacker signature, sp1's certificate
+  // in KeyInfo — is, and must fail)
+  add('key injection', 'ACS edited, re-signed with the attacker key, sp1’s certificate in KeyInfo',
+    signPost(buildAuthnRequest({ id, acsUrl: EVIL_ACS, issueInstant: ISSUE() }), testKey('attacker'), testCert('sp1')), 'request-untrusted');
 
   // HMAC confusion: hmac-sha1 keyed with the public certificate bytes
   {

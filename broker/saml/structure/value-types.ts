@@ -68,7 +68,9 @@ export function checkValue(type: ValueType, v: string): boolean {
 }
 
 export function parseXsdBoolean(v: string | null | undefined): boolean | undefined {
-  if (v === null || v === undefined) return undefined;
+  // xmldom's getAttribute answers '' for an absent attribute; '' is no boolean (the structural
+  // validator refuses it where present), so it reads as absent
+  if (v === null || v === undefined || v === '') return undefined;
   return v === 'true' || v === '1';
 }
 
