@@ -145,7 +145,7 @@ export const configSchema = z
         registrarToken: z.string().min(24).optional().describe('bearer token of the registrar API (REGISTRAR_TOKEN); absent: the API is off'),
       })
       .describe('management APIs'),
-    seedFile: z.string().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
+    seedFile: z.string().nullable().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
   })
   .describe('Pasarela configuration');
 
