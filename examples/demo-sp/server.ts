@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { MultiSamlStrategy, SAML, type Profile, type SamlConfig } from '@node-saml/passport-saml';
+import { MultiSamlStrategy, SAML, ValidateInResponseTo, type Profile, type SamlConfig } from '@node-saml/passport-saml';
 import { html } from '../../broker/web/html.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -58,7 +58,7 @@ function samlConfig(opts: DemoSpOptions, loa: string | undefined): SamlConfig {
     wantAuthnResponseSigned: true,
     authnContext: choice ? [choice.uri] : ['http://eidas.europa.eu/LoA/low'],
     racComparison: 'minimum',
-    validateInResponseTo: 'always',
+    validateInResponseTo: ValidateInResponseTo.always,
     acceptedClockSkewMs: 5000,
   };
 }
@@ -80,20 +80,21 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
     {
       passReqToCallback: true,
       getSamlOptions(req, done) {
-        const q = (req as express.Request).query?.loa ?? (req as express.Request).body?.loa;
+        const q = (req.query as Record<string, unknown> | undefined)?.loa;
         done(null, samlConfig(opts, typeof q === 'string' ? q : undefined));
       },
     },
-    (_req: express.Request, profile: Profile | null | undefined, done: (err: Error | null, user?: Record<string, unknown>) => void) => {
+    (_req, profile, done) => {
       if (!profile) return done(new Error('no profile'));
       done(null, toUser(profile));
     },
-    (_req: express.Request, profile: Profile | null | undefined, done: (err: Error | null, user?: Record<string, unknown>) => void) => {
+    (_req, profile, done) => {
       done(null, profile ? toUser(profile) : undefined);
     },
   );
   const auth = new passport.Passport();
-  auth.use('saml', strategy);
+  // passport-saml bundles its own @types/express, so its Strategy type differs only nominally.
+  auth.use('saml', strategy as unknown as passport.Strategy);
   auth.serializeUser((user, done) => done(null, user));
   auth.deserializeUser((user: Express.User, done) => done(null, user));
 
@@ -144,7 +145,7 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
       res.redirect(303, '/');
       return;
     }
-    strategy.logout(req as Parameters<typeof strategy.logout>[0], (err, url) => {
+    strategy.logout(req as unknown as Parameters<typeof strategy.logout>[0], (err, url) => {
       if (err || !url) return next(err ?? new Error('no logout URL'));
       req.logout(() => res.redirect(303, url));
     });
