@@ -6,7 +6,7 @@ import type { Request, Response } from 'express';
 import type { BrokerServices } from '../services.js';
 import { BrokerError } from '../errors.js';
 import { policyFor } from '../config.js';
-import type { SpEntry } from '../saml/sp-registry.js';
+import type { SpEntry } from '../saml/sp-metadata.js';
 import { buildLogoutRequest, buildLogoutResponse } from '../saml/build-logout.js';
 import { redirectUrl } from '../saml/send-binding.js';
 import { signXml } from '../saml/sign-xml.js';
