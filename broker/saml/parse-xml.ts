@@ -48,6 +48,7 @@ function refuse(detail: string): never {
 
 // XML 1.0 Char production: no C0 controls except tab, LF, CR; no U+FFFE/U+FFFF; no lone surrogates.
 const FORBIDDEN_CHAR = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+const CHAR_REF = /&#(x[0-9A-Fa-f]+|[0-9]+);/g;
 const XML_DECLARATION = /^\uFEFF?<\?xml\s[^?]*\?>/;
 const NS_DECLARATION = /\sxmlns(?::[^\s=/>]+)?\s*=/g;
 
@@ -59,6 +60,12 @@ const NS_DECLARATION = /\sxmlns(?::[^\s=/>]+)?\s*=/g;
 function prescan(xml: string, limits: ParseLimits): void {
   if (xml.includes('<!DOCTYPE') || xml.includes('<!ENTITY')) refuse('DOCTYPE or ENTITY declaration');
   if (FORBIDDEN_CHAR.test(xml)) refuse('character not allowed in XML');
+  // xmldom expands &#1; or &#0; without complaint; XML 1.0 forbids them (WFC: Legal Character)
+  for (const m of xml.matchAll(CHAR_REF)) {
+    const code = m[1]!.startsWith('x') ? parseInt(m[1]!.slice(1), 16) : parseInt(m[1]!, 10);
+    const legal = code === 0x9 || code === 0xa || code === 0xd || (code >= 0x20 && code <= 0xd7ff) || (code >= 0xe000 && code <= 0xfffd) || (code >= 0x10000 && code <= 0x10ffff);
+    if (!legal) refuse('character reference to a character not allowed in XML');
+  }
   const decl = XML_DECLARATION.exec(xml);
   let i = decl ? decl[0].length : 0;
   let depth = 0;

@@ -23,6 +23,8 @@ describe('parse-xml', () => {
     ['unbound element prefix', '<a><q:b/></a>'],
     ['unbound attribute prefix', '<a q:x="1"/>'],
     ['control character', '<a>\u0001</a>'],
+    ['character reference to NUL', '<a>&#0;</a>'],
+    ['character reference to a control character in an attribute', '<a x="&#x1;"/>'],
     ['too deep', '<a>' + '<b>'.repeat(100) + '</b>'.repeat(100) + '</a>'],
     ['too many attributes', '<a ' + Array.from({ length: 100 }, (_, i) => `x${i}="1"`).join(' ') + '/>'],
   ];
