@@ -6,22 +6,8 @@ import { writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-// @peculiar/x509 uses tsyringe, which wants a Reflect metadata polyfill; this minimal one is
-// enough for it (the project does not depend on reflect-metadata).
-const meta = new WeakMap<object, Map<unknown, unknown>>();
-const R = Reflect as unknown as Record<string, unknown>;
-R.defineMetadata ??= (k: unknown, v: unknown, t: object) => {
-  if (!meta.has(t)) meta.set(t, new Map());
-  meta.get(t)!.set(k, v);
-};
-R.getMetadata ??= (k: unknown, t: object): unknown => {
-  for (let o: object | null = t; o; o = Object.getPrototypeOf(o)) if (meta.get(o)?.has(k)) return meta.get(o)!.get(k);
-  return undefined;
-};
-R.getOwnMetadata ??= (k: unknown, t: object) => meta.get(t)?.get(k);
-R.hasMetadata ??= (k: unknown, t: object) => (R.getMetadata as (k: unknown, t: object) => unknown)(k, t) !== undefined;
-R.metadata ??= (k: unknown, v: unknown) => (t: object) => (R.defineMetadata as (k: unknown, v: unknown, t: object) => void)(k, v, t);
-
+// @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill first.
+await import('reflect-metadata');
 const x509 = await import('@peculiar/x509');
 x509.cryptoProvider.set(webcrypto as unknown as Crypto);
 const alg = { name: 'RSASSA-PKCS1-v1_5', hash: 'SHA-256', publicExponent: new Uint8Array([1, 0, 1]), modulusLength: 2048 };
