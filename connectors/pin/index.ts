@@ -32,7 +32,7 @@ function highestRung(cfg: Config): LoaRung | undefined {
 
 function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): void {
   const opts = cfg.connectors.pin;
-  const pins = createPinStore(ctx.ephemeral, { validityMs: opts.validitySeconds * 1000, maxAttempts: opts.maxAttempts });
+  const pins = createPinStore(ctx.ephemeral, { validityMs: opts.validitySeconds * 1000, maxAttempts: opts.maxAttempts, now: ctx.now });
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
   const ip = (req: Request) => req.ip ?? 'unknown';
 

@@ -11,6 +11,8 @@ interface PinRecord {
   readonly salt: string;
   readonly hash: string;
   readonly personalised: boolean;
+  /** epoch ms; checked against the broker's clock, the store's TTL only cleans up */
+  readonly expiresAt: number;
 }
 
 export type PinCheck = { outcome: 'ok'; personId: string } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'voided' };
@@ -25,12 +27,12 @@ export interface PinStore {
   check(txId: string, typed: string): Promise<PinCheck>;
 }
 
-export function createPinStore(store: EphemeralStore, opts: { validityMs: number; maxAttempts: number }): PinStore {
+export function createPinStore(store: EphemeralStore, opts: { validityMs: number; maxAttempts: number; now: () => Date }): PinStore {
   return {
     async issue(txId, personId, entry, personalised) {
       const salt = newSalt();
       // For nobody, the hash of random bytes: no typed text can match it.
-      const record: PinRecord = { personId, salt, hash: hashEntry(salt, entry ?? newSalt()), personalised };
+      const record: PinRecord = { personId, salt, hash: hashEntry(salt, entry ?? newSalt()), personalised, expiresAt: opts.now().getTime() + opts.validityMs };
       await store.del(ATTEMPTS(txId));
       await store.set(KEY(txId), JSON.stringify(record), opts.validityMs);
     },
@@ -47,6 +49,10 @@ export function createPinStore(store: EphemeralStore, opts: { validityMs: number
       const raw = await store.get(KEY(txId));
       if (!raw) return { outcome: 'voided' };
       const record = JSON.parse(raw) as PinRecord;
+      if (record.expiresAt <= opts.now().getTime()) {
+        await store.del(KEY(txId));
+        return { outcome: 'voided' };
+      }
       if (!constantTimeEqual(hashEntry(record.salt, typed), record.hash) || record.personId === null) {
         if (attempts >= opts.maxAttempts) {
           await store.del(KEY(txId));
