@@ -35,15 +35,26 @@ export type Overrides = Parameters<typeof deepMerge>[1];
 export const SP1 = 'https://sp1.test/metadata';
 export const SP2 = 'https://sp2.test/metadata';
 
-export async function startTestBroker(opts: { overrides?: Overrides; stores?: 'embedded' | 'real' } = {}): Promise<TestBroker> {
+export interface StartOptions {
+  readonly overrides?: Overrides;
+  readonly stores?: 'embedded' | 'real';
+  /** a second node of the same deployment: same PUBLIC_URL, database, Redis prefix and outbox */
+  readonly nodeOf?: TestBroker;
+}
+
+export async function startTestBroker(opts: StartOptions = {}): Promise<TestBroker> {
   const server = http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
-  const url = `http://127.0.0.1:${port}`;
-  const varDir = await mkdtemp(path.join(tmpdir(), 'pasarela-test-'));
+  const first = opts.nodeOf;
+  const url = first?.url ?? `http://127.0.0.1:${port}`;
+  const varDir = first?.varDir ?? (await mkdtemp(path.join(tmpdir(), 'pasarela-test-')));
   let testDb: TestDatabase | undefined;
   const stores: Overrides = {};
-  if (opts.stores === 'real') {
+  if (first) {
+    const shared = first.broker.services.config;
+    Object.assign(stores, { database: { url: shared.database.url }, ephemeral: { redisUrl: shared.ephemeral.redisUrl, keyPrefix: shared.ephemeral.keyPrefix } });
+  } else if (opts.stores === 'real') {
     const dbUrl = process.env.TEST_DATABASE_URL;
     const redisUrl = process.env.TEST_REDIS_URL;
     if (!dbUrl || !redisUrl) throw new Error('TEST_DATABASE_URL and TEST_REDIS_URL must be set for the real-store suite');
@@ -81,7 +92,7 @@ export async function startTestBroker(opts: { overrides?: Overrides; stores?: 'e
       await closeServer(server, 1000);
       await broker.close();
       await testDb?.drop();
-      await rm(varDir, { recursive: true, force: true });
+      if (!first) await rm(varDir, { recursive: true, force: true });
     },
   };
 }
