@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Server } from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { MultiSamlStrategy, SAML, ValidateInResponseTo, type Profile, type SamlConfig } from '@node-saml/passport-saml';
+import { MultiSamlStrategy, SAML, ValidateInResponseTo, type CacheProvider, type Profile, type SamlConfig } from '@node-saml/passport-saml';
 import { html } from '../../broker/web/html.js';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -28,6 +28,8 @@ export interface DemoSpOptions {
   readonly brokerUrl: string;
   /** the broker's signing certificate(s), PEM */
   readonly idpCert: string | string[];
+  /** how the AuthnRequest travels to the broker; HTTP-Redirect when absent */
+  readonly authnRequestBinding?: 'HTTP-Redirect' | 'HTTP-POST';
 }
 
 export interface DemoSp {
@@ -39,7 +41,40 @@ export interface DemoSp {
 
 type SessionUser = { nameID: string; nameIDFormat: string; sessionIndex?: string; loa?: string; attributes: Record<string, string> };
 
-function samlConfig(opts: DemoSpOptions, loa: string | undefined): SamlConfig {
+/**
+ * The request ids this SP is waiting for. MultiSamlStrategy builds a new SAML object per request,
+ * and each would otherwise get its own empty in-memory cache, so no Response could ever match its
+ * AuthnRequest (validateInResponseTo: always): one cache per demo SP, shared by all of them.
+ */
+function requestIdCache(ttlMs: number): CacheProvider {
+  const items = new Map<string, { value: string; createdAt: number }>();
+  const live = (key: string) => {
+    const item = items.get(key);
+    if (item && Date.now() - item.createdAt > ttlMs) items.delete(key);
+    return items.get(key);
+  };
+  return {
+    async saveAsync(key, value) {
+      if (live(key)) return null;
+      const item = { value, createdAt: Date.now() };
+      items.set(key, item);
+      return item;
+    },
+    async getAsync(key) {
+      return live(key)?.value ?? null;
+    },
+    async removeAsync(key) {
+      if (key === null) return null;
+      const value = live(key)?.value ?? null;
+      items.delete(key);
+      return value;
+    },
+  };
+}
+
+const REQUEST_ID_TTL_MS = 15 * 60_000;
+
+function samlConfig(opts: DemoSpOptions, loa: string | undefined, cacheProvider?: CacheProvider): SamlConfig {
   const choice = loa ? LOA_CHOICES[loa] : undefined;
   return {
     issuer: `${opts.publicUrl}/metadata`,
@@ -59,6 +94,9 @@ function samlConfig(opts: DemoSpOptions, loa: string | undefined): SamlConfig {
     authnContext: choice ? [choice.uri] : ['http://eidas.europa.eu/LoA/low'],
     racComparison: 'minimum',
     validateInResponseTo: ValidateInResponseTo.always,
+    requestIdExpirationPeriodMs: REQUEST_ID_TTL_MS,
+    ...(cacheProvider ? { cacheProvider } : {}),
+    authnRequestBinding: opts.authnRequestBinding ?? 'HTTP-Redirect',
     acceptedClockSkewMs: 5000,
   };
 }
@@ -76,12 +114,14 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
   app.disable('x-powered-by');
   const entityID = `${opts.publicUrl}/metadata`;
   const metadataXml = new SAML(samlConfig(opts, undefined)).generateServiceProviderMetadata(null, DEMO_SP_CERT);
+  const cache = requestIdCache(REQUEST_ID_TTL_MS);
   const strategy = new MultiSamlStrategy(
     {
       passReqToCallback: true,
       getSamlOptions(req, done) {
-        const q = (req.query as Record<string, unknown> | undefined)?.loa;
-        done(null, samlConfig(opts, typeof q === 'string' ? q : undefined));
+        // the login form posts the chosen LoA; other requests (ACS, SLO) do not need it
+        const loa = (req.body as Record<string, unknown> | undefined)?.loa;
+        done(null, samlConfig(opts, typeof loa === 'string' ? loa : undefined, cache));
       },
     },
     (_req, profile, done) => {
@@ -133,8 +173,9 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
     );
   });
   app.post('/login', (req, res, next) => {
-    const loa = typeof req.body.loa === 'string' && req.body.loa in LOA_CHOICES ? req.body.loa : 'low';
-    req.query = { ...req.query, loa };
+    // (express 5: req.query is a getter, so the choice stays in req.body for getSamlOptions)
+    const body = (req.body ??= {}) as Record<string, unknown>;
+    if (!(typeof body.loa === 'string' && body.loa in LOA_CHOICES)) body.loa = 'low';
     auth.authenticate('saml', { failureRedirect: '/', failureMessage: true })(req, res, next);
   });
   app.post('/acs', auth.authenticate('saml', { failWithError: true }), (_req, res) => {
