@@ -2,6 +2,7 @@
 // with the connectors, operations endpoints and the registrar API; one error handler decides
 // where every error goes.
 import express, { type Express } from 'express';
+import { pinoHttp } from 'pino-http';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BrokerServices } from './services.js';
@@ -36,6 +37,18 @@ export function createApp(services: BrokerServices): Express {
     res.on('finish', () => end({ route: req.route?.path ?? 'other', method: req.method, status: String(res.statusCode) }));
     next();
   });
+  // Request log: method, path without the query string (it carries SAML messages and RelayState),
+  // status and time; never cookies, bodies or codes.
+  app.use(
+    pinoHttp({
+      logger: services.log,
+      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
+      serializers: {
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+      },
+    }),
+  );
   app.use(healthRouter(services));
   app.use(securityHeaders);
   app.use('/static', express.static(STATIC_DIR, { immutable: false, maxAge: '1h', index: false }));

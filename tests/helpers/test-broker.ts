@@ -2,6 +2,7 @@
 // the test signing key, an injectable clock, and either the embedded stores or the real
 // PostgreSQL and Redis named by TEST_DATABASE_URL / TEST_REDIS_URL (stores: 'real').
 import http from 'node:http';
+import https from 'node:https';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -40,6 +41,8 @@ export interface StartOptions {
   readonly stores?: 'embedded' | 'real';
   /** a second node of the same deployment: same PUBLIC_URL, database, Redis prefix and outbox */
   readonly nodeOf?: TestBroker;
+  /** where the broker logs (default: silent) */
+  readonly log?: pino.Logger;
 }
 
 export async function startTestBroker(opts: StartOptions = {}): Promise<TestBroker> {
@@ -80,7 +83,7 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
   };
   const cfg = testConfig(deepMerge(base, opts.overrides ?? {}) as Record<string, unknown>);
   const clock = createClock();
-  const broker = await openBroker(cfg, { log: pino({ level: 'silent' }), now: clock.now });
+  const broker = await openBroker(cfg, { log: opts.log ?? pino({ level: 'silent' }), now: clock.now });
   server.on('request', broker.app);
   return {
     url,
