@@ -24,19 +24,29 @@ function assertHttpUrl(url: string): URL {
   return parsed;
 }
 
-export function postForm(input: { action: string; field: SamlField; xml: string; relayState?: string; cspNonce: string }): string {
+export interface PostFormTexts {
+  readonly lang: string;
+  readonly title: string;
+  readonly continueLabel: string;
+  readonly noscript: string;
+}
+
+const ENGLISH: PostFormTexts = { lang: 'en', title: 'Continue', continueLabel: 'Continue', noscript: 'JavaScript is off: press the button to continue.' };
+
+export function postForm(input: { action: string; field: SamlField; xml: string; relayState?: string; cspNonce: string; texts?: PostFormTexts }): string {
+  const t = input.texts ?? ENGLISH;
   assertHttpUrl(input.action);
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(input.cspNonce)) throw new TypeError('CSP nonce must be base64');
   const message = Buffer.from(input.xml, 'utf8').toString('base64');
   const relay =
     input.relayState === undefined ? '' : `\n<input type="hidden" name="RelayState" value="${escapeHtml(input.relayState)}">`;
   return `<!DOCTYPE html>
-<html lang="en">
-<head><meta charset="utf-8"><meta name="robots" content="noindex"><title>Continue</title></head>
+<html lang="${escapeHtml(t.lang)}">
+<head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title></head>
 <body>
 <form id="saml-post" method="post" action="${escapeHtml(input.action)}">
 <input type="hidden" name="${input.field}" value="${message}">${relay}
-<noscript><p>JavaScript is off: press the button to continue.</p><button type="submit">Continue</button></noscript>
+<noscript><p>${escapeHtml(t.noscript)}</p><button type="submit">${escapeHtml(t.continueLabel)}</button></noscript>
 </form>
 <script nonce="${input.cspNonce}">document.getElementById('saml-post').submit();</script>
 </body>

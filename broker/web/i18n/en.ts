@@ -55,8 +55,6 @@ export const en: Catalogue = {
   'pin.error.voided': 'The PIN is no longer valid (expired, used, or too many wrong attempts). Request a new PIN.',
   'pin.error.invalidInput': 'Fill in the document number and either the document date or the support number.',
   'pin.error.rateLimited': 'Too many PIN requests. Wait a while before asking again.',
-  'pin.error.delivery': 'We could not send the PIN right now. Try again in a few minutes.',
-  'form.required': 'required',
   'form.back': 'Back to the methods',
   'error.title': 'The request cannot be processed',
   'error.generic': 'Something went wrong. Return to the service and start again.',

@@ -54,8 +54,6 @@ export const es: Catalogue = {
   'pin.error.voided': 'El PIN ya no es válido (caducado, usado o demasiados intentos fallidos). Solicite un nuevo PIN.',
   'pin.error.invalidInput': 'Indique el número de documento y la fecha del documento o el número de soporte.',
   'pin.error.rateLimited': 'Demasiadas solicitudes de PIN. Espere un rato antes de volver a pedirlo.',
-  'pin.error.delivery': 'No hemos podido enviar el PIN ahora. Inténtelo dentro de unos minutos.',
-  'form.required': 'obligatorio',
   'form.back': 'Volver a los métodos',
   'error.title': 'No se puede procesar la solicitud',
   'error.generic': 'Algo ha fallado. Vuelva al servicio y empiece de nuevo.',
