@@ -5,13 +5,13 @@
 import type { Request, Response } from 'express';
 import { BrokerError } from '../errors.js';
 import { assertableRung, minRung, type LoaRung } from '../loa.js';
-import type { AuthnResult, Authentication, LoginTransaction } from './login-transaction.js';
+import { replyTargetOf, type AuthnResult, type Authentication, type LoginTransaction } from './login-transaction.js';
 import { handBack, type HandBackDeps } from './hand-back.js';
 import { html } from '../web/html.js';
 
 export async function finishLogin(deps: HandBackDeps, req: Request, res: Response, tx: LoginTransaction, connectorId: string, result: AuthnResult): Promise<void> {
   const { services } = deps;
-  const replyTo = { spEntityID: tx.sp.entityID, acsUrl: tx.request.acsUrl, inResponseTo: tx.request.id, relayState: tx.request.relayState };
+  const replyTo = replyTargetOf(tx);
   const person = await services.identity.findById(result.subject.personId);
   if (!person || person.status !== 'active') {
     services.metrics.logins.inc({ method: result.method, outcome: 'denied', loa: result.loa });

@@ -9,7 +9,7 @@ import { answerUri, assertableRung } from '../loa.js';
 import { releaseAttributes } from '../saml/attributes.js';
 import { buildSuccessResponse } from '../saml/build-response.js';
 import { recordLogin } from '../store/login-history.js';
-import type { LoginTransaction } from './login-transaction.js';
+import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
 import type { SsoSession, SsoSessions } from './sso-session.js';
 import type { TransactionStore } from './transaction-store.js';
 import { nameIDFor } from './name-id.js';
@@ -26,7 +26,7 @@ export interface HandBackDeps {
 export async function handBack(deps: HandBackDeps, req: Request, res: Response, tx: LoginTransaction, session: SsoSession): Promise<void> {
   const { services } = deps;
   const { config: cfg } = services;
-  const replyTo = { spEntityID: tx.sp.entityID, acsUrl: tx.request.acsUrl, inResponseTo: tx.request.id, relayState: tx.request.relayState };
+  const replyTo = replyTargetOf(tx);
   const auth = session.authentication;
   const rung = assertableRung(auth.loa, tx.request.loa);
   if (!rung) throw new BrokerError('no-method-for-loa', 'the authentication does not reach the requested level', `session rung ${auth.loa}`, replyTo);

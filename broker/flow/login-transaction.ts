@@ -5,6 +5,7 @@
 import type { LoaRung, RequestedLoa } from '../loa.js';
 import type { RegistrationLevel } from '../identity/person.js';
 import type { MethodPermissions } from './allowed-methods.js';
+import type { ReplyTarget } from '../errors.js';
 
 export type NameIDFormat = 'persistent' | 'transient' | 'unspecified';
 
@@ -56,4 +57,9 @@ export interface Authentication {
   readonly loa: LoaRung;
   readonly registrationLevel: RegistrationLevel;
   readonly authnInstant: number; // epoch ms
+}
+
+/** Where errors of this login go: its SP and ACS were verified when the transaction opened. */
+export function replyTargetOf(tx: LoginTransaction): ReplyTarget {
+  return { spEntityID: tx.sp.entityID, acsUrl: tx.request.acsUrl, inResponseTo: tx.request.id, relayState: tx.request.relayState };
 }

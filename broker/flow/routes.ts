@@ -9,7 +9,7 @@ import { checkCsrf } from './csrf.js';
 import { methodStates, offeredIds } from './selector.js';
 import { renderSelector } from './selector-page.js';
 import { finishLogin } from './finish.js';
-import type { LoginTransaction } from './login-transaction.js';
+import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
 
 function txParam(req: Request): string {
   const id = req.params.tx;
@@ -17,14 +17,10 @@ function txParam(req: Request): string {
   return id;
 }
 
-function replyToOf(tx: LoginTransaction) {
-  return { spEntityID: tx.sp.entityID, acsUrl: tx.request.acsUrl, inResponseTo: tx.request.id, relayState: tx.request.relayState };
-}
-
 async function failLogin(deps: HandBackDeps, tx: LoginTransaction, code: 'cancelled' | 'denied', method: string): Promise<never> {
   await deps.transactions.remove(tx.id);
   deps.services.metrics.logins.inc({ method, outcome: code, loa: 'none' });
-  throw new BrokerError(code, code === 'cancelled' ? 'the person cancelled' : 'denied', undefined, replyToOf(tx));
+  throw new BrokerError(code, code === 'cancelled' ? 'the person cancelled' : 'denied', undefined, replyTargetOf(tx));
 }
 
 export function flowRouter(deps: HandBackDeps): Router {
