@@ -43,14 +43,25 @@ export interface StartOptions {
   readonly nodeOf?: TestBroker;
   /** where the broker logs (default: silent) */
   readonly log?: pino.Logger;
+  /** serve over HTTPS, so publicUrl is https and the cookies are SameSite=None; Secure */
+  readonly https?: TestBrokerHttps;
+}
+
+export interface TestBrokerHttps {
+  /** TLS key and certificate, PEM (a throwaway self-signed pair does for a browser told to ignore it) */
+  readonly key: string;
+  readonly cert: string;
+  /** the host name in publicUrl, which the browser maps to 127.0.0.1 (default 127.0.0.1) */
+  readonly hostname?: string;
 }
 
 export async function startTestBroker(opts: StartOptions = {}): Promise<TestBroker> {
-  const server = http.createServer();
+  const server: http.Server = opts.https ? https.createServer({ key: opts.https.key, cert: opts.https.cert }) : http.createServer();
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as { port: number }).port;
   const first = opts.nodeOf;
-  const url = first?.url ?? `http://127.0.0.1:${port}`;
+  const ownUrl = opts.https ? `https://${opts.https.hostname ?? '127.0.0.1'}:${port}` : `http://127.0.0.1:${port}`;
+  const url = first?.url ?? ownUrl;
   const varDir = first?.varDir ?? (await mkdtemp(path.join(tmpdir(), 'pasarela-test-')));
   let testDb: TestDatabase | undefined;
   const stores: Overrides = {};
