@@ -97,6 +97,9 @@ function samlConfig(opts: DemoSpOptions, loa: string | undefined, cacheProvider?
     requestIdExpirationPeriodMs: REQUEST_ID_TTL_MS,
     ...(cacheProvider ? { cacheProvider } : {}),
     authnRequestBinding: opts.authnRequestBinding ?? 'HTTP-Redirect',
+    // node-saml DEFLATEs HTTP-POST requests unless told not to; SAML bindings §3.5.4 (and the
+    // broker) want them base64 only. The option also governs Redirect, which must stay deflated.
+    skipRequestCompression: opts.authnRequestBinding === 'HTTP-POST',
     acceptedClockSkewMs: 5000,
   };
 }
@@ -121,7 +124,13 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
       getSamlOptions(req, done) {
         // the login form posts the chosen LoA; other requests (ACS, SLO) do not need it
         const loa = (req.body as Record<string, unknown> | undefined)?.loa;
-        done(null, samlConfig(opts, typeof loa === 'string' ? loa : undefined, cache));
+        const config = samlConfig(opts, typeof loa === 'string' ? loa : undefined, cache);
+        // node-saml looks for InResponseTo on <Response> only, so with `always` every LogoutResponse
+        // over HTTP-POST fails with "InResponseTo is missing from response" (node-saml/node-saml#331,
+        // node-saml/passport-saml#438). `ifPresent` lets the signed LogoutResponse through; the
+        // session is already ended locally before the LogoutRequest leaves (POST /logout).
+        if (req.path === '/slo') config.validateInResponseTo = ValidateInResponseTo.ifPresent;
+        done(null, config);
       },
     },
     (_req, profile, done) => {
@@ -196,8 +205,11 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
       if (err) return next(err);
       req.logout(() => res.redirect(303, '/'));
     })(req, res, next);
-  app.get('/slo', slo);
-  app.post('/slo', slo);
+  // A LogoutResponse (the answer to our own LogoutRequest) makes passport-saml call pass(): the
+  // callback above is skipped and the request goes on to the next handler.
+  const loggedOut = (req: express.Request, res: express.Response) => req.logout(() => res.redirect(303, '/'));
+  app.get('/slo', slo, loggedOut);
+  app.post('/slo', slo, loggedOut);
   app.get('/metadata', (_req, res) => {
     res.type('application/samlmetadata+xml').send(metadataXml);
   });
