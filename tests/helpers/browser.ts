@@ -1,0 +1,92 @@
+// Browser tests' plumbing: Debian's chromium through playwright-core, with the test host names
+// (broker.test, sp.test, sp2.test) mapped to loopback so that broker and service providers are on
+// different sites, as they are in production; a throwaway TLS certificate for the broker; and the
+// demo SP(s) listening next to it.
+import { execFile } from 'node:child_process';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import type { Server } from 'node:http';
+import https from 'node:https';
+import net, { type AddressInfo } from 'node:net';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { chromium, type Browser } from 'playwright-core';
+import { createDemoSp, listen, type DemoSp, type DemoSpOptions } from '../../examples/demo-sp/server.js';
+import { closeServer } from '../../broker/broker.js';
+
+export const CHROMIUM = '/usr/bin/chromium';
+
+/** One browser for a whole suite; every test opens its own (empty) context. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: CHROMIUM,
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--host-resolver-rules=MAP broker.test 127.0.0.1, MAP sp.test 127.0.0.1, MAP sp2.test 127.0.0.1',
+      // the broker's certificate is self-signed and made for this run only
+      '--ignore-certificate-errors',
+    ],
+  });
+}
+
+export interface TlsPair {
+  readonly key: string;
+  readonly cert: string;
+}
+
+/** A self-signed TLS certificate for these host names, valid one day, written into `dir`. TEST ONLY. */
+export async function throwawayTlsCert(dir: string, hostnames: string[]): Promise<TlsPair> {
+  const keyFile = path.join(dir, 'tls.key');
+  const certFile = path.join(dir, 'tls.crt');
+  await promisify(execFile)('openssl', [
+    'req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-days', '1',
+    '-keyout', keyFile, '-out', certFile,
+    '-subj', `/CN=${hostnames[0]}/O=TEST ONLY`,
+    '-addext', `subjectAltName=${hostnames.map((h) => `DNS:${h}`).join(',')}`,
+  ]);
+  return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') };
+}
+
+/** A port free on loopback now (the demo SPs' URLs must be known before the broker starts). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const port = (s.address() as AddressInfo).port;
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+export interface RunningDemoSp extends DemoSp {
+  readonly url: string;
+  readonly server: Server;
+  close(): Promise<void>;
+}
+
+/**
+ * The demo SP at `url` (http(s)://<name>.test:<port>), listening on loopback, its metadata written
+ * into `metadataDir` as the broker's SP registry expects it (reload the broker afterwards). An https
+ * URL needs `tls`.
+ */
+export async function startDemoSp(url: string, metadataDir: string, opts: Omit<DemoSpOptions, 'publicUrl'>, tls?: TlsPair): Promise<RunningDemoSp> {
+  const demo = createDemoSp({ ...opts, publicUrl: url });
+  await mkdir(metadataDir, { recursive: true });
+  await writeFile(path.join(metadataDir, `${new URL(url).hostname}.xml`), demo.metadataXml);
+  const port = Number(new URL(url).port);
+  let server: Server;
+  if (url.startsWith('https:')) {
+    if (!tls) throw new Error('an https demo SP needs a TLS key and certificate');
+    server = https.createServer({ key: tls.key, cert: tls.cert }, demo.app);
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
+  } else {
+    server = await listen(demo.app, port);
+  }
+  return { ...demo, url, server, close: () => closeServer(server, 1000) };
+}
