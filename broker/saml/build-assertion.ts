@@ -97,7 +97,7 @@ export function assertionElement(input: AssertionInput, id: string): XmlElement 
     'saml:Assertion',
     { ID: id, Version: '2.0', IssueInstant: samlInstant(input.now) },
     [issuerElement(input.issuer), subject, conditions, authnStatement, attributeStatement],
-    { xs: NS.xs, xsi: NS.xsi },
+    { saml: NS.saml, xs: NS.xs, xsi: NS.xsi },
   );
 }
 

@@ -4,11 +4,13 @@
 // demands it whenever anything is signed); Response and Assertion carry the same Issuer and
 // InResponseTo. Nothing here is unsigned: a Response with neither signature is a programming error.
 import { assertionElement, issuerElement, newSamlId, samlInstant, type AssertionInput } from './build-assertion.js';
-import { encryptAssertion, type KeyTransport } from './encrypt-assertion.js';
+import { encryptAssertionElement, type KeyTransport } from './encrypt-assertion.js';
 import type { SigningKeys } from './keys.js';
 import { NS, STATUS } from './namespaces.js';
-import { signElement, type SignatureAlgorithmName } from './sign-xml.js';
-import { el, toXml, type XmlElement } from './xml-writer.js';
+import type { SignatureAlgorithmName } from './sign-xml.js';
+import { signTree } from './sign-tree.js';
+import { el, type XmlElement } from './xml-writer.js';
+import { serializeXml } from './xml-serialize.js';
 
 export type { AssertionInput, ReleasedAttribute } from './build-assertion.js';
 
@@ -42,23 +44,17 @@ export function responseElement(
   );
 }
 
-const CLOSE_RESPONSE = '</samlp:Response>';
-
 export function buildSuccessResponse(input: AssertionInput, opts: SuccessResponseOptions): string {
   if (!opts.signAssertion && !opts.signResponse) {
     throw new TypeError('a Response must be signed, or its Assertion: refusing to build an unsigned one');
   }
-  const assertionId = newSamlId();
-  let assertion = toXml(assertionElement(input, assertionId));
-  if (opts.signAssertion) assertion = signElement(assertion, assertionId, opts.keys, opts.algorithm);
-  if (opts.encryptTo) assertion = encryptAssertion(assertion, opts.encryptTo, { keyTransport: opts.keyTransport });
-
-  const responseId = newSamlId();
+  let assertion = assertionElement(input, newSamlId());
+  if (opts.signAssertion) assertion = signTree(assertion, opts.keys, opts.algorithm);
+  // Encryption takes the Assertion as sent (its own serialization, self-contained namespaces).
+  if (opts.encryptTo) assertion = encryptAssertionElement(serializeXml(assertion), opts.encryptTo, { keyTransport: opts.keyTransport });
   const status = el(NS.samlp, 'samlp:Status', {}, [el(NS.samlp, 'samlp:StatusCode', { Value: STATUS.success })]);
-  const shell = toXml(responseElement({ id: responseId, issuer: input.issuer, acsUrl: input.acsUrl, inResponseTo: input.inResponseTo, now: input.now }, status));
-  // The (signed, maybe encrypted) Assertion goes in as the exact bytes that were signed: a DOM
-  // round trip could re-declare namespaces, and the Assertion follows Status in schema order.
-  if (!shell.endsWith(CLOSE_RESPONSE)) throw new TypeError('unexpected Response serialization');
-  const response = shell.slice(0, -CLOSE_RESPONSE.length) + assertion + CLOSE_RESPONSE;
-  return opts.signResponse ? signElement(response, responseId, opts.keys, opts.algorithm) : response;
+  const shell = responseElement({ id: newSamlId(), issuer: input.issuer, acsUrl: input.acsUrl, inResponseTo: input.inResponseTo, now: input.now }, status);
+  // The Assertion follows Status in schema order (core §3.2.2).
+  const response: XmlElement = { ...shell, children: [...shell.children, assertion] };
+  return serializeXml(opts.signResponse ? signTree(response, opts.keys, opts.algorithm) : response);
 }

@@ -6,8 +6,10 @@ import { newSamlId } from './build-assertion.js';
 import { responseElement } from './build-response.js';
 import type { SigningKeys } from './keys.js';
 import { NS } from './namespaces.js';
-import { signElement, type SignatureAlgorithmName } from './sign-xml.js';
-import { el, toXml, type XmlElement } from './xml-writer.js';
+import type { SignatureAlgorithmName } from './sign-xml.js';
+import { signTree } from './sign-tree.js';
+import { el, type XmlElement } from './xml-writer.js';
+import { serializeXml } from './xml-serialize.js';
 
 const STATUS_PREFIX = 'urn:oasis:names:tc:SAML:2.0:status:';
 
@@ -37,7 +39,6 @@ export function buildStatusResponse(
   opts: { keys: SigningKeys; algorithm: SignatureAlgorithmName; signResponse: boolean },
 ): string {
   if (!input.message.trim()) throw new TypeError('a status Response needs a human-readable StatusMessage');
-  const id = newSamlId();
-  const xml = toXml(responseElement({ id, issuer: input.issuer, acsUrl: input.acsUrl, inResponseTo: input.inResponseTo, now: input.now }, statusElement(input.status, input.subStatus, input.message)));
-  return opts.signResponse ? signElement(xml, id, opts.keys, opts.algorithm) : xml;
+  const response = responseElement({ id: newSamlId(), issuer: input.issuer, acsUrl: input.acsUrl, inResponseTo: input.inResponseTo, now: input.now }, statusElement(input.status, input.subStatus, input.message));
+  return serializeXml(opts.signResponse ? signTree(response, opts.keys, opts.algorithm) : response);
 }

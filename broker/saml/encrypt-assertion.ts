@@ -10,7 +10,8 @@
 import { constants, createCipheriv, publicEncrypt, randomBytes, X509Certificate } from 'node:crypto';
 import { newSamlId } from './build-assertion.js';
 import { ALG, NS } from './namespaces.js';
-import { el, toXml, type XmlElement } from './xml-writer.js';
+import { el, type XmlElement } from './xml-writer.js';
+import { serializeXml } from './xml-serialize.js';
 
 /**
  * Key transport. `rsa-oaep-mgf1p` (xmlenc 1.0, SHA-1 digest and MGF1-SHA-1) is what xmlsec1,
@@ -54,7 +55,7 @@ function keyTransportMethod(transport: KeyTransport): XmlElement {
  * Encrypt a (signed) Assertion to the holder of `recipientCertPem`. `assertionXml` must be a
  * self-contained saml:Assertion (it declares its own namespaces: build-assertion.ts does).
  */
-export function encryptAssertion(assertionXml: string, recipientCertPem: string, opts: { keyTransport?: KeyTransport } = {}): string {
+export function encryptAssertionElement(assertionXml: string, recipientCertPem: string, opts: { keyTransport?: KeyTransport } = {}): XmlElement {
   const transport = opts.keyTransport ?? 'rsa-oaep-mgf1p';
   const recipient = new X509Certificate(recipientCertPem).publicKey;
   if (recipient.asymmetricKeyType !== 'rsa') throw new TypeError('assertion encryption needs an RSA encryption certificate');
@@ -82,5 +83,10 @@ export function encryptAssertion(assertionXml: string, recipientCertPem: string,
       cipherData(encryptedContent),
     ],
   );
-  return toXml(el(NS.saml, 'saml:EncryptedAssertion', {}, [encryptedData]));
+  return el(NS.saml, 'saml:EncryptedAssertion', {}, [encryptedData]);
+}
+
+/** The EncryptedAssertion as text (tests and callers outside the tree builders). */
+export function encryptAssertion(assertionXml: string, recipientCertPem: string, opts: { keyTransport?: KeyTransport } = {}): string {
+  return serializeXml(encryptAssertionElement(assertionXml, recipientCertPem, opts));
 }

@@ -12,7 +12,9 @@ import { urisForRungs } from '../loa.js';
 import { newSamlId, samlInstant } from './build-assertion.js';
 import type { SigningKeys } from './keys.js';
 import { ATTRNAME_FORMAT, BINDING, NAMEID_FORMAT, NS } from './namespaces.js';
-import { signElement, SIGNATURE_ALGORITHMS } from './sign-xml.js';
+import { SIGNATURE_ALGORITHMS } from './sign-xml.js';
+import { signTree } from './sign-tree.js';
+import { serializeXml } from './xml-serialize.js';
 import { el, toXml, type XmlElement } from './xml-writer.js';
 
 export const ASSURANCE_CERTIFICATION = 'urn:oasis:names:tc:SAML:attribute:assurance-certification';
@@ -88,7 +90,7 @@ export function buildIdpMetadataUncached(input: IdpMetadataInput, keys: SigningK
     throw new TypeError(`cacheDuration is not an xs:duration: ${input.cacheDuration}`);
   }
   const id = newSamlId();
-  return signElement(toXml(metadataElement(input, id)), id, keys, keys.algorithm, 'first-child');
+  return serializeXml(signTree(metadataElement(input, id), keys, keys.algorithm, 'first-child'));
 }
 
 interface CacheEntry {

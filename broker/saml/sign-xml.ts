@@ -42,7 +42,7 @@ function keyOptions(spec: AlgorithmSpec): SigningOptions {
 }
 
 /** Raw signature bytes over `data` with `spec`. */
-function signBytes(spec: AlgorithmSpec, data: Buffer | string, key: KeyLike): Buffer {
+export function signBytes(spec: AlgorithmSpec, data: Buffer | string, key: KeyLike): Buffer {
   const privateKey = typeof key === 'string' || Buffer.isBuffer(key) ? createPrivateKey(key) : key;
   return sign(spec.hash, typeof data === 'string' ? Buffer.from(data, 'utf8') : data, { key: privateKey, ...keyOptions(spec) });
 }
