@@ -6,10 +6,16 @@ import { translate, type Language } from '../web/i18n/catalogue.js';
 
 export function sendPostToSp(res: Response, msg: { action: string; field: 'SAMLRequest' | 'SAMLResponse'; xml: string; relayState: string | undefined }): void {
   const nonce = randomBytes(16).toString('base64');
-  const origin = new URL(msg.action).origin;
+  const { origin, protocol } = new URL(msg.action);
+  // form-action names the ACS origin and also every address of the ACS's scheme: Chrome checks
+  // form-action against each redirect that follows the POST, and an ACS commonly answers with a
+  // redirect elsewhere (Keycloak's broker endpoint sends the browser on to the application). With
+  // the origin alone, such a login ends blocked on this blank page. The form itself is written
+  // here with an escaped action and the page runs only its own nonce'd script, so nothing else
+  // can submit from it.
   res.setHeader(
     'Content-Security-Policy',
-    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; form-action ${origin}; frame-ancestors 'none'; base-uri 'none'`,
+    `default-src 'none'; script-src 'nonce-${nonce}'; style-src 'self'; form-action ${origin} ${protocol}; frame-ancestors 'none'; base-uri 'none'`,
   );
   const lang = (res.locals.lang as Language | undefined) ?? 'es';
   const texts = { lang, title: translate(lang, 'post.title'), continueLabel: translate(lang, 'post.continue'), noscript: translate(lang, 'post.noscript') };
