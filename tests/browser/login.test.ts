@@ -7,11 +7,16 @@
 // The SPs are on https, not plain http, because Chrome stops a form that an https page submits to
 // an http address with its "The information you're about to submit is not secure" interstitial
 // (the broker's auto-post of the Response to an http ACS ends on chrome-error://chromewebdata/).
+// sp3.test is the demo SP behind an ACS that redirects to another origin (app.test), as Keycloak's
+// broker endpoint does towards the application: Chrome checks form-action on those redirects too.
 import assert from 'node:assert/strict';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import https from 'node:https';
+import express from 'express';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { closeServer } from '../../broker/broker.js';
 import { PROJECT_ROOT } from '../../broker/config.js';
 import { translate } from '../../broker/web/i18n/catalogue.js';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
@@ -29,6 +34,9 @@ describe('browser: login through the broker from the demo SP (chromium, cross-si
   let b: TestBroker;
   let sp: RunningDemoSp;
   let sp2: RunningDemoSp;
+  let sp3: RunningDemoSp;
+  let app: https.Server;
+  let appUrl: string;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
@@ -36,9 +44,17 @@ describe('browser: login through the broker from the demo SP (chromium, cross-si
     work = await mkdtemp(path.join(tmpdir(), 'pasarela-browser-'));
     const mdDir = path.join(work, 'sp-metadata');
     await mkdir(mdDir);
-    const [tls, spPort, sp2Port] = await Promise.all([throwawayTlsCert(work, ['broker.test', 'sp.test', 'sp2.test']), freePort(), freePort()]);
+    const [tls, spPort, sp2Port, sp3Port, appPort] = await Promise.all([
+      throwawayTlsCert(work, ['broker.test', 'sp.test', 'sp2.test', 'sp3.test', 'app.test']),
+      freePort(),
+      freePort(),
+      freePort(),
+      freePort(),
+    ]);
     const spUrl = `https://sp.test:${spPort}`;
     const sp2Url = `https://sp2.test:${sp2Port}`;
+    const sp3Url = `https://sp3.test:${sp3Port}`;
+    appUrl = `https://app.test:${appPort}`;
     const policy = (name: string) => ({ displayName: name, dialects: ['eidas', 'clave'] });
     [b, browser] = await Promise.all([
       startTestBroker({
@@ -46,7 +62,11 @@ describe('browser: login through the broker from the demo SP (chromium, cross-si
         overrides: {
           sps: {
             metadataDirs: ['tests/fixtures/metadata', mdDir],
-            policies: { [`${spUrl}/metadata`]: policy('Demo service'), [`${sp2Url}/metadata`]: policy('Demo service two') },
+            policies: {
+              [`${spUrl}/metadata`]: policy('Demo service'),
+              [`${sp2Url}/metadata`]: policy('Demo service two'),
+              [`${sp3Url}/metadata`]: policy('Demo service three'),
+            },
           },
         },
       }),
@@ -55,14 +75,22 @@ describe('browser: login through the broker from the demo SP (chromium, cross-si
     const idpCert = testCert('idp');
     sp = await startDemoSp(spUrl, mdDir, { brokerUrl: b.url, idpCert }, tls);
     sp2 = await startDemoSp(sp2Url, mdDir, { brokerUrl: b.url, idpCert, authnRequestBinding: 'HTTP-POST' }, tls);
+    // sp3's ACS, once it has consumed the Response, sends the browser on to the application
+    const onwardFromAcs: express.RequestHandler = (req, res, next) => {
+      if (req.path === '/acs') res.redirect = (() => void res.status(303).location(`${appUrl}/welcome`).end()) as typeof res.redirect;
+      next();
+    };
+    sp3 = await startDemoSp(sp3Url, mdDir, { brokerUrl: b.url, idpCert }, tls, onwardFromAcs);
+    app = https.createServer(tls, express().get('/welcome', (_req, res) => void res.send('<!doctype html><title>App</title><p id="welcome">Welcome</p>')));
+    await new Promise<void>((resolve) => app.listen(appPort, '127.0.0.1', resolve));
     await b.broker.reload(); // SIGHUP's reload: the demo SPs' metadata appeared after the start
-    assert.ok(b.broker.services.spRegistry.get(sp.entityID) && b.broker.services.spRegistry.get(sp2.entityID));
+    for (const s of [sp, sp2, sp3]) assert.ok(b.broker.services.spRegistry.get(s.entityID), `broker trusts ${s.entityID}`);
     await mkdir(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
     await browser?.close();
-    await Promise.all([sp?.close(), sp2?.close()]);
+    await Promise.all([sp?.close(), sp2?.close(), sp3?.close(), app && closeServer(app, 1000)]);
     await b?.close();
     if (work) await rm(work, { recursive: true, force: true });
   });
@@ -191,5 +219,16 @@ describe('browser: login through the broker from the demo SP (chromium, cross-si
     const seen = await loggedInAs(page, sp);
     assert.equal(seen.loa, SUBSTANTIAL);
     assert.match(seen.attributes, /ES\/ES\/12345678Z/);
+  });
+
+  it('D: an ACS that redirects on to another origin (as Keycloak does) is not blocked by form-action', async () => {
+    const page = await newPage();
+    const blocked: string[] = [];
+    page.on('console', (m) => /Content Security Policy/.test(m.text()) && blocked.push(m.text()));
+    await startLogin(page, sp3, 'substantial');
+    await pinThroughBroker(page);
+    await page.waitForURL(`${appUrl}/welcome`);
+    assert.equal(await page.locator('#welcome').textContent(), 'Welcome');
+    assert.deepEqual(blocked, []);
   });
 });

@@ -9,6 +9,7 @@ import https from 'node:https';
 import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { createDemoSp, listen, type DemoSp, type DemoSpOptions } from '../../examples/demo-sp/server.js';
 import { closeServer } from '../../broker/broker.js';
@@ -27,7 +28,7 @@ export function launchChromium(): Promise<Browser> {
       '--disable-background-networking',
       '--disable-component-update',
       '--disable-sync',
-      '--host-resolver-rules=MAP broker.test 127.0.0.1, MAP sp.test 127.0.0.1, MAP sp2.test 127.0.0.1',
+      '--host-resolver-rules=MAP broker.test 127.0.0.1, MAP sp.test 127.0.0.1, MAP sp2.test 127.0.0.1, MAP sp3.test 127.0.0.1, MAP app.test 127.0.0.1',
       // the broker's certificate is self-signed and made for this run only
       '--ignore-certificate-errors',
     ],
@@ -75,18 +76,26 @@ export interface RunningDemoSp extends DemoSp {
  * into `metadataDir` as the broker's SP registry expects it (reload the broker afterwards). An https
  * URL needs `tls`.
  */
-export async function startDemoSp(url: string, metadataDir: string, opts: Omit<DemoSpOptions, 'publicUrl'>, tls?: TlsPair): Promise<RunningDemoSp> {
+export async function startDemoSp(
+  url: string,
+  metadataDir: string,
+  opts: Omit<DemoSpOptions, 'publicUrl'>,
+  tls?: TlsPair,
+  /** a middleware in front of the demo SP, to make it behave like another kind of SP */
+  front?: express.RequestHandler,
+): Promise<RunningDemoSp> {
   const demo = createDemoSp({ ...opts, publicUrl: url });
+  const app = front ? express().use(front).use(demo.app) : demo.app;
   await mkdir(metadataDir, { recursive: true });
   await writeFile(path.join(metadataDir, `${new URL(url).hostname}.xml`), demo.metadataXml);
   const port = Number(new URL(url).port);
   let server: Server;
   if (url.startsWith('https:')) {
     if (!tls) throw new Error('an https demo SP needs a TLS key and certificate');
-    server = https.createServer({ key: tls.key, cert: tls.cert }, demo.app);
+    server = https.createServer({ key: tls.key, cert: tls.cert }, app);
     await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', resolve));
   } else {
-    server = await listen(demo.app, port);
+    server = await listen(app, port);
   }
   return { ...demo, url, server, close: () => closeServer(server, 1000) };
 }
