@@ -13,7 +13,7 @@ export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.
 
 const rung = z.enum(LOA_RUNGS);
 const framework = z.enum(LOA_FRAMEWORKS as unknown as ['eidas', 'eherkenning', 'fas', 'saml']);
-const signatureAlgorithm = z.enum(['rsa-sha256', 'rsa-sha512', 'rsa-pss-sha256', 'rsa-pss-sha512']);
+const signatureAlgorithm = z.enum(['rsa-sha256', 'rsa-sha512', 'rsa-pss-sha256', 'rsa-pss-sha512']); // an EC key always signs with ECDSA (saml/signing-algorithm.ts)
 const methodId = z.string().regex(/^[a-z][a-z0-9-]*$/);
 
 const methodRungs = z

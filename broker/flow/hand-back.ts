@@ -16,6 +16,7 @@ import { nameIDFor } from './name-id.js';
 import { randomId } from './random-id.js';
 import { sendPostToSp } from './post-to-sp.js';
 import { idpEntityID } from '../saml/addresses.js';
+import { signingAlgorithmFor } from '../saml/signing-algorithm.js';
 
 export interface HandBackDeps {
   readonly services: BrokerServices;
@@ -65,7 +66,7 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
     },
     {
       keys: services.keys,
-      algorithm: policy.signatureAlgorithm ?? cfg.saml.signatureAlgorithm,
+      algorithm: signingAlgorithmFor(cfg, services.keys, sp.entityID),
       signAssertion: policy.signAssertion || sp.wantAssertionsSigned,
       signResponse: policy.signResponse,
       encryptTo,

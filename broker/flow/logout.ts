@@ -5,11 +5,11 @@
 import type { Request, Response } from 'express';
 import type { BrokerServices } from '../services.js';
 import { BrokerError } from '../errors.js';
-import { policyFor } from '../config.js';
 import type { SpEntry } from '../saml/sp-metadata.js';
-import { buildLogoutRequest, buildLogoutResponse } from '../saml/build-logout.js';
+import { buildLogoutRequest, buildLogoutResponse, type SignWith } from '../saml/build-logout.js';
+import { newSamlId } from '../saml/build-assertion.js';
+import { signingAlgorithmFor } from '../saml/signing-algorithm.js';
 import { redirectUrl } from '../saml/send-binding.js';
-import { signXml } from '../saml/sign-xml.js';
 import { idpEntityID } from '../saml/addresses.js';
 import { BINDING } from '../saml/namespaces.js';
 import type { SsoParticipant, SsoSessions } from './sso-session.js';
@@ -38,19 +38,18 @@ export interface LogoutDeps {
   readonly sessions: SsoSessions;
 }
 
-function algorithmFor(services: BrokerServices, entityID: string) {
-  return policyFor(services.config, entityID).signatureAlgorithm ?? services.config.saml.signatureAlgorithm;
-}
-
-/** Send a SAML message to an SP's SLO endpoint: Redirect (signed query) or POST (signed XML). */
-function sendToSp(services: BrokerServices, res: Response, sp: SpEntry, endpoint: Endpoint, field: 'SAMLRequest' | 'SAMLResponse', xml: string, relayState: string | undefined): void {
-  const algorithm = algorithmFor(services, sp.entityID);
+/**
+ * Send a SAML message to an SP's SLO endpoint: Redirect (the query is signed) or POST (the XML is
+ * signed). `build` makes the message, signed when given a key.
+ */
+function sendToSp(services: BrokerServices, res: Response, sp: SpEntry, endpoint: Endpoint, field: 'SAMLRequest' | 'SAMLResponse', build: (signWith?: SignWith) => string, relayState: string | undefined): void {
+  const algorithm = signingAlgorithmFor(services.config, services.keys, sp.entityID);
   const location = field === 'SAMLResponse' ? (endpoint.responseLocation ?? endpoint.location) : endpoint.location;
   if (endpoint.binding === BINDING.redirect) {
-    res.redirect(303, redirectUrl({ location, field, xml, relayState, keys: services.keys, algorithm }));
+    res.redirect(303, redirectUrl({ location, field, xml: build(), relayState, keys: services.keys, algorithm }));
     return;
   }
-  sendPostToSp(res, { action: location, field, xml: signXml(xml, services.keys, algorithm), relayState });
+  sendPostToSp(res, { action: location, field, xml: build({ keys: services.keys, algorithm }), relayState });
 }
 
 async function continueLogout(deps: LogoutDeps, req: Request, res: Response, stateId: string, state: LogoutState): Promise<void> {
@@ -64,15 +63,17 @@ async function continueLogout(deps: LogoutDeps, req: Request, res: Response, sta
       await continueLogout(deps, req, res, stateId, { ...state, pending: rest, partial: true });
       return;
     }
-    const { id, xml } = buildLogoutRequest({
+    const input = {
       issuer: idpEntityID(cfg),
       destination: endpoint.location,
       nameID: { format: next.nameIDFormat, value: next.nameID, spNameQualifier: sp.entityID },
       sessionIndex: next.sessionIndex,
       now: services.now(),
-    });
+    };
+    // The state must name the ID we send, so the ID is drawn first.
+    const id = newSamlId();
     await services.ephemeral.set(KEY(stateId), JSON.stringify({ ...state, pending: rest, waitingFor: id }), LOGOUT_TTL_MS);
-    sendToSp(services, res, sp, endpoint, 'SAMLRequest', xml, stateId);
+    sendToSp(services, res, sp, endpoint, 'SAMLRequest', (signWith) => buildLogoutRequest({ ...input, id }, signWith).xml, stateId);
     return;
   }
   await services.ephemeral.del(KEY(stateId));
@@ -84,14 +85,14 @@ async function continueLogout(deps: LogoutDeps, req: Request, res: Response, sta
     pages.send(req, res, { title: pages.t(res, 'logout.title'), body: html`<p>${pages.t(res, 'logout.done')}</p>` });
     return;
   }
-  const xml = buildLogoutResponse({
+  const input = {
     issuer: idpEntityID(cfg),
     destination: endpoint.responseLocation ?? endpoint.location,
     inResponseTo: initiator.requestId,
-    status: state.partial ? 'PartialLogout' : 'Success',
+    status: state.partial ? ('PartialLogout' as const) : ('Success' as const),
     now: services.now(),
-  });
-  sendToSp(services, res, initiatorSp, endpoint, 'SAMLResponse', xml, initiator.relayState);
+  };
+  sendToSp(services, res, initiatorSp, endpoint, 'SAMLResponse', (signWith) => buildLogoutResponse(input, signWith), initiator.relayState);
 }
 
 /** A verified LogoutRequest from an SP: end the session and start the propagation. */

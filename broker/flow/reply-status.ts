@@ -2,7 +2,7 @@
 // human-readable StatusMessage (Keycloak shows only that to the user) and RelayState echoed.
 import type { Response } from 'express';
 import type { BrokerServices } from '../services.js';
-import { policyFor } from '../config.js';
+import { signingAlgorithmFor } from '../saml/signing-algorithm.js';
 import type { BrokerError, ReplyTarget } from '../errors.js';
 import { buildStatusResponse } from '../saml/build-status-response.js';
 import { idpEntityID } from '../saml/addresses.js';
@@ -13,7 +13,6 @@ export function replyStatus(services: BrokerServices, res: Response, err: Broker
   const outcome = err.outcome;
   if (outcome.to !== 'sp') throw new TypeError(`${err.code} does not go to the SP`);
   const cfg = services.config;
-  const policy = policyFor(cfg, replyTo.spEntityID);
   const xml = buildStatusResponse(
     {
       issuer: idpEntityID(cfg),
@@ -24,7 +23,7 @@ export function replyStatus(services: BrokerServices, res: Response, err: Broker
       message: translate('en', `status.${err.code}`),
       now: services.now(),
     },
-    { keys: services.keys, algorithm: policy.signatureAlgorithm ?? cfg.saml.signatureAlgorithm, signResponse: true },
+    { keys: services.keys, algorithm: signingAlgorithmFor(cfg, services.keys, replyTo.spEntityID), signResponse: true },
   );
   sendPostToSp(res, { action: replyTo.acsUrl, field: 'SAMLResponse', xml, relayState: replyTo.relayState });
 }

@@ -10,7 +10,8 @@
 // Response: encrypted, or embedded into the Response as a string after signing.
 import { randomBytes } from 'node:crypto';
 import { ATTRNAME_FORMAT, NAMEID_FORMAT, NS, SUBJECT_CONFIRMATION_BEARER } from './namespaces.js';
-import { el, toXml, type XmlElement } from './xml-writer.js';
+import { el, type XmlElement } from './xml-writer.js';
+import { serializeXml } from './xml-serialize.js';
 
 export interface ReleasedAttribute {
   name: string;
@@ -103,5 +104,5 @@ export function assertionElement(input: AssertionInput, id: string): XmlElement 
 
 /** The unsigned Assertion as a self-contained string. */
 export function buildAssertion(input: AssertionInput, id: string = newSamlId()): { id: string; xml: string } {
-  return { id, xml: toXml(assertionElement(input, id)) };
+  return { id, xml: serializeXml(assertionElement(input, id)) };
 }

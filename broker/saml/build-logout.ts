@@ -1,13 +1,28 @@
 // Single Logout messages the broker sends (SAML core §3.7): a LogoutRequest to each SP that took
 // part in the SSO session (NameID and SessionIndex exactly as issued at login, so the SP can find
-// its session), and the LogoutResponse to the SP that started the logout. Unsigned here: the
-// binding signs them (send-binding.ts for Redirect, sign-xml.ts signXml for POST).
+// its session), and the LogoutResponse to the SP that started the logout. For the POST binding
+// they are signed here (`signWith`); the Redirect binding signs the query instead (send-binding.ts).
 import { issuerElement, newSamlId, samlInstant } from './build-assertion.js';
 import { statusElement } from './build-status-response.js';
 import { NS } from './namespaces.js';
-import { el, toXml } from './xml-writer.js';
+import { el, type XmlElement } from './xml-writer.js';
+import { serializeXml } from './xml-serialize.js';
+import { signTree } from './sign-tree.js';
+import type { SignatureAlgorithmName } from './sign-xml.js';
+import type { SigningKeys } from './keys.js';
+
+export interface SignWith {
+  readonly keys: Pick<SigningKeys, 'privateKey' | 'certBase64'>;
+  readonly algorithm: SignatureAlgorithmName;
+}
+
+function finish(tree: XmlElement, signWith: SignWith | undefined): string {
+  return serializeXml(signWith ? signTree(tree, signWith.keys, signWith.algorithm) : tree);
+}
 
 export interface LogoutRequestInput {
+  /** default: a new ID */
+  id?: string;
   issuer: string;
   destination: string;
   nameID: { format: string; value: string; spNameQualifier?: string };
@@ -15,9 +30,9 @@ export interface LogoutRequestInput {
   now: Date;
 }
 
-export function buildLogoutRequest(input: LogoutRequestInput): { id: string; xml: string } {
-  const id = newSamlId();
-  const xml = toXml(
+export function buildLogoutRequest(input: LogoutRequestInput, signWith?: SignWith): { id: string; xml: string } {
+  const id = input.id ?? newSamlId();
+  const xml = finish(
     el(
       NS.samlp,
       'samlp:LogoutRequest',
@@ -29,6 +44,7 @@ export function buildLogoutRequest(input: LogoutRequestInput): { id: string; xml
       ],
       { saml: NS.saml },
     ),
+    signWith,
   );
   return { id, xml };
 }
@@ -43,9 +59,9 @@ const LOGOUT_STATUS = {
   Responder: { top: 'Responder', sub: undefined, message: 'The logout could not be completed.' },
 } as const;
 
-export function buildLogoutResponse(input: { issuer: string; destination: string; inResponseTo: string; status: LogoutOutcome; now: Date }): string {
+export function buildLogoutResponse(input: { issuer: string; destination: string; inResponseTo: string; status: LogoutOutcome; now: Date }, signWith?: SignWith): string {
   const status = LOGOUT_STATUS[input.status];
-  return toXml(
+  return finish(
     el(
       NS.samlp,
       'samlp:LogoutResponse',
@@ -53,5 +69,6 @@ export function buildLogoutResponse(input: { issuer: string; destination: string
       [issuerElement(input.issuer), statusElement(status.top, status.sub, status.message)],
       { saml: NS.saml },
     ),
+    signWith,
   );
 }

@@ -15,7 +15,7 @@ import { ATTRNAME_FORMAT, BINDING, NAMEID_FORMAT, NS } from './namespaces.js';
 import { SIGNATURE_ALGORITHMS } from './sign-xml.js';
 import { signTree } from './sign-tree.js';
 import { serializeXml } from './xml-serialize.js';
-import { el, toXml, type XmlElement } from './xml-writer.js';
+import { el, type XmlElement } from './xml-writer.js';
 
 export const ASSURANCE_CERTIFICATION = 'urn:oasis:names:tc:SAML:attribute:assurance-certification';
 

@@ -8,9 +8,8 @@
 // throughout, and the eIDAS ones (RSASSA-PSS, ECDSA) included. XML-DSig wants ECDSA as raw r||s
 // (RFC 4050 / xmldsig-core1 §6.4.3), hence `dsaEncoding: 'ieee-p1363'`.
 import { constants, createPrivateKey, createPublicKey, sign, verify, type KeyLike, type KeyObject, type SigningOptions } from 'node:crypto';
-import { SignedXml, type SignatureAlgorithm } from 'xml-crypto';
+import type { SignatureAlgorithm } from 'xml-crypto';
 import { ALG } from './namespaces.js';
-import type { SigningKeys } from './keys.js';
 
 export type SignatureAlgorithmName = 'rsa-sha256' | 'rsa-sha512' | 'rsa-pss-sha256' | 'rsa-pss-sha512' | 'ecdsa-sha256';
 
@@ -76,49 +75,6 @@ export const xmlCryptoSignatureAlgorithms: Readonly<Record<string, new () => Sig
   Object.values(SIGNATURE_ALGORITHMS).map((spec) => [spec.uri, xmlCryptoAlgorithm(spec)]),
 );
 
-const ID_PATTERN = /^[A-Za-z_][A-Za-z0-9_.-]*$/;
-
-/**
- * Sign the element whose `ID` attribute is `elementId` (an enveloped signature), placing
- * ds:Signature right after that element's own saml:Issuer child, or as its first child where the
- * schema has no Issuer (md:EntityDescriptor). Returns the whole document.
- */
-export function signElement(
-  xml: string,
-  elementId: string,
-  keys: Pick<SigningKeys, 'privateKey' | 'certBase64'>,
-  algorithm: SignatureAlgorithmName,
-  placement: 'after-issuer' | 'first-child' = 'after-issuer',
-): string {
-  // IDs are ours (random hex), but an xpath built from text must never be injectable.
-  if (!ID_PATTERN.test(elementId)) throw new TypeError(`not an xs:ID: ${elementId}`);
-  const spec = SIGNATURE_ALGORITHMS[algorithm];
-  const sig = new SignedXml({
-    privateKey: keys.privateKey,
-    signatureAlgorithm: spec.uri,
-    canonicalizationAlgorithm: ALG.excC14n,
-    getKeyInfoContent: ({ prefix } = {}) => {
-      const p = prefix ? `${prefix}:` : '';
-      return `<${p}X509Data><${p}X509Certificate>${keys.certBase64}</${p}X509Certificate></${p}X509Data>`;
-    },
-  });
-  sig.SignatureAlgorithms = { ...xmlCryptoSignatureAlgorithms };
-  const target = `//*[@ID='${elementId}']`;
-  sig.addReference({
-    xpath: target,
-    transforms: [ALG.envelopedSignature, ALG.excC14n],
-    digestAlgorithm: spec.digestUri,
-  });
-  sig.computeSignature(xml, {
-    prefix: 'ds',
-    location:
-      placement === 'after-issuer'
-        ? { reference: `${target}/*[local-name()='Issuer'][1]`, action: 'after' }
-        : { reference: target, action: 'prepend' },
-  });
-  return sig.getSignedXml();
-}
-
 /**
  * The Signature query parameter of the HTTP-Redirect binding (bindings §3.4.4.1): base64 of the
  * signature over `octets`, which the caller built as `SAMLRequest=…&RelayState=…&SigAlg=…` with
@@ -135,15 +91,4 @@ export function verifyRedirectQuery(octets: string, signatureBase64: string, key
 
 export function signatureAlgorithmUri(alg: SignatureAlgorithmName): string {
   return SIGNATURE_ALGORITHMS[alg].uri;
-}
-
-/**
- * Sign a whole message (LogoutRequest, LogoutResponse, a status Response): the document element,
- * by its own ID, signature after its Issuer.
- */
-export function signXml(xml: string, keys: Pick<SigningKeys, 'privateKey' | 'certBase64'>, algorithm: SignatureAlgorithmName): string {
-  // Only the root's start tag is read, and only for its ID; the signer parses the document itself.
-  const rootStart = /^\s*(?:<\?xml[^>]*\?>\s*)?<[^\s>]+\s[^>]*?\bID="([^"]+)"/.exec(xml);
-  if (!rootStart?.[1]) throw new TypeError('the message to sign has no ID on its root element');
-  return signElement(xml, rootStart[1], keys, algorithm);
 }

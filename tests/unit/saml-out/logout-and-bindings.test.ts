@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
 import { buildLogoutRequest, buildLogoutResponse } from '../../../broker/saml/build-logout.js';
 import { postForm, redirectUrl } from '../../../broker/saml/send-binding.js';
-import { signXml, verifyRedirectQuery } from '../../../broker/saml/sign-xml.js';
+import { verifyRedirectQuery } from '../../../broker/saml/sign-xml.js';
 import { validateXsd } from '../../../broker/saml/xsd.js';
 import { IDP, NOW, SP, children, idpKeys, parse, pem, verifyChildSignature } from './fixtures.js';
 
@@ -24,7 +24,7 @@ describe('saml-out build-logout: LogoutRequest / LogoutResponse (core §3.7)', (
     assert.deepEqual(children(root).map((c) => [c.localName, c.textContent]), [['Issuer', IDP], ['NameID', '1.abc'], ['SessionIndex', '_s1']]);
     assert.equal(children(root)[1]!.getAttribute('SPNameQualifier'), SP);
     assert.deepEqual(validateXsd(xml, 'protocol').errors, []);
-    const signed = signXml(xml, idpKeys, 'rsa-sha256');
+    const signed = buildLogoutRequest({ id, issuer: IDP, destination: 'http://localhost:8081/slo', nameID: { format: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent', value: '1.abc', spNameQualifier: SP }, sessionIndex: '_s1', now: NOW }, { keys: idpKeys, algorithm: 'rsa-sha256' }).xml;
     const signedRoot = parse(signed).documentElement!;
     assert.deepEqual(children(signedRoot).map((c) => c.localName), ['Issuer', 'Signature', 'NameID', 'SessionIndex']);
     assert.deepEqual(verifyChildSignature(signed, signedRoot, pem('idp.crt')), { ok: true, refUri: '#' + id });

@@ -4,8 +4,11 @@ import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
 import { SignedXml } from 'xml-crypto';
 import { signingKeysFromPem } from '../../../broker/saml/keys.js';
+import { signTree } from '../../../broker/saml/sign-tree.js';
+import { serializeXml } from '../../../broker/saml/xml-serialize.js';
+import { el, type XmlElement } from '../../../broker/saml/xml-writer.js';
+import { NS } from '../../../broker/saml/namespaces.js';
 import {
-  signElement,
   signRedirectQuery,
   verifyRedirectQuery,
   xmlCryptoSignatureAlgorithms,
@@ -18,10 +21,16 @@ const pem = (name: string) => readFileSync(path.join(FIXTURES, name), 'utf8');
 const rsa = signingKeysFromPem(pem('idp.key'), pem('idp.crt'));
 const ec = signingKeysFromPem(pem('idp-p256.key'), pem('idp-p256.crt'));
 
-const RESPONSE =
-  '<samlp:Response xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol" xmlns:saml="urn:oasis:names:tc:SAML:2.0:assertion" ID="_r1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z">' +
-  '<saml:Issuer>https://idp.example</saml:Issuer><samlp:Status><samlp:StatusCode Value="urn:oasis:names:tc:SAML:2.0:status:Success"/></samlp:Status>' +
-  '<saml:Assertion ID="_a1" Version="2.0" IssueInstant="2026-01-01T00:00:00Z"><saml:Issuer>https://idp.example</saml:Issuer><saml:Subject/></saml:Assertion></samlp:Response>';
+const issuer = () => el(NS.saml, 'saml:Issuer', {}, ['https://idp.example']);
+const ASSERTION = el(NS.saml, 'saml:Assertion', { ID: '_a1', Version: '2.0', IssueInstant: '2026-01-01T00:00:00Z' }, [issuer(), el(NS.saml, 'saml:Subject')], { saml: NS.saml });
+const response = (assertion: XmlElement = ASSERTION) =>
+  el(NS.samlp, 'samlp:Response', { ID: '_r1', Version: '2.0', IssueInstant: '2026-01-01T00:00:00Z' }, [
+    issuer(),
+    el(NS.samlp, 'samlp:Status', {}, [el(NS.samlp, 'samlp:StatusCode', { Value: 'urn:oasis:names:tc:SAML:2.0:status:Success' })]),
+    assertion,
+  ], { saml: NS.saml });
+const RESPONSE = response();
+const signAssertionIn = (keys: typeof rsa, alg: SignatureAlgorithmName) => response(signTree(ASSERTION, keys, alg));
 
 function verifyWith(xml: string, certPem: string, signatureIndex = 0): { ok: boolean; refUri: string } {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
@@ -44,7 +53,7 @@ describe('saml-out sign-xml: enveloped signature (xmldsig-core, SAML core §5.4)
   const rsaAlgs: SignatureAlgorithmName[] = ['rsa-sha256', 'rsa-sha512', 'rsa-pss-sha256', 'rsa-pss-sha512'];
   for (const alg of rsaAlgs) {
     it(`${alg}: signs the Assertion by ID and verifies`, () => {
-      const signed = signElement(RESPONSE, '_a1', rsa, alg);
+      const signed = serializeXml(signAssertionIn(rsa, alg));
       const r = verifyWith(signed, pem('idp.crt'));
       assert.equal(r.ok, true);
       assert.equal(r.refUri, '#_a1');
@@ -53,14 +62,14 @@ describe('saml-out sign-xml: enveloped signature (xmldsig-core, SAML core §5.4)
   }
 
   it('ecdsa-sha256: raw r||s (64 bytes) and verifies', () => {
-    const signed = signElement(RESPONSE, '_r1', ec, 'ecdsa-sha256');
+    const signed = serializeXml(signTree(RESPONSE, ec, 'ecdsa-sha256'));
     assert.equal(verifyWith(signed, pem('idp-p256.crt')).ok, true);
     const value = /<ds:SignatureValue>([^<]+)</.exec(signed)![1]!;
     assert.equal(Buffer.from(value, 'base64').length, 64);
   });
 
   it('places ds:Signature right after the element’s own Issuer, with the certificate in KeyInfo', () => {
-    const signed = signElement(signElement(RESPONSE, '_a1', rsa, 'rsa-sha256'), '_r1', rsa, 'rsa-sha256');
+    const signed = serializeXml(signTree(signAssertionIn(rsa, 'rsa-sha256'), rsa, 'rsa-sha256'));
     const doc = new DOMParser().parseFromString(signed, 'text/xml');
     const response = doc.documentElement!;
     const kids = Array.from(response.childNodes).filter((n) => n.nodeType === 1) as Element[];
@@ -75,22 +84,23 @@ describe('saml-out sign-xml: enveloped signature (xmldsig-core, SAML core §5.4)
   });
 
   it('a tampered document no longer verifies', () => {
-    const signed = signElement(RESPONSE, '_r1', rsa, 'rsa-sha256').replace('https://idp.example</saml:Issuer><saml:Subject', 'https://evil.example</saml:Issuer><saml:Subject');
+    const signed = serializeXml(signTree(RESPONSE, rsa, 'rsa-sha256')).replace('https://idp.example</saml:Issuer><saml:Subject></saml:Subject>', 'https://evil.example</saml:Issuer><saml:Subject></saml:Subject>');
     assert.equal(verifyWith(signed, pem('idp.crt')).ok, false);
   });
 
   it('the wrong certificate does not verify', () => {
-    const signed = signElement(RESPONSE, '_r1', rsa, 'rsa-sha256');
+    const signed = serializeXml(signTree(RESPONSE, rsa, 'rsa-sha256'));
     assert.equal(verifyWith(signed, pem('attacker.crt')).ok, false);
   });
 
-  it('refuses an ID that could inject into the xpath', () => {
-    assert.throws(() => signElement(RESPONSE, "_a1' or '1'='1", rsa, 'rsa-sha256'), TypeError);
+  it('refuses an element without ID or, after-issuer, without Issuer', () => {
+    assert.throws(() => signTree(el(NS.saml, 'saml:Assertion', {}, [issuer()]), rsa, 'rsa-sha256'), TypeError);
+    assert.throws(() => signTree(el(NS.saml, 'saml:Assertion', { ID: '_x' }, []), rsa, 'rsa-sha256'), TypeError);
   });
 
   it('first-child placement for elements without Issuer', () => {
-    const md = '<md:EntityDescriptor xmlns:md="urn:oasis:names:tc:SAML:2.0:metadata" ID="_m1" entityID="x"><md:IDPSSODescriptor/></md:EntityDescriptor>';
-    const signed = signElement(md, '_m1', rsa, 'rsa-sha256', 'first-child');
+    const md = el(NS.md, 'md:EntityDescriptor', { ID: '_m1', entityID: 'x' }, [el(NS.md, 'md:IDPSSODescriptor')]);
+    const signed = serializeXml(signTree(md, rsa, 'rsa-sha256', 'first-child'));
     assert.match(signed, /^<md:EntityDescriptor[^>]*><ds:Signature/);
     assert.equal(verifyWith(signed, pem('idp.crt')).ok, true);
   });

@@ -16,7 +16,7 @@ import { xmlCryptoSignatureAlgorithms } from '../../../broker/saml/sign-xml.js';
 function referenceC14n(xml: string, pickLocal?: string): string {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
   const node = pickLocal ? doc.getElementsByTagNameNS('*', pickLocal)[0]! : doc.documentElement!;
-  return new ExclusiveCanonicalization().process(node as unknown as Node, {}).toString();
+  return new ExclusiveCanonicalization().process(node as unknown as Element, {}).toString();
 }
 
 let seed = 42;

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { el, toXml } from '../../../broker/saml/xml-writer.js';
+import { el } from '../../../broker/saml/xml-writer.js';
+import { serializeXml as toXml } from '../../../broker/saml/xml-serialize.js';
 import { parse, children } from './fixtures.js';
 
 const S = 'urn:oasis:names:tc:SAML:2.0:assertion';
