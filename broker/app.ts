@@ -23,6 +23,8 @@ export function createApp(services: BrokerServices): Express {
   const cfg = services.config;
   const app = express();
   app.disable('x-powered-by');
+  // Every page is dynamic and no-store: an ETag would only cost a hash of each body.
+  app.set('etag', false);
   // Only the configured proxies' X-Forwarded-* headers are believed (design.md "Addresses").
   app.set('trust proxy', cfg.trustProxy.length > 0 ? cfg.trustProxy : false);
 

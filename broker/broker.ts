@@ -9,6 +9,9 @@ import type { BrokerServices } from './services.js';
 import { openDatabase } from './store/db.js';
 import { openEphemeral } from './store/ephemeral-factory.js';
 import { createIdentityRegistry } from './identity/registry-db.js';
+import { createCachedPersonLookup } from './identity/person-lookup.js';
+import { createNameIDIssuer } from './flow/name-id.js';
+import { createLoginHistoryWriter } from './store/login-history-writer.js';
 import { loadSeedFile } from './identity/seed.js';
 import { createNotifier } from './notify/index.js';
 import { createSpRegistry } from './saml/sp-registry.js';
@@ -75,6 +78,9 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
     const spRegistry = await createSpRegistry(cfg, log);
     closers.unshift(async () => spRegistry.close());
     const keys = await loadSigningKeys(cfg, cfg.varDir);
+    const loginHistory = createLoginHistoryWriter(database.db, log);
+    // Flushed before the database closes (closers run first to last).
+    closers.unshift(() => loginHistory.close());
     const services: BrokerServices = {
       config: cfg,
       log,
@@ -82,6 +88,9 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
       dbPing: () => database.ping(),
       ephemeral,
       identity,
+      persons: createCachedPersonLookup(identity, { ttlMs: cfg.flow.personCacheSeconds * 1000 }),
+      nameIDs: createNameIDIssuer(database.db, cfg),
+      loginHistory,
       notify: createNotifier(cfg, log),
       spRegistry,
       keys,

@@ -109,6 +109,7 @@ export const configSchema = z
         transactionTtlSeconds: z.number().int().min(60).describe('lifetime of a LoginTransaction'),
         ssoIdleSeconds: z.number().int().min(60).describe('broker SSO session idle lifetime'),
         ssoAbsoluteSeconds: z.number().int().min(60).describe('broker SSO session absolute lifetime'),
+        personCacheSeconds: z.number().int().min(0).max(300).describe('how long a node may reuse a person read for an assertion from an SSO session (0: always read); status changes reach such assertions within this time'),
         cookieSecure: z.enum(['auto', 'always', 'never']).describe('Secure flag of cookies; auto: when publicUrl is https. Plain http (development) cannot use SameSite=None, so cookies fall back to Lax there'),
       })
       .describe('login flow and sessions'),

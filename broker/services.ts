@@ -12,6 +12,9 @@ import type { RateLimiter } from './flow/rate-limit.js';
 import type { PageRenderer } from './web/render.js';
 import type { Connector } from '../connectors/connector.js';
 import type { BrokerMetrics } from './metrics.js';
+import type { PersonLookup } from './identity/person-lookup.js';
+import type { NameIDIssuer } from './flow/name-id.js';
+import type { LoginHistoryWriter } from './store/login-history-writer.js';
 
 export interface BrokerServices {
   readonly config: Config;
@@ -20,6 +23,10 @@ export interface BrokerServices {
   readonly dbPing: () => Promise<boolean>;
   readonly ephemeral: EphemeralStore;
   readonly identity: IdentityRegistry;
+  /** person reads for assertions from an SSO session: cached briefly per node */
+  readonly persons: PersonLookup;
+  readonly nameIDs: NameIDIssuer;
+  readonly loginHistory: LoginHistoryWriter;
   readonly notify: Notifier;
   readonly spRegistry: SpRegistry;
   readonly keys: SigningKeys;

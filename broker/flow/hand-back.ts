@@ -8,11 +8,9 @@ import { BrokerError } from '../errors.js';
 import { answerUri, assertableRung } from '../loa.js';
 import { releaseAttributes } from '../saml/attributes.js';
 import { buildSuccessResponse } from '../saml/build-response.js';
-import { recordLogin } from '../store/login-history.js';
 import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
 import type { SsoSession, SsoSessions } from './sso-session.js';
 import type { TransactionStore } from './transaction-store.js';
-import { nameIDFor } from './name-id.js';
 import { randomId } from './random-id.js';
 import { sendPostToSp } from './post-to-sp.js';
 import { idpEntityID } from '../saml/addresses.js';
@@ -31,14 +29,14 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
   const auth = session.authentication;
   const rung = assertableRung(auth.loa, tx.request.loa);
   if (!rung) throw new BrokerError('no-method-for-loa', 'the authentication does not reach the requested level', `session rung ${auth.loa}`, replyTo);
-  const person = await services.identity.findById(auth.personId);
+  const person = await services.persons.findById(auth.personId);
   if (!person || person.status !== 'active') throw new BrokerError('denied', 'the person cannot be identified', `person ${auth.personId} missing or inactive`, replyTo);
   const sp = services.spRegistry.get(tx.sp.entityID);
   if (!sp) throw new BrokerError('request-untrusted', 'the service is no longer registered', `sp ${tx.sp.entityID} gone from registry`);
   const policy = policyFor(cfg, sp.entityID);
   const now = services.now();
 
-  const nameID = await nameIDFor(services.db, cfg, tx.request.nameIDFormat, person.id, sp.entityID);
+  const nameID = await services.nameIDs.nameIDFor(tx.request.nameIDFormat, person.id, sp.entityID);
   const sessionIndex = `_${randomId()}`;
   const attributes = releaseAttributes({
     person,
@@ -74,7 +72,7 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
   );
   await deps.sessions.addParticipant(session, { spEntityID: sp.entityID, nameID: nameID.value, nameIDFormat: nameID.format, sessionIndex });
   await deps.transactions.remove(tx.id);
-  await recordLogin(services.db, { personId: person.id, spEntityID: sp.entityID, method: auth.method, loa: rung, outcome: 'success', ip: req.ip ?? null, at: now });
+  services.loginHistory.record({ personId: person.id, spEntityID: sp.entityID, method: auth.method, loa: rung, outcome: 'success', ip: req.ip ?? null, at: now });
   services.metrics.logins.inc({ method: auth.method, outcome: 'success', loa: rung });
   services.log.info({ tx: tx.id, sp: sp.entityID, method: auth.method, loa: rung }, 'assertion issued');
   sendPostToSp(res, { action: tx.request.acsUrl, field: 'SAMLResponse', xml, relayState: tx.request.relayState });

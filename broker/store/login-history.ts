@@ -14,19 +14,26 @@ export interface LoginEntry {
   at?: Date;
 }
 
+function row(entry: LoginEntry) {
+  return {
+    person_id: entry.personId,
+    sp_entity_id: entry.spEntityID,
+    method: entry.method,
+    loa: entry.loa,
+    outcome: entry.outcome,
+    ip: entry.ip ?? null,
+    at: entry.at ?? new Date(),
+  };
+}
+
 export async function recordLogin(db: Kysely<DbSchema>, entry: LoginEntry): Promise<void> {
-  await db
-    .insertInto('login_history')
-    .values({
-      person_id: entry.personId,
-      sp_entity_id: entry.spEntityID,
-      method: entry.method,
-      loa: entry.loa,
-      outcome: entry.outcome,
-      ip: entry.ip ?? null,
-      at: entry.at ?? new Date(),
-    })
-    .execute();
+  await recordLogins(db, [entry]);
+}
+
+/** One INSERT for many entries (the write-behind writer's batches). */
+export async function recordLogins(db: Kysely<DbSchema>, entries: readonly LoginEntry[]): Promise<void> {
+  if (entries.length === 0) return;
+  await db.insertInto('login_history').values(entries.map(row)).execute();
 }
 
 /** Deletes history strictly older than `date`; returns how many rows went. */

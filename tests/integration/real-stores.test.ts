@@ -61,6 +61,7 @@ describeServer(db, () => {
         const second = await on(wins[0] === r1 ? b : a).get(`/saml/sso?${redirectQuery(sso, undefined)}`);
         assert.equal(second.status, 200);
         assert.equal(statusOf(second.text).top, 'Success');
+        await Promise.all([a, b].map((t) => t.broker.services.loginHistory.flush()));
         const rows = await a.broker.services.db.selectFrom('login_history').selectAll().execute();
         assert.ok(rows.length >= 2, 'login history in PostgreSQL');
       });
