@@ -30,22 +30,17 @@ const STEPS: readonly [label: string, fn: string, file: string, under?: string][
   ['  sessions.current (SSO session read + write)', 'current', 'sso-session'],
   ['handBack (sync part; its awaited queries are under database below)', 'handBack', 'hand-back'],
   ['  buildSuccessResponse', 'buildSuccessResponse', 'build-response'],
-  ['    toXml (our writer: Assertion, Response shell)', 'toXml', 'xml-writer', 'buildSuccessResponse'],
-  ['    signElement', 'signElement', 'sign-xml'],
-  ['      xmldom parseFromString (document, Dummy wrapper)', 'DOMParser.parseFromString', 'xmldom', 'signElement'],
-  ['      xpath (reference //*[@ID], location)', 'exports.selectWithResolver', 'xpath', 'signElement'],
-  ['      xpath select1 (location)', 'exports.select1', 'xpath', 'signElement'],
-  ['      calculateReferenceDigest (exc-c14n of the element + SHA-256)', 'calculateReferenceDigest', 'xml-crypto', 'signElement'],
-  ['      calculateSignatureValue (exc-c14n SignedInfo + private key)', 'calculateSignatureValue', 'xml-crypto', 'signElement'],
-  ['        crypto.sign (the private-key operation)', 'signOneShot', 'crypto/sig', 'signElement'],
-  ['      serialize (xmldom toString, 3 times)', 'serialize', 'xml-crypto', 'signElement'],
+  ['    signTree (digest + SignedInfo + private key)', 'signTree', 'sign-tree'],
+  ['      canonicalXml (exc-c14n from the tree)', 'canonicalXml', 'xml-serialize', 'signTree'],
+  ['      crypto.sign (the private-key operation)', 'signOneShot', 'crypto/sig', 'signTree'],
+  ['    serializeXml (the document sent)', 'serializeXml', 'xml-serialize', 'buildSuccessResponse'],
   ['  sendPostToSp (form page, ETag, write)', 'sendPostToSp', 'post-to-sp'],
 ];
 
 /** Self time grouped coarsely, by where the code lives. */
 const BUCKETS: readonly [label: string, test: (place: string) => boolean][] = [
-  ['database: PGlite (WASM + JS) and kysely, 3 queries per round trip', (p) => p.startsWith('wasm://') || p.includes('pglite') || p === 'kysely'],
-  ['XML: @xmldom/xmldom, xpath, xml-crypto', (p) => p === '@xmldom/xmldom' || p === 'xpath' || p === 'xml-crypto'],
+  ['database: PGlite (WASM + JS) and kysely (login history batches, cache misses)', (p) => p.startsWith('wasm://') || p.includes('pglite') || p === 'kysely'],
+  ['XML parsing of the AuthnRequest: @xmldom/xmldom, xpath, xml-crypto', (p) => p === '@xmldom/xmldom' || p === 'xpath' || p === 'xml-crypto'],
   ['node:crypto (signatures, hashes, random ids)', (p) => p.startsWith('node:crypto')],
   ['HTTP: node http/net/streams, express, router', (p) => /^node:(_http|http|net|stream|internal\/stream|streams|dns|timers|events)/.test(p) || ['express', 'router', 'body-parser', 'send', 'etag', 'finalhandler', 'cookie', 'qs', 'mime-types', 'content-type', 'statuses', 'on-finished'].includes(p)],
   ['garbage collector', (p) => p === '(garbage collector)'],
