@@ -122,7 +122,6 @@ export const configSchema = z
             maxAttempts: z.number().int().min(1).max(10).describe('wrong entries that void a PIN (seed: 5)'),
             requestsPerPersonPerHour: z.number().int().min(1).describe('PIN requests per person and hour'),
             requestsPerIpPerHour: z.number().int().min(1).describe('PIN requests per IP address and hour'),
-            channel: z.enum(['sms', 'push']).describe('how the PIN travels'),
           })
           .describe('Cl@ve PIN connector'),
       })
