@@ -40,6 +40,8 @@ export interface ConnectorContext {
    * binding cookie; throws a BrokerError('transaction-unknown') otherwise.
    */
   loadTransaction(req: Request): Promise<LoginTransaction>;
+  /** refuses a form without this login's CSRF token (BrokerError 'csrf') */
+  checkCsrf(tx: LoginTransaction, body: unknown): void;
   /** replace this connector's private state in the transaction */
   saveState(tx: LoginTransaction, connectorId: string, state: unknown): Promise<LoginTransaction>;
   /** hand an authentication back; the broker caps, checks and continues the flow */

@@ -61,6 +61,7 @@ export function flowRouter(deps: HandBackDeps): Router {
       rateLimit: services.rateLimit,
       pages: services.pages,
       now: services.now,
+      checkCsrf,
       async loadTransaction(req) {
         const tx = await deps.transactions.load(req, txParam(req));
         // A connector page is reachable only for a login where this connector is offered.

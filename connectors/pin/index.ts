@@ -7,9 +7,7 @@ import type { Connector, ConnectorContext, ConnectorFactory } from '../connector
 import type { Config } from '../../broker/config.js';
 import type { LoginTransaction } from '../../broker/flow/login-transaction.js';
 import { BrokerError } from '../../broker/errors.js';
-import { checkCsrf } from '../../broker/flow/csrf.js';
 import { normaliseDocument, isValidDocument, isValidSupportNumber } from '../../broker/identity/documents.js';
-import { translate } from '../../broker/web/i18n/catalogue.js';
 import { rungIndex, type LoaRung } from '../../broker/loa.js';
 import type { ContrastData } from '../../broker/identity/person.js';
 import { PERSONAL_CODE, generatePin, normaliseEntry } from './pin-code.js';
@@ -43,7 +41,7 @@ function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): v
 
   router.post('/:tx/request', form, async (req, res) => {
     const tx = await ctx.loadTransaction(req);
-    checkCsrf(tx, req.body);
+    ctx.checkCsrf(tx, req.body);
     const values: RequestFormValues = {
       document: field(req.body, 'document'),
       documentDate: field(req.body, 'documentDate'),
@@ -73,7 +71,7 @@ function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): v
     if (usable) {
       const pin = generatePin();
       await pins.issue(tx.id, usable.id, prefix + pin, !!values.personalise);
-      const text = translate(ctx.pages.lang(res), 'pin.sms.text', { service: tx.sp.displayName, code: pin });
+      const text = ctx.pages.t(res, 'pin.sms.text', { service: tx.sp.displayName, code: pin });
       // Delivery is not awaited: the answer must take the same time whether or not the person
       // exists (uniform answers); a failed delivery is logged and the person asks again.
       ctx.notify.send({ channel: 'sms', to: usable.mobile!, text, code: pin }).catch((err: unknown) => {
@@ -98,7 +96,7 @@ function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): v
 
   router.post('/:tx/code', form, async (req, res) => {
     const tx = await ctx.loadTransaction(req);
-    checkCsrf(tx, req.body);
+    ctx.checkCsrf(tx, req.body);
     if (!(await ctx.rateLimit.hit(`pin-entry:ip:${ip(req)}`, opts.requestsPerIpPerHour * opts.maxAttempts, HOUR))) {
       throw new BrokerError('rate-limited', 'too many PIN entries from this address');
     }
