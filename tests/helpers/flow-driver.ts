@@ -40,13 +40,16 @@ export function txOf(location: string): string {
   return id;
 }
 
-/** Polls the outbox for the newest SMS to `to` written after `since` (delivery is asynchronous). */
+/**
+ * Polls the outbox for the SMS to `to` written at or after `since` (taken just before the
+ * request; delivery is asynchronous, so an older line for the same person must never be read).
+ */
 export async function readPinFromOutbox(varDir: string, to: string, since: number): Promise<string> {
   const file = path.join(varDir, 'outbox', 'sms.jsonl');
   for (let i = 0; i < 100; i++) {
     const text = await readFile(file, 'utf8').catch(() => '');
     const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { to: string; code?: string; at: string });
-    const hit = lines.filter((l) => l.to === to && Date.parse(l.at) >= since - 1000).at(-1);
+    const hit = lines.filter((l) => l.to === to && Date.parse(l.at) >= since).at(-1);
     if (hit?.code) return hit.code;
     await new Promise((r) => setTimeout(r, 20));
   }

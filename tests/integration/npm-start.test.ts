@@ -43,15 +43,17 @@ function waitFor(child: ChildProcess, out: { text: string }, done: (text: string
 }
 
 /** The process of group `pgid` that has no child in the group: the node running dev-start.ts. */
-function leafOfGroup(pgid: number): { pid: number; args: string } {
+/** The process that runs dev-start itself: the deepest one of the group whose command names it (npm, sh and tsx's wrapper name it too; esbuild's service, its child, does not). */
+function devStartOfGroup(pgid: number): { pid: number; args: string } {
   const rows = execFileSync('ps', ['-o', 'pid=,ppid=,args=', '-g', String(pgid)], { encoding: 'utf8' })
     .split('\n')
     .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
     .filter((m): m is RegExpExecArray => m !== null)
     .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
-  const leaves = rows.filter((r) => !rows.some((c) => c.ppid === r.pid));
-  assert.equal(leaves.length, 1, `one leaf process in ${JSON.stringify(rows)}`);
-  return leaves[0]!;
+  const runners = rows.filter((r) => r.args.includes('tools/dev-start.ts'));
+  const deepest = runners.filter((r) => !runners.some((c) => c.ppid === r.pid));
+  assert.equal(deepest.length, 1, `one dev-start process in ${JSON.stringify(rows)}`);
+  return deepest[0]!;
 }
 
 function groupAlive(pgid: number): boolean {
@@ -123,7 +125,7 @@ describe('npm start (tools/dev-start.ts)', function () {
     assert.equal(selector.status, 303, await selector.text());
     assert.match(selector.headers.get('location') ?? '', /^\/login\/[A-Za-z0-9_-]{22}$/);
 
-    const devStart = leafOfGroup(child.pid!);
+    const devStart = devStartOfGroup(child.pid!);
     assert.match(devStart.args, /tools\/dev-start\.ts/);
     const started = Date.now();
     process.kill(devStart.pid, 'SIGTERM');
