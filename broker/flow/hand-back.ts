@@ -37,7 +37,10 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
   const now = services.now();
 
   const nameID = await services.nameIDs.nameIDFor(tx.request.nameIDFormat, person.id, sp.entityID);
-  const sessionIndex = `_${randomId()}`;
+  // One SessionIndex per SP and SSO session (core §2.7.2: it names the session, not the
+  // assertion), so a second assertion to the same SP changes nothing that logout needs.
+  const known = session.participants.find((p) => p.spEntityID === sp.entityID && p.nameID === nameID.value && p.nameIDFormat === nameID.format);
+  const sessionIndex = known?.sessionIndex ?? `_${randomId()}`;
   const attributes = releaseAttributes({
     person,
     method: auth.method,
@@ -70,7 +73,7 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
       encryptTo,
     },
   );
-  await deps.sessions.addParticipant(session, { spEntityID: sp.entityID, nameID: nameID.value, nameIDFormat: nameID.format, sessionIndex });
+  if (!known) await deps.sessions.addParticipant(session, { spEntityID: sp.entityID, nameID: nameID.value, nameIDFormat: nameID.format, sessionIndex });
   await deps.transactions.remove(tx.id);
   services.loginHistory.record({ personId: person.id, spEntityID: sp.entityID, method: auth.method, loa: rung, outcome: 'success', ip: req.ip ?? null, at: now });
   services.metrics.logins.inc({ method: auth.method, outcome: 'success', loa: rung });

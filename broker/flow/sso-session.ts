@@ -26,6 +26,7 @@ export interface SsoSession {
 
 const KEY = (id: string) => `sso:${id}`;
 const ID = /^[A-Za-z0-9_-]{22}$/;
+const TOUCH_AFTER_MS = 60_000;
 
 export interface SsoSessions {
   /** the browser's live session, or undefined (expired sessions are removed) */
@@ -67,7 +68,11 @@ export function createSsoSessions(store: EphemeralStore, cfg: Config, now: () =>
       if (!id) return undefined;
       const session = await byId(id);
       if (!session) return undefined;
-      const touched = { ...session, lastSeenAt: now().getTime() };
+      // The idle lifetime is kept to the minute: a session used again within a minute of its
+      // last write is not rewritten (one store write less per SSO round trip).
+      const t = now().getTime();
+      if (t - session.lastSeenAt < TOUCH_AFTER_MS) return session;
+      const touched = { ...session, lastSeenAt: t };
       await write(touched);
       return touched;
     },

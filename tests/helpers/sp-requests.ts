@@ -14,7 +14,7 @@ export type SpSend = { sp?: string; binding?: 'redirect' | 'post'; relayState?: 
 /** Sends an AuthnRequest from a test SP through `agent`; returns the broker's answer. */
 export function sendAuthnRequest(b: TestBroker, agent: Agent, opts: SpSend = {}) {
   const sp = opts.sp ?? SP1;
-  const xml = buildAuthnRequest({ issuer: sp, destination: `${b.url}/saml/sso`, acsUrl: ACS[sp], ...opts });
+  const xml = buildAuthnRequest({ issuer: sp, destination: `${b.url}/saml/sso`, acsUrl: ACS[sp], issueInstant: b.clock.now(), ...opts });
   const signed = sp === SP1;
   if ((opts.binding ?? 'redirect') === 'redirect') {
     return agent.get(`/saml/sso?${redirectQuery(xml, opts.relayState, signed ? testKey(KEY[sp]!) : undefined)}`);

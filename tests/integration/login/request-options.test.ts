@@ -31,6 +31,25 @@ describe('AuthnRequest options and the SSO session (core §3.4.1)', () => {
     assert.equal(assertionText(second.text, 'AuthnContextClassRef'), `${E}substantial`);
   });
 
+  it('the SSO session ends after 30 minutes idle', async () => {
+    const agent = await loggedInAgent();
+    b.clock.advance(29 * 60_000);
+    await sendAuthnRequest(b, agent, { sp: SP2 }).expect(200);
+    b.clock.advance(31 * 60_000);
+    const res = await sendAuthnRequest(b, agent, { sp: SP2 }).expect(303);
+    txOf(res.headers.location!);
+  });
+
+  it('the SSO session ends after 8 hours however often it is used', async () => {
+    const agent = await loggedInAgent();
+    for (let used = 0; used < 8 * 60; used += 20) {
+      await sendAuthnRequest(b, agent, { sp: SP2 }).expect(200);
+      b.clock.advance(20 * 60_000);
+    }
+    const res = await sendAuthnRequest(b, agent, { sp: SP2 }).expect(303);
+    txOf(res.headers.location!);
+  });
+
   it('ForceAuthn sends the person to the selector despite the SSO session', async () => {
     const agent = await loggedInAgent();
     const res = await sendAuthnRequest(b, agent, { sp: SP2, forceAuthn: true }).expect(303);
