@@ -8,7 +8,7 @@
 //
 // Flags: --write-docs (update docs/benchmarks.md), --seconds N (measured time per variant,
 // default 10), --connections N (default 10), --profile DIR (also run variant 1 once more under
-// `node --cpu-prof` and print where its time goes).
+// `node --cpu-prof` and print where its time goes), --profile-variant N (profile variant N instead).
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -89,6 +89,7 @@ async function main(): Promise<void> {
       seconds: { type: 'string', default: '10' },
       connections: { type: 'string', default: '10' },
       profile: { type: 'string' },
+      'profile-variant': { type: 'string', default: '1' },
     },
   });
   const seconds = Number(values.seconds);
@@ -154,7 +155,9 @@ async function main(): Promise<void> {
     await mkdir(path.resolve(values.profile), { recursive: true });
     const dir = await mkdtemp(path.join(path.resolve(values.profile), 'sso-'));
     console.log(`\nprofiling ${VARIANTS[0]!.figure} (node --cpu-prof, ${Math.min(seconds, 6)} s) …`);
-    const profiled = await measureVariant(VARIANTS[0]!, { seconds: Math.min(seconds, 6), warmSeconds: 1, connections, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
+    const variant = VARIANTS[Number(values['profile-variant']) - 1];
+    if (!variant) throw new Error(`--profile-variant must be 1..${VARIANTS.length}`);
+    const profiled = await measureVariant(variant, { seconds: Math.min(seconds, 6), warmSeconds: 1, connections, nodeFlags: ['--cpu-prof', `--cpu-prof-dir=${dir}`] });
     const share = profiled.cpu ? `, broker had ${Math.round(100 * profiled.cpu.broker)}% of CPU ${BROKER_CPU}, other processes ${Math.round(100 * profiled.cpu.others)}%` : '';
     console.log(`(${profiled.load.perSecond}/s while profiled${share})`);
     console.log(await summariseProfile(dir, profiled.window, profiled.load.ok));
