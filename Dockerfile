@@ -12,6 +12,8 @@ COPY tools ./tools
 RUN npx tsc -p tsconfig.build.json
 
 FROM node:lts-slim AS deps
+# libxmljs2 (metadata XSD validation at run time) compiles with node-gyp when no prebuilt binary fits.
+RUN apt-get update && apt-get install -y --no-install-recommends python3 make g++ && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund
