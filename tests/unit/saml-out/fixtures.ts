@@ -48,6 +48,11 @@ export function children(node: Element): Element[] {
 export function verifyChildSignature(xml: string, element: Element, certPem: string): { ok: boolean; refUri: string } {
   const sigNode = children(element).find((c) => c.localName === 'Signature');
   if (!sigNode) return { ok: false, refUri: '' };
+  return verifySignatureNode(xml, sigNode, certPem);
+}
+
+/** Verify one ds:Signature of `xml` with xml-crypto and `certPem` (never the KeyInfo certificate). */
+export function verifySignatureNode(xml: string, sigNode: Element, certPem: string): { ok: boolean; refUri: string } {
   const v = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
   v.SignatureAlgorithms = { ...xmlCryptoSignatureAlgorithms };
   v.loadSignature(sigNode);
@@ -55,7 +60,7 @@ export function verifyChildSignature(xml: string, element: Element, certPem: str
   try {
     ok = v.checkSignature(xml);
   } catch {
-    ok = false;
+    ok = false; // xml-crypto throws on a wrong SignatureValue, returns false on a wrong digest
   }
   const ref = sigNode.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Reference').item(0)!;
   return { ok, refUri: ref.getAttribute('URI') ?? '' };

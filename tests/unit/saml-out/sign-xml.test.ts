@@ -8,6 +8,7 @@ import { signTree } from '../../../broker/saml/sign-tree.js';
 import { serializeXml } from '../../../broker/saml/xml-serialize.js';
 import { el, type XmlElement } from '../../../broker/saml/xml-writer.js';
 import { NS } from '../../../broker/saml/namespaces.js';
+import { verifySignatureNode } from './fixtures.js';
 import {
   signRedirectQuery,
   verifyRedirectQuery,
@@ -34,19 +35,7 @@ const signAssertionIn = (keys: typeof rsa, alg: SignatureAlgorithmName) => respo
 
 function verifyWith(xml: string, certPem: string, signatureIndex = 0): { ok: boolean; refUri: string } {
   const doc = new DOMParser().parseFromString(xml, 'text/xml');
-  const sigs = doc.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Signature');
-  const sigNode = sigs.item(signatureIndex)!;
-  const v = new SignedXml({ publicCert: certPem, getCertFromKeyInfo: () => null });
-  v.SignatureAlgorithms = { ...xmlCryptoSignatureAlgorithms };
-  v.loadSignature(sigNode);
-  let ok: boolean;
-  try {
-    ok = v.checkSignature(xml);
-  } catch {
-    ok = false; // xml-crypto throws on a wrong SignatureValue, returns false on a wrong digest
-  }
-  const ref = sigNode.getElementsByTagNameNS('http://www.w3.org/2000/09/xmldsig#', 'Reference').item(0)!;
-  return { ok, refUri: ref.getAttribute('URI')! };
+  return verifySignatureNode(xml, doc.getElementsByTagNameNS(NS.ds, 'Signature').item(signatureIndex)!, certPem);
 }
 
 describe('saml-out sign-xml: enveloped signature (xmldsig-core, SAML core §5.4)', () => {
