@@ -1,7 +1,6 @@
 // The login flow's pages: the selector, the choice of a method, cancelling; and the connectors'
 // routers under /connectors/<id>/, each given only its ConnectorContext.
 import express, { Router, type Request, type Response } from 'express';
-import type { BrokerServices } from '../services.js';
 import type { ConnectorContext } from '../../connectors/connector.js';
 import { BrokerError } from '../errors.js';
 import type { HandBackDeps } from './hand-back.js';

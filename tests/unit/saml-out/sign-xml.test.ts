@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
-import { SignedXml } from 'xml-crypto';
 import { signingKeysFromPem } from '../../../broker/saml/keys.js';
 import { signTree } from '../../../broker/saml/sign-tree.js';
 import { serializeXml } from '../../../broker/saml/xml-serialize.js';
@@ -12,7 +11,6 @@ import { verifySignatureNode } from './fixtures.js';
 import {
   signRedirectQuery,
   verifyRedirectQuery,
-  xmlCryptoSignatureAlgorithms,
   SIGNATURE_ALGORITHMS,
   type SignatureAlgorithmName,
 } from '../../../broker/saml/sign-xml.js';
