@@ -20,7 +20,8 @@ import { html } from '../web/html.js';
 interface LogoutState {
   readonly initiator: { readonly entityID: string; readonly requestId: string; readonly relayState: string | undefined } | undefined;
   readonly pending: readonly SsoParticipant[];
-  readonly waitingFor: string | undefined; // ID of the LogoutRequest we sent last
+  /** the LogoutRequest we sent last: its ID and the SP it went to */
+  readonly waitingFor: { readonly id: string; readonly sp: string } | undefined;
   readonly partial: boolean;
 }
 
@@ -72,7 +73,7 @@ async function continueLogout(deps: LogoutDeps, req: Request, res: Response, sta
     };
     // The state must name the ID we send, so the ID is drawn first.
     const id = newSamlId();
-    await services.ephemeral.set(KEY(stateId), JSON.stringify({ ...state, pending: rest, waitingFor: id }), LOGOUT_TTL_MS);
+    await services.ephemeral.set(KEY(stateId), JSON.stringify({ ...state, pending: rest, waitingFor: { id, sp: sp.entityID } }), LOGOUT_TTL_MS);
     sendToSp(services, res, sp, endpoint, 'SAMLRequest', (signWith) => buildLogoutRequest({ ...input, id }, signWith).xml, stateId);
     return;
   }
@@ -123,6 +124,8 @@ export async function resumeLogout(deps: LogoutDeps, req: Request, res: Response
   const raw = stateId && /^[A-Za-z0-9_-]{22}$/.test(stateId) ? await deps.services.ephemeral.get(KEY(stateId)) : null;
   if (!stateId || !raw) throw new BrokerError('transaction-unknown', 'unknown logout', 'LogoutResponse without a logout in progress');
   const state = JSON.parse(raw) as LogoutState;
-  if (state.waitingFor !== msg.inResponseTo) throw new BrokerError('request-untrusted', 'unexpected LogoutResponse', `InResponseTo ${msg.inResponseTo} is not ${state.waitingFor}`);
+  if (state.waitingFor?.id !== msg.inResponseTo || state.waitingFor.sp !== msg.issuer) {
+    throw new BrokerError('request-untrusted', 'unexpected LogoutResponse', `LogoutResponse from ${msg.issuer} to ${msg.inResponseTo}; waiting for ${JSON.stringify(state.waitingFor)}`);
+  }
   await continueLogout(deps, req, res, stateId, { ...state, waitingFor: undefined, partial: state.partial || !msg.success });
 }

@@ -81,6 +81,9 @@ describe('single logout across two SPs (profiles §4.4)', () => {
     assert.equal(reqDoc.documentElement.localName, 'LogoutRequest');
     assert.ok(reqDoc.getElementsByTagNameNS(A, 'NameID')[0]!.textContent);
 
+    // a LogoutResponse from an SP we did not ask (SP1, validly signed) is refused
+    const forged = buildLogoutResponse({ issuer: SP1, destination: `${b.url}/saml/slo`, inResponseTo: sp2RequestId });
+    await agent.get(`/saml/slo?${redirectQuery(forged, propagated.relayState!, testKey('sp1'), 'rsa-sha256', 'SAMLResponse')}`).expect(400);
     const answer = buildLogoutResponse({ issuer: SP2, destination: `${b.url}/saml/slo`, inResponseTo: sp2RequestId });
     const toSp1 = await agent.get(`/saml/slo?${redirectQuery(answer, propagated.relayState!, testKey('sp2'), 'rsa-sha256', 'SAMLResponse')}`).expect(303);
     assert.ok(toSp1.headers.location!.startsWith('https://sp1.test/slo'));
