@@ -104,6 +104,19 @@ describe('web security (design.md "Web security")', () => {
       await newAgent(b).post('/saml/sso').type('form').send({ SAMLRequest: Buffer.from('<x/>').toString('base64') }).expect(400);
       await newAgent(b).get('/saml/sso').expect(400);
     });
+    it('a DOCTYPE (billion laughs) over HTTP-POST is refused fast with a page', async () => {
+      const bomb = '<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;"><!ENTITY lol3 "&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;&lol2;">]><samlp:AuthnRequest xmlns:samlp="urn:oasis:names:tc:SAML:2.0:protocol">&lol3;</samlp:AuthnRequest>';
+      const t = Date.now();
+      const res = await newAgent(b).post('/saml/sso').type('form').send({ SAMLRequest: Buffer.from(bomb).toString('base64') }).expect(400);
+      assert.ok(Date.now() - t < 500);
+      assert.match(res.text, /role="alert"/);
+    });
+    it('an oversized POST body is refused with a page, not a crash', async () => {
+      const res = await newAgent(b).post('/saml/sso').type('form').send({ SAMLRequest: 'A'.repeat(2 * 1024 * 1024) });
+      assert.equal(res.status, 413);
+      assert.match(res.text, /<h1/);
+      await newAgent(b).get('/healthz').expect(200);
+    });
     it('a replayed AuthnRequest ID is refused', async () => {
       const xml = buildAuthnRequest({ issuer: SP2, destination: `${b.url}/saml/sso`, acsUrl: 'https://sp2.test/acs' });
       await newAgent(b).get(`/saml/sso?${redirectQuery(xml, undefined)}`).expect(303);
