@@ -110,3 +110,20 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
     },
   };
 }
+
+/**
+ * Declares `suite` once per store kind: always on the embedded stores, and on real PostgreSQL +
+ * Redis when TEST_DATABASE_URL and TEST_REDIS_URL are set (under CI their absence is a failure).
+ */
+export function forEachStores(name: string, suite: (stores: 'embedded' | 'real') => void): void {
+  describe(`${name} [PGlite + memory]`, () => suite('embedded'));
+  const missing = ['TEST_DATABASE_URL', 'TEST_REDIS_URL'].filter((v) => !process.env[v]);
+  if (missing.length === 0) describe(`${name} [PostgreSQL + Redis]`, () => suite('real'));
+  else if (process.env.CI) {
+    describe(`${name} [PostgreSQL + Redis]`, () => {
+      it('has real servers to run against', () => {
+        throw new Error(`${missing.join(' and ')} not set: CI must run the integration suites on PostgreSQL and Redis`);
+      });
+    });
+  }
+}

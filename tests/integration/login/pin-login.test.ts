@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import request from 'supertest';
 import { SAML, ValidateInResponseTo } from '@node-saml/node-saml';
-import { startTestBroker, SP1, SP2, type TestBroker } from '../../helpers/test-broker.js';
+import { forEachStores, startTestBroker, SP1, SP2, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN, JAN, loginWithPin, parseXml, readPostForm, samlResponseXml, txOf } from '../../helpers/flow-driver.js';
 import { buildAuthnRequest, postBody, redirectQuery, signPost, testCert, testKey } from '../../helpers/sign-request.js';
 
@@ -33,10 +33,10 @@ function attributeValue(doc: Document, name: string): string | undefined {
   return a?.getElementsByTagNameNS(SAML_NS, 'AttributeValue')[0]?.textContent ?? undefined;
 }
 
-describe('login with Cl@ve PIN (core §3.4, bindings §3.4/§3.5)', () => {
+forEachStores('login with Cl@ve PIN (core §3.4, bindings §3.4/§3.5)', (stores) => {
   let b: TestBroker;
   before(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ stores });
   });
   after(async () => b.close());
 

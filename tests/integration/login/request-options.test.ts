@@ -1,16 +1,16 @@
 // core §3.4.1 (ForceAuthn, IsPassive, RequestedAuthnContext, NameIDPolicy) and the broker SSO
 // session across SPs, as design.md "Data through one login" steps 1–2 describe.
 import assert from 'node:assert/strict';
-import { startTestBroker, SP1, SP2, type TestBroker } from '../../helpers/test-broker.js';
+import { forEachStores, startTestBroker, SP1, SP2, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN, JAN, loginWithPin, readPostForm, txOf } from '../../helpers/flow-driver.js';
 import { assertionText, newAgent, sendAuthnRequest, statusOf } from '../../helpers/sp-requests.js';
 
 const E = 'http://eidas.europa.eu/LoA/';
 
-describe('AuthnRequest options and the SSO session (core §3.4.1)', () => {
+forEachStores('AuthnRequest options and the SSO session (core §3.4.1)', (stores) => {
   let b: TestBroker;
   before(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ stores });
   });
   after(async () => b.close());
 

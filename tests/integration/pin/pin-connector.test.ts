@@ -5,15 +5,15 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Agent } from 'supertest';
-import { startTestBroker, SP2, type TestBroker } from '../../helpers/test-broker.js';
+import { forEachStores, startTestBroker, SP2, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN, csrfOf, readPinFromOutbox, txOf } from '../../helpers/flow-driver.js';
 import { newAgent, sendAuthnRequest } from '../../helpers/sp-requests.js';
 import { PIN_ALPHABET } from '../../../connectors/pin/pin-code.js';
 
-describe('Cl@ve PIN connector (seed 000 §4)', () => {
+forEachStores('Cl@ve PIN connector (seed 000 §4)', (stores) => {
   let b: TestBroker;
   before(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ stores });
   });
   after(async () => b.close());
 
