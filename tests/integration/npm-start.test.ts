@@ -133,6 +133,8 @@ describe('npm start (tools/dev-start.ts)', function () {
     assert.equal(signal, null, `killed by ${signal}; output:\n${out.text}`);
     assert.equal(code, 0, `exit code ${code}; output:\n${out.text}`);
     assert.ok(Date.now() - started < 10_000);
+    // esbuild's service (tsx's child) exits when its parent's pipe closes: give it a moment.
+    for (let i = 0; i < 60 && groupAlive(child.pid!); i++) await new Promise((r) => setTimeout(r, 50));
     assert.equal(groupAlive(child.pid!), false, 'no process of the chain is left');
     assert.doesNotMatch(out.text, /cannot start|Error:/);
   });
