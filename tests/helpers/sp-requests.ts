@@ -4,7 +4,7 @@ import request, { type Agent } from 'supertest';
 import type { TestBroker } from './test-broker.js';
 import { SP1, SP2 } from './test-broker.js';
 import { buildAuthnRequest, postBody, redirectQuery, signPost, testCert, testKey, type AuthnRequestOpts } from './sign-request.js';
-import { parseXml, readPostForm, samlResponseXml } from './flow-driver.js';
+import { csrfOf, parseXml, readPostForm, samlResponseXml, txOf } from './flow-driver.js';
 
 export const ACS: Record<string, string> = { [SP1]: 'https://sp1.test/acs', [SP2]: 'https://sp2.test/acs' };
 const KEY: Record<string, string> = { [SP1]: 'sp1', [SP2]: 'sp2' };
@@ -45,4 +45,14 @@ export function statusOf(html: string): { top: string; sub: string | undefined; 
 export function assertionText(html: string, local: string): string | undefined {
   const doc = parseXml(samlResponseXml(readPostForm(html)));
   return doc.getElementsByTagNameNS(A, local)[0]?.textContent ?? undefined;
+}
+
+/** A fresh browser at the PIN connector's first page of a new login from sp2. */
+export async function openPinForm(b: TestBroker): Promise<{ agent: Agent; tx: string; csrf: string }> {
+  const agent = newAgent(b);
+  const start = await sendAuthnRequest(b, agent, { sp: SP2 }).expect(303);
+  const tx = txOf(start.headers.location!);
+  const csrf = csrfOf((await agent.get(`/login/${tx}`).expect(200)).text);
+  await agent.post(`/login/${tx}/choose`).type('form').send({ csrf, method: 'pin' }).expect(303);
+  return { agent, tx, csrf };
 }

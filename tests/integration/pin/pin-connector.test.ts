@@ -5,9 +5,9 @@ import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Agent } from 'supertest';
-import { forEachStores, startTestBroker, SP2, type TestBroker } from '../../helpers/test-broker.js';
-import { CARMEN, csrfOf, readPinFromOutbox, txOf } from '../../helpers/flow-driver.js';
-import { newAgent, sendAuthnRequest } from '../../helpers/sp-requests.js';
+import { forEachStores, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { CARMEN, readPinFromOutbox } from '../../helpers/flow-driver.js';
+import { openPinForm } from '../../helpers/sp-requests.js';
 import { PIN_ALPHABET } from '../../../connectors/pin/pin-code.js';
 
 forEachStores('Cl@ve PIN connector (seed 000 §4)', (stores) => {
@@ -17,14 +17,7 @@ forEachStores('Cl@ve PIN connector (seed 000 §4)', (stores) => {
   });
   after(async () => b.close());
 
-  async function atPinForm(): Promise<{ agent: Agent; tx: string; csrf: string }> {
-    const agent = newAgent(b);
-    const start = await sendAuthnRequest(b, agent, { sp: SP2 }).expect(303);
-    const tx = txOf(start.headers.location!);
-    const csrf = csrfOf((await agent.get(`/login/${tx}`).expect(200)).text);
-    await agent.post(`/login/${tx}/choose`).type('form').send({ csrf, method: 'pin' }).expect(303);
-    return { agent, tx, csrf };
-  }
+  const atPinForm = () => openPinForm(b);
 
   function requestPin(agent: Agent, tx: string, csrf: string, data: Record<string, string>) {
     return agent.post(`/connectors/pin/${tx}/request`).type('form').send({ csrf, ...data });

@@ -1,23 +1,13 @@
 // design.md "Addresses": only TRUST_PROXY's addresses may set the client address through
 // X-Forwarded-For (rate limits are per IP), and no URL ever comes from the request's Host.
 import assert from 'node:assert/strict';
-import type { Agent } from 'supertest';
 import request from 'supertest';
-import { startTestBroker, SP2, type TestBroker } from '../../helpers/test-broker.js';
-import { csrfOf, txOf } from '../../helpers/flow-driver.js';
-import { newAgent, sendAuthnRequest } from '../../helpers/sp-requests.js';
+import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { openPinForm } from '../../helpers/sp-requests.js';
 
-async function pinForm(b: TestBroker): Promise<{ agent: Agent; tx: string; csrf: string }> {
-  const agent = newAgent(b);
-  const start = await sendAuthnRequest(b, agent, { sp: SP2 }).expect(303);
-  const tx = txOf(start.headers.location!);
-  const csrf = csrfOf((await agent.get(`/login/${tx}`).expect(200)).text);
-  await agent.post(`/login/${tx}/choose`).type('form').send({ csrf, method: 'pin' }).expect(303);
-  return { agent, tx, csrf };
-}
 
 async function requestsFromForgedAddresses(b: TestBroker): Promise<number[]> {
-  const { agent, tx, csrf } = await pinForm(b);
+  const { agent, tx, csrf } = await openPinForm(b);
   const statuses: number[] = [];
   for (let i = 0; i < 4; i++) {
     const res = await agent.post(`/connectors/pin/${tx}/request`).set('X-Forwarded-For', `203.0.113.${i + 1}`).type('form').send({ csrf, document: ['00000000T', '00000001R', '00000002W', '00000003A'][i], documentDate: '2030-01-01' });
