@@ -8,11 +8,12 @@ import type { DbSchema } from '../store/schema.js';
 import { getOrCreatePseudonym } from '../store/pseudonyms.js';
 import { derivePairwisePseudonym, randomTransientId } from '../saml/pseudonym.js';
 import type { NameIDFormat } from './login-transaction.js';
+import { NAMEID_FORMAT } from '../saml/namespaces.js';
 
 export const NAMEID_FORMAT_URI: Record<NameIDFormat, string> = {
-  persistent: 'urn:oasis:names:tc:SAML:2.0:nameid-format:persistent',
-  transient: 'urn:oasis:names:tc:SAML:2.0:nameid-format:transient',
-  unspecified: 'urn:oasis:names:tc:SAML:1.1:nameid-format:unspecified',
+  persistent: NAMEID_FORMAT.persistent,
+  transient: NAMEID_FORMAT.transient,
+  unspecified: NAMEID_FORMAT.unspecified,
 };
 
 export function nameIDFormatOf(uri: string | undefined): NameIDFormat | undefined {

@@ -1,4 +1,4 @@
-import { randomBytes, createHash, timingSafeEqual } from 'node:crypto';
+import { randomBytes, createHash } from 'node:crypto';
 
 /** 128 bits of randomness, URL-safe */
 export function randomId(): string {
@@ -7,15 +7,4 @@ export function randomId(): string {
 
 export function sha256(text: string): string {
   return createHash('sha256').update(text).digest('base64url');
-}
-
-/** constant-time equality of two strings (length leaks nothing useful: both are fixed-size here) */
-export function constantTimeEqual(a: string, b: string): boolean {
-  const ab = Buffer.from(a);
-  const bb = Buffer.from(b);
-  if (ab.length !== bb.length) {
-    timingSafeEqual(ab, ab);
-    return false;
-  }
-  return timingSafeEqual(ab, bb);
 }

@@ -4,7 +4,7 @@ import { BrokerError } from '../errors.js';
 import type { EphemeralStore } from '../store/ephemeral.js';
 import type { LoginTransaction } from './login-transaction.js';
 import { browserBindingOf } from './browser-binding.js';
-import { constantTimeEqual } from './random-id.js';
+import { constantEquals } from '../constant-equals.js';
 
 const KEY = (id: string) => `tx:${id}`;
 const TX_ID = /^[A-Za-z0-9_-]{22}$/;
@@ -30,7 +30,7 @@ export function createTransactionStore(store: EphemeralStore, ttlSeconds: number
       const binding = browserBindingOf(req);
       if (!raw) throw new BrokerError('transaction-unknown', 'unknown login', `tx ${id} not found`);
       const tx = JSON.parse(raw) as LoginTransaction;
-      if (!binding || !constantTimeEqual(binding, tx.browserBinding)) {
+      if (!binding || !constantEquals(binding, tx.browserBinding)) {
         throw new BrokerError('transaction-unknown', 'unknown login', `tx ${id} used from another browser`);
       }
       if (tx.createdAt + ttlSeconds * 1000 <= now().getTime()) throw new BrokerError('transaction-unknown', 'login expired', `tx ${id} expired`);

@@ -1,7 +1,7 @@
 // The identity registry over the durable store. Validation happens here, once, for every way a
 // person arrives (registrar API, CLI, seed file); uniqueness is also enforced by the database so
 // two concurrent registrations cannot both win.
-import { createHash, timingSafeEqual } from 'node:crypto';
+import { constantEquals } from '../constant-equals.js';
 import type { Kysely } from 'kysely';
 import type { DbSchema, NewPersonRow, PersonRow } from '../store/schema.js';
 import {
@@ -88,15 +88,10 @@ export function createIdentityRegistry(db: Kysely<DbSchema>): IdentityRegistry {
 function contrastMatches(row: PersonRow | undefined, contrast: ContrastData): boolean {
   const givenDate = 'documentDate' in contrast ? contrast.documentDate.trim() : '';
   const givenSupport = 'supportNumber' in contrast ? normaliseSupportNumber(contrast.supportNumber) : '';
-  const dateOk = sameSecret(row?.document_date ?? '\0absent', givenDate);
-  const supportOk = sameSecret(row?.support_number ?? '\0absent', givenSupport);
+  const dateOk = constantEquals(row?.document_date ?? '\0absent', givenDate);
+  const supportOk = constantEquals(row?.support_number ?? '\0absent', givenSupport);
   if (!row) return false;
   return row.document_type === 'DNI' ? dateOk && 'documentDate' in contrast : supportOk && 'supportNumber' in contrast;
-}
-
-function sameSecret(a: string, b: string): boolean {
-  const h = (s: string) => createHash('sha256').update(s).digest();
-  return timingSafeEqual(h(a), h(b));
 }
 
 function validate(p: NewPerson): NewPersonRow {

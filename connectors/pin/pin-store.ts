@@ -3,7 +3,7 @@
 // after maxAttempts wrong entries (an atomic counter shared by every broker node). A request for
 // an unknown person stores a record no entry can match, so both cases behave alike.
 import type { EphemeralStore } from '../../broker/store/ephemeral.js';
-import { constantTimeEqual } from '../../broker/flow/random-id.js';
+import { constantEquals } from '../../broker/constant-equals.js';
 import { hashEntry, newSalt } from './pin-code.js';
 
 interface PinRecord {
@@ -53,7 +53,7 @@ export function createPinStore(store: EphemeralStore, opts: { validityMs: number
         await store.del(KEY(txId));
         return { outcome: 'voided' };
       }
-      if (!constantTimeEqual(hashEntry(record.salt, typed), record.hash) || record.personId === null) {
+      if (!constantEquals(hashEntry(record.salt, typed), record.hash) || record.personId === null) {
         if (attempts >= opts.maxAttempts) {
           await store.del(KEY(txId));
           return { outcome: 'voided' };
