@@ -16,6 +16,18 @@ function start(env: Record<string, string>) {
   });
 }
 
+/** Start with PASARELA_CONFIG pointing at a file holding `yaml`. */
+function startWithConfigFile(yaml: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), 'pasarela-cfg-'));
+  try {
+    const file = path.join(dir, 'bad.yaml');
+    writeFileSync(file, yaml);
+    return start({ PASARELA_CONFIG: file, VAR_DIR: dir });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
 describe('start-up with an invalid configuration', function () {
   this.timeout(60_000);
   it('a bad environment value: exit 1 and the key named', () => {
@@ -25,27 +37,13 @@ describe('start-up with an invalid configuration', function () {
     assert.match(r.stderr, /port/);
   });
   it('a bad PASARELA_CONFIG file: exit 1 and the keys named', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pasarela-cfg-'));
-    try {
-      const file = path.join(dir, 'bad.yaml');
-      writeFileSync(file, 'saml:\n  clockSkewSeconds: -5\nconnectors:\n  enabled: [pin, nosuch]\n');
-      const r = start({ PASARELA_CONFIG: file, VAR_DIR: dir });
-      assert.equal(r.status, 1);
-      assert.match(r.stderr, /saml\.clockSkewSeconds/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = startWithConfigFile('saml:\n  clockSkewSeconds: -5\nconnectors:\n  enabled: [pin, nosuch]\n');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /saml\.clockSkewSeconds/);
   });
   it('an unknown connector: exit 1 and the connector named', () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'pasarela-cfg-'));
-    try {
-      const file = path.join(dir, 'bad.yaml');
-      writeFileSync(file, 'connectors:\n  enabled: [pin, nosuch]\n');
-      const r = start({ PASARELA_CONFIG: file, VAR_DIR: dir });
-      assert.equal(r.status, 1);
-      assert.match(r.stderr, /unknown connector "nosuch"/);
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    const r = startWithConfigFile('connectors:\n  enabled: [pin, nosuch]\n');
+    assert.equal(r.status, 1);
+    assert.match(r.stderr, /unknown connector "nosuch"/);
   });
 });
