@@ -57,7 +57,7 @@ export function createApp(services: BrokerServices): Express {
   app.use(languageMiddleware);
   app.use(samlRouter(deps));
   app.use(flowRouter(deps));
-  app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken }));
+  app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken, accounts: services.credentials.accounts, audit: services.audit, now: services.now }));
   app.get('/', (_req, res) => {
     res.redirect(302, '/saml/metadata');
   });

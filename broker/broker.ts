@@ -12,6 +12,8 @@ import { createIdentityRegistry } from './identity/registry-db.js';
 import { createCachedPersonLookup } from './identity/person-lookup.js';
 import { createNameIDIssuer } from './flow/name-id.js';
 import { createLoginHistoryWriter } from './store/login-history-writer.js';
+import { createAuditLog } from './store/audit-log.js';
+import { openCredentials } from './identity/credentials.js';
 import { loadSeedFile } from './identity/seed.js';
 import { createNotifier } from './notify/index.js';
 import { createSpRegistry } from './saml/sp-registry.js';
@@ -55,11 +57,12 @@ function embeddedDefaults(cfg: Config): string[] {
   if (cfg.notify.transport === 'outbox') w.push('development outbox instead of an SMS gateway (notify.transport: http)');
   if (!cfg.keys.signingKeyFile) w.push('generated signing key under varDir (keys.signingKeyFile)');
   if (cfg.keys.pseudonymSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development pseudonym secret (PSEUDONYM_SECRET)');
+  if (cfg.keys.credentialSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development credential secret (CREDENTIAL_SECRET)');
   return w;
 }
 
 export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<Broker> {
-  const log = opts.log ?? pino({ level: cfg.logLevel, redact: ['req.headers.cookie', 'code', 'pin', 'password'] });
+  const log = opts.log ?? pino({ level: cfg.logLevel, redact: ['req.headers.cookie', 'code', 'pin', 'password', 'activationCode'] });
   const now = opts.now ?? (() => new Date());
   const connectors = enabledConnectors(cfg);
   const defaults = embeddedDefaults(cfg);
@@ -88,6 +91,8 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
       dbPing: () => database.ping(),
       ephemeral,
       identity,
+      credentials: openCredentials(cfg, database.db),
+      audit: createAuditLog(database.db, now),
       persons: createCachedPersonLookup(identity, { ttlMs: cfg.flow.personCacheSeconds * 1000 }),
       nameIDs: createNameIDIssuer(database.db, cfg),
       loginHistory,

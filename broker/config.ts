@@ -36,6 +36,7 @@ export const spPolicySchema = z
     loaFramework: framework.default('eidas').describe('framework of answer URIs when the request names none'),
     minimumRung: rung.default('2').describe('the lowest rung this SP ever accepts'),
     allowedMethods: z.array(methodId).optional().describe('connector ids this SP allows; default every enabled connector'),
+    secondFactors: z.array(z.enum(['sms', 'totp', 'email'])).min(1).optional().describe("second factors of Cl@ve Permanente's reinforced mode this SP accepts; default every one the broker offers"),
     relayStateMaxBytes: z.number().int().min(80).max(8192).default(1024).describe('longest RelayState accepted (never truncated)'),
   })
   .describe('per-SP policy entry');
@@ -71,6 +72,10 @@ export const configSchema = z
           .array(z.object({ version: z.number().int().min(1), secret: z.string().min(16) }))
           .min(1)
           .describe('versioned secrets of the persistent-NameID keyed hash; the highest version creates new pseudonyms, older versions keep existing ones'),
+        credentialSecrets: z
+          .array(z.object({ version: z.number().int().min(1), secret: z.string().min(32) }))
+          .min(1)
+          .describe('versioned secrets that encrypt credential secrets at rest (authenticator-app seeds); the highest version seals new values, older versions still open old ones'),
       })
       .describe('key material'),
     saml: z
@@ -124,6 +129,40 @@ export const configSchema = z
             requestsPerIpPerHour: z.number().int().min(1).describe('PIN requests per IP address and hour'),
           })
           .describe('Cl@ve PIN connector'),
+        permanente: z
+          .object({
+            argon2: z
+              .object({
+                memoryKiB: z.number().int().min(8192).describe('argon2id memory cost in KiB (OWASP: 19456 = 19 MiB)'),
+                iterations: z.number().int().min(1).describe('argon2id time cost (OWASP: 2)'),
+                parallelism: z.number().int().min(1).max(16).describe('argon2id lanes (OWASP: 1)'),
+              })
+              .describe('password hashing parameters; hashes made with other parameters are upgraded at the next successful login'),
+            hashingConcurrency: z.number().int().min(1).max(64).describe('password hashes computed at once on the worker pool; each holds memoryKiB of memory'),
+            hashingQueueLimit: z.number().int().min(0).describe('password checks that may wait for the pool; beyond it the broker answers 503 instead of queueing without bound'),
+            maxFailedAttempts: z.number().int().min(1).max(20).describe('consecutive wrong passwords that block the password (seed: 5)'),
+            passwordMaxAgeDays: z.number().int().min(1).describe('days after which a password must be changed at the next login (seed: 2 years)'),
+            passwordHistory: z.number().int().min(1).max(24).describe('earlier passwords a new password must differ from (seed: the previous one)'),
+            passwordPolicy: z
+              .object({
+                minLength: z.number().int().min(8).max(64).describe('shortest password (seed: 8)'),
+                maxLength: z.number().int().min(16).max(1024).describe('longest password accepted'),
+                classRule: z.enum(['each', 'three']).describe('character classes required below noClassRuleFrom: one of each of the four groups (seed 5.5) or of three (seed 5.7.3)'),
+                noClassRuleFrom: z.number().int().min(8).max(128).describe('from this length on no character-class rule applies (seed: 16)'),
+              })
+              .describe('password rules'),
+            secondFactors: z.array(z.enum(['sms', 'totp', 'email'])).min(1).describe('second factors of the reinforced mode this broker offers; an SP policy may narrow them'),
+            codeValiditySeconds: z.number().int().min(60).max(3600).describe('validity of a one-time code sent by SMS or e-mail'),
+            codeMaxAttempts: z.number().int().min(1).max(10).describe('wrong entries that void a one-time code'),
+            codesPerPersonPerHour: z.number().int().min(1).describe('one-time codes sent per person and hour'),
+            codesPerIpPerHour: z.number().int().min(1).describe('one-time codes sent per IP address and hour'),
+            passwordChecksPerIpPerHour: z.number().int().min(1).describe('password and activation-code checks per IP address and hour (spraying across many persons)'),
+            activationMaxWrongCodes: z.number().int().min(1).max(20).describe('wrong activation codes accepted before the code is blocked (seed: more than 5 blocks it)'),
+            antiAutomationBits: z.number().int().min(0).max(26).describe('proof-of-work difficulty of the activation and forgotten-password forms (0: off)'),
+            accountSessionSeconds: z.number().int().min(60).max(3600).describe('lifetime of a password-management session'),
+            totpIssuer: z.string().min(1).max(40).describe('issuer name shown by authenticator apps'),
+          })
+          .describe('Cl@ve Permanente connector'),
       })
       .describe('connectors'),
     notify: z
@@ -185,6 +224,7 @@ function envOverrides(env: NodeJS.ProcessEnv): Json {
   if (env.NOTIFY_HTTP_TOKEN) set(['notify', 'http', 'token'], env.NOTIFY_HTTP_TOKEN);
   if (env.REGISTRAR_TOKEN) set(['api', 'registrarToken'], env.REGISTRAR_TOKEN);
   if (env.PSEUDONYM_SECRET) set(['keys', 'pseudonymSecrets'], [{ version: 1, secret: env.PSEUDONYM_SECRET }]);
+  if (env.CREDENTIAL_SECRET) set(['keys', 'credentialSecrets'], [{ version: 1, secret: env.CREDENTIAL_SECRET }]);
   return o;
 }
 

@@ -15,6 +15,8 @@ import type { BrokerMetrics } from './metrics.js';
 import type { PersonLookup } from './identity/person-lookup.js';
 import type { NameIDIssuer } from './flow/name-id.js';
 import type { LoginHistoryWriter } from './store/login-history-writer.js';
+import type { AuditLog } from './store/audit-log.js';
+import type { Credentials } from './identity/credentials.js';
 
 export interface BrokerServices {
   readonly config: Config;
@@ -23,6 +25,8 @@ export interface BrokerServices {
   readonly dbPing: () => Promise<boolean>;
   readonly ephemeral: EphemeralStore;
   readonly identity: IdentityRegistry;
+  readonly credentials: Credentials;
+  readonly audit: AuditLog;
   /** person reads for assertions from an SSO session: cached briefly per node */
   readonly persons: PersonLookup;
   readonly nameIDs: NameIDIssuer;

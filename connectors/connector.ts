@@ -12,6 +12,8 @@ import type { RateLimiter } from '../broker/flow/rate-limit.js';
 import type { PageRenderer } from '../broker/web/render.js';
 import type { Config } from '../broker/config.js';
 import type { Logger } from 'pino';
+import type { Credentials } from '../broker/identity/credentials.js';
+import type { AuditLog } from '../broker/store/audit-log.js';
 
 export interface Connector {
   readonly id: string;
@@ -30,6 +32,8 @@ export interface ConnectorContext {
   readonly log: Logger;
   readonly ephemeral: EphemeralStore;
   readonly identity: IdentityRegistry;
+  readonly credentials: Credentials;
+  readonly audit: AuditLog;
   readonly notify: Notifier;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;

@@ -2,5 +2,6 @@
 // them on the selector.
 import type { ConnectorFactory } from './connector.js';
 import { pin } from './pin/index.js';
+import { permanente } from './permanente/index.js';
 
-export const connectorFactories: readonly ConnectorFactory[] = [pin];
+export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente];

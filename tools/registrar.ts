@@ -1,4 +1,6 @@
-// Registrar command line (design.md "tools/"): add one person, or seed a file of persons.
+// Registrar command line (design.md "tools/"): add one person, or seed a file of persons; each
+// one registered with a DNI/NIE gets a Cl@ve Permanente activation code, printed here once and
+// never stored in the clear. `activation-code` issues a new one (seed 000 §5.4.3).
 // With --broker URL (or PASARELA_URL) and REGISTRAR_TOKEN it goes through the running broker's
 // registrar API; otherwise it opens the database itself, which works for PostgreSQL but not for
 // an embedded PGlite database a broker already holds (one process only).
@@ -7,12 +9,16 @@
 //     --first-surname Español [--second-surname …] --birth 1980-01-01 --mobile +34600000001 \
 //     --email carmen@example.es --level advanced [--support-number E12345678] [--broker URL]
 //   tsx tools/registrar.ts seed config/demo-persons.json [--broker URL]
+//   tsx tools/registrar.ts activation-code 12345678Z [--broker URL]
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../broker/config.js';
 import { DatabaseLockedError, openDatabase } from '../broker/store/db.js';
-import { createIdentityRegistry } from '../broker/identity/registry-db.js';
+import { createIdentityRegistry, IdentityError } from '../broker/identity/registry-db.js';
+import { createPermanenteAccounts } from '../broker/identity/permanente-accounts.js';
+import { createAuditLog } from '../broker/store/audit-log.js';
+import { registerPerson, renewActivationCode, type RegistrationDeps } from '../broker/identity/registration.js';
 import { loadSeedFile } from '../broker/identity/seed.js';
 import type { NewPerson, RegistrationLevel } from '../broker/identity/person.js';
 
@@ -26,6 +32,7 @@ const USAGE = `usage:
                 --given-name <name> --first-surname <surname> [--second-surname <surname>]
                 [--birth yyyy-mm-dd] [--mobile +34…] [--email <address>] --level basic|advanced
   registrar seed <file.json>
+  registrar activation-code <DNI/NIE>
 options: --broker <URL> (or PASARELA_URL) with REGISTRAR_TOKEN: go through a running broker`;
 
 class UsageError extends Error {}
@@ -59,17 +66,21 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     let persons: NewPerson[];
     if (command === 'add' && rest.length === 0) persons = [personFromOptions(values)];
     else if (command === 'seed' && rest.length === 1) persons = loadSeedFile(path.resolve(rest[0]!));
+    else if (command === 'activation-code' && rest.length === 1) persons = [];
     else throw new UsageError(`unknown command or arguments: ${positionals.join(' ')}`);
 
     const broker = values.broker ?? env.PASARELA_URL;
     const target = broker ? apiTarget(broker, env.REGISTRAR_TOKEN) : await databaseTarget(env);
     try {
       if (command === 'add') {
-        await target.add(persons[0]!);
-        io.out(`added ${persons[0]!.documentNumber}`);
-      } else {
+        const code = await target.add(persons[0]!);
+        io.out(`added ${persons[0]!.documentNumber ?? persons[0]!.eidasPersonIdentifier}${activationLine(code)}`);
+      } else if (command === 'seed') {
         const added = await target.seed(persons);
-        io.out(`added ${added} of ${persons.length} persons (the others were already registered)`);
+        for (const a of added) io.out(`added ${a.id}${activationLine(a.activationCode)}`);
+        io.out(`added ${added.length} of ${persons.length} persons (the others were already registered)`);
+      } else {
+        io.out(`${rest[0]!.toUpperCase()}${activationLine(await target.renew(rest[0]!))}`);
       }
     } finally {
       await target.close();
@@ -104,37 +115,53 @@ function personFromOptions(v: Record<string, string | boolean | undefined>): New
 }
 
 interface Target {
-  add(p: NewPerson): Promise<void>;
-  /** how many were added; the rest already existed */
-  seed(ps: NewPerson[]): Promise<number>;
+  /** the activation code, when the person has a DNI/NIE */
+  add(p: NewPerson): Promise<string | undefined>;
+  /** the persons added; the rest already existed */
+  seed(ps: NewPerson[]): Promise<{ id: string; activationCode: string | undefined }[]>;
+  /** a new activation code */
+  renew(documentNumber: string): Promise<string>;
   close(): Promise<void>;
 }
+
+const activationLine = (code: string | undefined) => (code ? `  Cl@ve Permanente activation code: ${code}` : '');
+const idOf = (p: NewPerson) => p.documentNumber ?? p.eidasPersonIdentifier ?? '?';
 
 function apiTarget(broker: string, token: string | undefined): Target {
   if (!token) throw new UsageError('REGISTRAR_TOKEN is required to go through the broker (--broker / PASARELA_URL)');
   const url = `${broker.replace(/\/+$/, '')}/api/registrar/persons`;
-  const post = async (p: NewPerson): Promise<'added' | 'duplicate'> => {
-    const res = await fetch(url, {
+  const call = async (target: string, what: string, body?: NewPerson): Promise<{ activationCode?: string } | 'duplicate'> => {
+    const res = await fetch(target, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
-      body: JSON.stringify(p),
+      body: JSON.stringify(body ?? {}),
       signal: AbortSignal.timeout(15_000),
     });
-    if (res.status === 201) return 'added';
-    const body = (await res.json().catch(() => ({}))) as { error?: string; message?: string };
-    if (res.status === 409 && body.error === 'duplicate') return 'duplicate';
-    if (res.status === 404) throw new Error(`${url}: 404, the registrar API is off on that broker (no registrar token configured)`);
+    const answer = (await res.json().catch(() => ({}))) as { error?: string; message?: string; activationCode?: string };
+    if (res.status === 201) return answer;
+    if (res.status === 409 && answer.error === 'duplicate') return 'duplicate';
+    if (res.status === 404 && answer.error !== 'not-found') throw new Error(`${url}: 404, the registrar API is off on that broker (no registrar token configured)`);
     if (res.status === 401) throw new Error(`${url}: 401, the broker refused REGISTRAR_TOKEN`);
-    throw new Error(`${p.documentNumber ?? p.eidasPersonIdentifier}: ${body.message ?? `HTTP ${res.status}`}`);
+    throw new Error(`${what}: ${answer.message ?? `HTTP ${res.status}`}`);
   };
   return {
     async add(p) {
-      if ((await post(p)) === 'duplicate') throw new Error(`a person with document ${p.documentNumber} is already registered`);
+      const r = await call(url, idOf(p), p);
+      if (r === 'duplicate') throw new Error(`a person with document ${p.documentNumber} is already registered`);
+      return r.activationCode;
     },
     async seed(ps) {
-      let added = 0;
-      for (const p of ps) if ((await post(p)) === 'added') added++;
+      const added = [];
+      for (const p of ps) {
+        const r = await call(url, idOf(p), p);
+        if (r !== 'duplicate') added.push({ id: idOf(p), activationCode: r.activationCode });
+      }
       return added;
+    },
+    async renew(documentNumber) {
+      const r = await call(`${url}/${encodeURIComponent(documentNumber)}/activation-code`, documentNumber);
+      if (r === 'duplicate' || !r.activationCode) throw new Error(`${documentNumber}: no activation code in the answer`);
+      return r.activationCode;
     },
     close: async () => {},
   };
@@ -150,10 +177,21 @@ async function databaseTarget(env: NodeJS.ProcessEnv): Promise<Target> {
       throw new Error(`a broker is running on this database (process ${err.pid}): use --broker URL with REGISTRAR_TOKEN`);
     throw err;
   }
-  const registry = createIdentityRegistry(database.db);
+  const deps: RegistrationDeps = { registry: createIdentityRegistry(database.db), accounts: createPermanenteAccounts(database.db), audit: createAuditLog(database.db, () => new Date()), now: () => new Date() };
   return {
-    add: async (p) => void (await registry.add(p)),
-    seed: (ps) => registry.seed(ps),
+    add: async (p) => (await registerPerson(deps, p)).activationCode,
+    async seed(ps) {
+      const added = [];
+      for (const p of ps) {
+        try {
+          added.push({ id: idOf(p), activationCode: (await registerPerson(deps, p)).activationCode });
+        } catch (err) {
+          if (!(err instanceof IdentityError && err.code === 'duplicate')) throw err;
+        }
+      }
+      return added;
+    },
+    renew: async (documentNumber) => (await renewActivationCode(deps, documentNumber)).activationCode,
     close: () => database.close(),
   };
 }

@@ -56,6 +56,8 @@ export function flowRouter(deps: HandBackDeps): Router {
       log: services.log.child({ connector: connector.id }),
       ephemeral: services.ephemeral,
       identity: services.identity,
+      credentials: services.credentials,
+      audit: services.audit,
       notify: services.notify,
       rateLimit: services.rateLimit,
       pages: services.pages,

@@ -16,7 +16,7 @@ import {
 import type { ContrastData, NewPerson, Person } from './person.js';
 import type { IdentityRegistry } from './registry.js';
 
-export type IdentityErrorCode = 'invalid-document' | 'mobile-taken' | 'duplicate' | 'invalid';
+export type IdentityErrorCode = 'invalid-document' | 'mobile-taken' | 'duplicate' | 'invalid' | 'not-found' | 'inactive';
 
 export class IdentityError extends Error {
   override name = 'IdentityError';

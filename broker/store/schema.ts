@@ -58,13 +58,43 @@ export interface AuditLogTable {
   at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+export interface PermanenteAccountsTable {
+  person_id: string;
+  state: 'pending' | 'active' | 'cancelled';
+  activation_code_hash: string | null;
+  activation_code_issued_at: Date | null;
+  activation_wrong_codes: Generated<number>;
+  activation_blocked_at: Date | null;
+  password_hash: string | null;
+  password_changed_at: Date | null;
+  failed_attempts: Generated<number>;
+  blocked_at: Date | null;
+  second_factor: Generated<'sms' | 'totp' | 'email'>;
+  email_codes: Generated<boolean>;
+  totp_secret_sealed: string | null;
+  /** the time step of the last accepted authenticator code: each code is usable once */
+  totp_last_step: number | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface PermanentePasswordHistoryTable {
+  id: Generated<string>;
+  person_id: string;
+  password_hash: string;
+  retired_at: ColumnType<Date, Date | string | undefined, never>;
+}
+
 export interface DbSchema {
   persons: PersonsTable;
   pairwise_pseudonyms: PairwisePseudonymsTable;
   login_history: LoginHistoryTable;
   audit_log: AuditLogTable;
+  permanente_accounts: PermanenteAccountsTable;
+  permanente_password_history: PermanentePasswordHistoryTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
 export type NewPersonRow = Insertable<PersonsTable>;
 export type LoginHistoryRow = Selectable<LoginHistoryTable>;
+export type PermanenteAccountRow = Selectable<PermanenteAccountsTable>;

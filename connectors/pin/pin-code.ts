@@ -1,6 +1,6 @@
 // The Cl@ve PIN (seed 000 §4.3.3): 3 characters from letters except E and digits except 0, 1, 8
 // and 9, case-insensitive. crypto.randomInt draws each character without modulo bias.
-import { createHash, randomBytes, randomInt } from 'node:crypto';
+import { randomInt } from 'node:crypto';
 
 export const PIN_ALPHABET = 'ABCDFGHIJKLMNOPQRSTUVWXYZ234567';
 export const PIN_LENGTH = 3;
@@ -15,13 +15,4 @@ export function generatePin(): string {
 /** what the person typed, as compared: upper-case, no spaces */
 export function normaliseEntry(text: string): string {
   return text.replace(/\s+/g, '').toUpperCase();
-}
-
-export function newSalt(): string {
-  return randomBytes(16).toString('base64url');
-}
-
-/** the stored form of the expected entry (personal code + PIN): never the code itself */
-export function hashEntry(salt: string, entry: string): string {
-  return createHash('sha256').update(salt).update('\0').update(normaliseEntry(entry)).digest('base64url');
 }

@@ -1,24 +1,10 @@
-// One PIN per login transaction in the ephemeral store: valid for validitySeconds, single use
-// (consumed with an atomic take, so of two concurrent correct entries exactly one wins), voided
-// after maxAttempts wrong entries (an atomic counter shared by every broker node). A request for
-// an unknown person stores a record no entry can match, so both cases behave alike.
+// One PIN per login transaction (seed 000 §4: 10 minutes, single use, 5 wrong entries void it),
+// kept by the broker's one-time code store; the entry is the personal code (if chosen) + PIN.
 import type { EphemeralStore } from '../../broker/store/ephemeral.js';
-import { constantEquals } from '../../broker/constant-equals.js';
-import { hashEntry, newSalt } from './pin-code.js';
+import { createOneTimeCodes, type CodeCheck } from '../../broker/flow/one-time-codes.js';
+import { normaliseEntry } from './pin-code.js';
 
-interface PinRecord {
-  readonly personId: string | null;
-  readonly salt: string;
-  readonly hash: string;
-  readonly personalised: boolean;
-  /** epoch ms; checked against the broker's clock, the store's TTL only cleans up */
-  readonly expiresAt: number;
-}
-
-export type PinCheck = { outcome: 'ok'; personId: string } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'voided' };
-
-const KEY = (txId: string) => `pin:${txId}`;
-const ATTEMPTS = (txId: string) => `pin:${txId}:attempts`;
+export type PinCheck = CodeCheck;
 
 export interface PinStore {
   /** replaces any earlier PIN of this transaction; `entry` is personal code + PIN, or null for nobody */
@@ -28,42 +14,13 @@ export interface PinStore {
 }
 
 export function createPinStore(store: EphemeralStore, opts: { validityMs: number; maxAttempts: number; now: () => Date }): PinStore {
+  const codes = createOneTimeCodes(store, { ...opts, namespace: 'pin', normalise: normaliseEntry });
   return {
-    async issue(txId, personId, entry, personalised) {
-      const salt = newSalt();
-      // For nobody, the hash of random bytes: no typed text can match it.
-      const record: PinRecord = { personId, salt, hash: hashEntry(salt, entry ?? newSalt()), personalised, expiresAt: opts.now().getTime() + opts.validityMs };
-      await store.del(ATTEMPTS(txId));
-      await store.set(KEY(txId), JSON.stringify(record), opts.validityMs);
-    },
+    issue: (txId, personId, entry, personalised) => codes.issue(txId, personId, entry, { personalised }),
     async isPersonalised(txId) {
-      const raw = await store.get(KEY(txId));
-      return raw ? (JSON.parse(raw) as PinRecord).personalised : undefined;
+      const meta = await codes.meta(txId);
+      return meta === undefined ? undefined : meta.personalised === true;
     },
-    async check(txId, typed) {
-      const attempts = await store.incr(ATTEMPTS(txId), opts.validityMs);
-      if (attempts > opts.maxAttempts) {
-        await store.del(KEY(txId));
-        return { outcome: 'voided' };
-      }
-      const raw = await store.get(KEY(txId));
-      if (!raw) return { outcome: 'voided' };
-      const record = JSON.parse(raw) as PinRecord;
-      if (record.expiresAt <= opts.now().getTime()) {
-        await store.del(KEY(txId));
-        return { outcome: 'voided' };
-      }
-      if (!constantEquals(hashEntry(record.salt, typed), record.hash) || record.personId === null) {
-        if (attempts >= opts.maxAttempts) {
-          await store.del(KEY(txId));
-          return { outcome: 'voided' };
-        }
-        return { outcome: 'wrong', attemptsLeft: opts.maxAttempts - attempts };
-      }
-      // Single use: only the caller whose take returns the record may log in.
-      const taken = await store.take(KEY(txId));
-      if (taken !== raw) return { outcome: 'voided' };
-      return { outcome: 'ok', personId: record.personId };
-    },
+    check: (txId, typed) => codes.check(txId, typed),
   };
 }

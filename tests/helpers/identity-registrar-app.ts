@@ -8,10 +8,14 @@ import { createIdentityRegistry } from '../../broker/identity/registry-db.js';
 import { createRegistrarRouter } from '../../broker/identity/registrar-api.js';
 import type { IdentityRegistry } from '../../broker/identity/registry.js';
 import { testConfig } from './store-targets.js';
+import { createPermanenteAccounts, type PermanenteAccounts } from '../../broker/identity/permanente-accounts.js';
+import { createAuditLog, type AuditLog } from '../../broker/store/audit-log.js';
 
 export interface RegistrarApp {
   app: express.Express;
   registry: IdentityRegistry;
+  accounts: PermanenteAccounts;
+  audit: AuditLog;
   database: Database;
   /** starts listening on 127.0.0.1:0; returns the base URL */
   listen(): Promise<string>;
@@ -22,11 +26,15 @@ export async function createRegistrarApp(token: string | undefined): Promise<Reg
   const database = await openDatabase(testConfig({ database: { pgliteDir: 'memory://' } }));
   const registry = createIdentityRegistry(database.db);
   const app = express();
-  app.use('/api/registrar', createRegistrarRouter(registry, { token }));
+  const accounts = createPermanenteAccounts(database.db);
+  const audit = createAuditLog(database.db, () => new Date());
+  app.use('/api/registrar', createRegistrarRouter(registry, { token, accounts, audit, now: () => new Date() }));
   let server: Server | undefined;
   return {
     app,
     registry,
+    accounts,
+    audit,
     database,
     listen: () =>
       new Promise((resolve) => {

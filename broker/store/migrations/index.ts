@@ -2,9 +2,11 @@
 // compiled to dist/. Names sort in the order they run; never rename or edit one that has shipped.
 import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
+import * as m0002 from './0002_permanente.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
+  '0002_permanente': m0002,
 };
 
 export const migrationProvider: MigrationProvider = {

@@ -1,8 +1,9 @@
 // Message catalogues. Spanish is the reference and English is complete; the co-official and
 // neighbouring languages start partial and fall back to Spanish key by key, so a page is never
-// half-translated into nothing.
-import { es } from './es.js';
-import { en } from './en.js';
+// half-translated into nothing. Connectors with many pages bring their own messages, merged here.
+import { es as brokerEs } from './es.js';
+import { en as brokerEn } from './en.js';
+import { permanenteMessages } from '../../../connectors/permanente/messages.js';
 import { ca, eu, gl, nl, fr } from './partial.js';
 
 export type Catalogue = Readonly<Record<string, string>>;
@@ -14,6 +15,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   es: 'Español', en: 'English', ca: 'Català', eu: 'Euskara', gl: 'Galego', nl: 'Nederlands', fr: 'Français',
 };
 
+const es: Catalogue = { ...brokerEs, ...permanenteMessages.es };
+const en: Catalogue = { ...brokerEn, ...permanenteMessages.en };
 const catalogues: Record<Language, Catalogue> = { es, en, ca, eu, gl, nl, fr };
 
 export function isLanguage(v: unknown): v is Language {

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
-import { es } from '../../../broker/web/i18n/es.js';
-import { en } from '../../../broker/web/i18n/en.js';
 import { LANGUAGES, catalogueOf, negotiateLanguage, translate } from '../../../broker/web/i18n/catalogue.js';
+
+// the merged catalogues: the broker's own messages and those connectors bring
+const es = catalogueOf('es');
+const en = catalogueOf('en');
 
 describe('i18n catalogues', () => {
   it('Spanish and English are complete and have the same keys', () => {

@@ -7,6 +7,8 @@ import path from 'node:path';
 import { main, type Io } from '../../../tools/registrar.js';
 import { openDatabase } from '../../../broker/store/db.js';
 import { createIdentityRegistry } from '../../../broker/identity/registry-db.js';
+import { createPermanenteAccounts } from '../../../broker/identity/permanente-accounts.js';
+import { activationCodeMatches } from '../../../broker/identity/activation-code.js';
 import { PROJECT_ROOT } from '../../../broker/config.js';
 import { testConfig } from '../../helpers/store-targets.js';
 import { createRegistrarApp, type RegistrarApp } from '../../helpers/identity-registrar-app.js';
@@ -21,6 +23,9 @@ function captured(): Io & { out_: string[]; err_: string[] } {
   return { out_, err_, out: (l) => out_.push(l), err: (l) => err_.push(l) };
 }
 
+const ACTIVATION_LINE = (doc: string) => new RegExp(`^added ${doc}  Cl@ve Permanente activation code: [2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}$`);
+const codeIn = (line: string) => line.slice(line.lastIndexOf(' ') + 1);
+
 describe('registrar CLI', () => {
   describe('direct mode (embedded database under VAR_DIR)', () => {
     let varDir: string;
@@ -32,11 +37,22 @@ describe('registrar CLI', () => {
       const io = captured();
       assert.equal(await main(addCarmen, { VAR_DIR: varDir }, io), 0, io.err_.join('\n'));
       assert.equal(await main(['seed', DEMO], { VAR_DIR: varDir }, io), 0, io.err_.join('\n'));
-      assert.deepEqual(io.out_, ['added 12345678Z', 'added 1 of 2 persons (the others were already registered)']);
+      assert.match(io.out_[0]!, ACTIVATION_LINE('12345678Z'));
+      assert.match(io.out_[1]!, ACTIVATION_LINE('X1234567L'));
+      assert.deepEqual(io.out_.slice(2), ['added 1 of 2 persons (the others were already registered)']);
+      assert.equal(await main(['activation-code', '12345678z'], { VAR_DIR: varDir }, io), 0, io.err_.join('\n'));
+      assert.match(io.out_[3]!, /^12345678Z  Cl@ve Permanente activation code: /);
       const database = await openDatabase(testConfig({ varDir, database: { pgliteDir: 'db' } }));
       try {
         const p = await createIdentityRegistry(database.db).findByDocument('X1234567L');
         assert.equal(p?.givenName, 'Jan');
+        // only the hash is stored, and it is the hash of the printed code
+        const account = await createPermanenteAccounts(database.db).find(p!.id);
+        assert.equal(account?.state, 'pending');
+        assert.ok(activationCodeMatches(codeIn(io.out_[1]!), account!.activationCodeHash));
+        const carmen = await createPermanenteAccounts(database.db).find((await createIdentityRegistry(database.db).findByDocument('12345678Z'))!.id);
+        assert.ok(!activationCodeMatches(codeIn(io.out_[0]!), carmen!.activationCodeHash), 'the renewed code replaces the first');
+        assert.ok(activationCodeMatches(codeIn(io.out_[3]!), carmen!.activationCodeHash));
       } finally {
         await database.close();
       }
@@ -84,7 +100,16 @@ describe('registrar CLI', () => {
       assert.equal((await t.registry.findByDocument('12345678Z'))?.email, 'carmen@example.es');
       assert.equal(await main(['seed', DEMO], { PASARELA_URL: url, REGISTRAR_TOKEN: TOKEN }, io), 0, io.err_.join('\n'));
       assert.equal(await main(['seed', DEMO], { PASARELA_URL: url, REGISTRAR_TOKEN: TOKEN }, io), 0);
-      assert.deepEqual(io.out_.slice(1), ['added 1 of 2 persons (the others were already registered)', 'added 0 of 2 persons (the others were already registered)']);
+      assert.match(io.out_[0]!, ACTIVATION_LINE('12345678Z'));
+      assert.match(io.out_[1]!, ACTIVATION_LINE('X1234567L'));
+      assert.deepEqual(io.out_.slice(2), ['added 1 of 2 persons (the others were already registered)', 'added 0 of 2 persons (the others were already registered)']);
+      const jan = (await t.registry.findByDocument('X1234567L'))!;
+      assert.ok(activationCodeMatches(codeIn(io.out_[1]!), (await t.accounts.find(jan.id))!.activationCodeHash));
+      assert.equal(await main(['activation-code', 'X1234567L', '--broker', url], { REGISTRAR_TOKEN: TOKEN }, io), 0, io.err_.join('\n'));
+      assert.ok(activationCodeMatches(codeIn(io.out_[4]!), (await t.accounts.find(jan.id))!.activationCodeHash));
+      io.out_.length = 0;
+      assert.equal(await main(['activation-code', '00000000T', '--broker', url], { REGISTRAR_TOKEN: TOKEN }, io), 1);
+      assert.match(io.err_.join('\n'), /no person with this document number/);
     });
 
     it('reports the broker\'s refusals', async () => {
