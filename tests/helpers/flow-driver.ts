@@ -45,7 +45,12 @@ export function txOf(location: string): string {
  * request; delivery is asynchronous, so an older line for the same person must never be read).
  */
 export async function readPinFromOutbox(varDir: string, to: string, since: number): Promise<string> {
-  const file = path.join(varDir, 'outbox', 'sms.jsonl');
+  return readCodeFromOutbox(varDir, 'sms', to, since);
+}
+
+/** The code of the newest message on `channel` to `to` written at or after `since`. */
+export async function readCodeFromOutbox(varDir: string, channel: 'sms' | 'email', to: string, since: number): Promise<string> {
+  const file = path.join(varDir, 'outbox', `${channel}.jsonl`);
   for (let i = 0; i < 100; i++) {
     const text = await readFile(file, 'utf8').catch(() => '');
     const lines = text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { to: string; code?: string; at: string });
@@ -53,7 +58,7 @@ export async function readPinFromOutbox(varDir: string, to: string, since: numbe
     if (hit?.code) return hit.code;
     await new Promise((r) => setTimeout(r, 20));
   }
-  throw new Error(`no SMS to ${to} in the outbox`);
+  throw new Error(`no ${channel} message to ${to} in the outbox`);
 }
 
 export interface PinPerson {
