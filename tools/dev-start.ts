@@ -7,6 +7,7 @@ import { loadConfig, varPath, ConfigError, PROJECT_ROOT } from '../broker/config
 import { openBroker, closeServer } from '../broker/broker.js';
 import { loadSigningKeys } from '../broker/saml/keys.js';
 import { createDemoSp, listen } from '../examples/demo-sp/server.js';
+import { prepareDemoPermanente } from './demo-permanente.js';
 
 async function main(): Promise<void> {
   let cfg = loadConfig();
@@ -26,15 +27,21 @@ async function main(): Promise<void> {
   const broker = await openBroker(cfg, { defaultMetrics: true });
   const brokerServer = await listen(broker.app, cfg.port, cfg.host);
   const demoServer = await listen(demo.app, demoPort, '127.0.0.1');
+  const permanente = await prepareDemoPermanente(broker.services);
   const seed = JSON.parse(await readFile(path.resolve(PROJECT_ROOT, cfg.seedFile ?? 'config/demo-persons.json'), 'utf8')) as { documentNumber: string; documentDate?: string; supportNumber?: string; givenName: string; firstSurname: string; registrationLevel: string; mobile: string }[];
   const lines = [
     '',
     `  Pasarela broker   ${cfg.publicUrl}   (metadata: ${cfg.publicUrl}/saml/metadata)`,
     `  Demo service      ${demoUrl}`,
     `  PIN codes arrive  ${path.join(varPath(cfg, cfg.notify.outboxDir), 'sms.jsonl')}`,
+    `  E-mail codes      ${path.join(varPath(cfg, cfg.notify.outboxDir), 'email.jsonl')}`,
+    `  Cl@ve Permanente  ${cfg.publicUrl}/connectors/permanente/account (activation, password, second factors)`,
     '',
     '  Demo persons:',
-    ...seed.map((p) => `    ${p.documentNumber.padEnd(10)} ${(p.documentDate ? `document date ${p.documentDate}` : `support number ${p.supportNumber}`).padEnd(28)} ${p.givenName} ${p.firstSurname} (${p.registrationLevel}, ${p.mobile})`),
+    ...seed.flatMap((p) => [
+      `    ${p.documentNumber.padEnd(10)} ${(p.documentDate ? `document date ${p.documentDate}` : `support number ${p.supportNumber}`).padEnd(28)} ${p.givenName} ${p.firstSurname} (${p.registrationLevel}, ${p.mobile})`,
+      ...(permanente.lines[p.documentNumber] ? [`               ${permanente.lines[p.documentNumber]}`] : []),
+    ]),
     '',
   ];
   process.stdout.write(lines.join('\n') + '\n');

@@ -7,7 +7,8 @@ import { newAgent, sendAuthnRequest, type SpSend } from './sp-requests.js';
 import { csrfOf, readCodeFromOutbox, txOf } from './flow-driver.js';
 import { hashActivationCode, newActivationCode } from '../../broker/identity/activation-code.js';
 
-export const DEMO_PASSWORD = 'Pasarela-Demo-2026';
+export { DEMO_PERMANENTE_PASSWORD as DEMO_PASSWORD } from '../../tools/demo-permanente.js';
+import { DEMO_PERMANENTE_PASSWORD as DEMO_PASSWORD } from '../../tools/demo-permanente.js';
 export const EIDAS_SUBSTANTIAL = { comparison: 'minimum' as const, classRefs: ['http://eidas.europa.eu/LoA/substantial'] };
 export const EIDAS_LOW = { comparison: 'minimum' as const, classRefs: ['http://eidas.europa.eu/LoA/low'] };
 
