@@ -44,6 +44,7 @@ ${purpose === 'activate' ? html`<label for="email">${t('permanente.email')}</lab
 <input type="text" id="activationCode" name="activationCode" required autocomplete="off" spellcheck="false" maxlength="24" aria-describedby="ac-hint">
 ${challenge ? html`<input type="hidden" name="powChallenge" value="${challenge.id}"><input type="hidden" name="powNonce" value="">
 <p class="hint" data-pow-status role="status"></p>
+<noscript><p class="error">${t('permanente.antiAutomation.noscript')}</p></noscript>
 <script src="/static/anti-automation.js" defer></script>` : ''}
 <div class="actions"><button type="submit">${t('permanente.recovery.submit')}</button></div>
 </form>`, status ?? (notice ? 422 : 200));
