@@ -198,7 +198,8 @@ ${others.length
     const state = stateOf(tx);
     if (state?.step !== 'second-factor') return passwordPage(req, res, tx);
     const problem = typeof req.query.problem === 'string' && /^permanente\.code\.(rate-limited|no-address|failed)$/.test(req.query.problem) ? { key: req.query.problem } : undefined;
-    await secondFactorPage(req, res, tx, state, problem);
+    const sent: Notice | undefined = state.codeSent && state.factor !== 'totp' ? { key: `permanente.code.sent.${state.factor}`, kind: 'info' } : undefined;
+    await secondFactorPage(req, res, tx, state, problem ?? sent);
   });
 
   // (Re)send a code, or switch to another factor the person enrolled and the service accepts.
