@@ -88,7 +88,7 @@ ${choose.length > 1
 <section aria-labelledby="h-cancel"><h2 id="h-cancel">${t('permanente.account.cancel')}</h2>
 <p>${t('permanente.account.cancel.intro')}</p>
 <form method="post" action="${ACCOUNT}/cancel">${csrfField(flow.csrf)}
-<label><input type="checkbox" name="understood" value="1" required> ${t('permanente.account.cancel.understood')}</label>
+<input type="checkbox" id="understood" name="understood" value="1" required> <label for="understood" class="inline">${t('permanente.account.cancel.understood')}</label>
 <div class="actions"><button type="submit" class="secondary">${t('permanente.account.cancel.submit')}</button></div></form>
 </section>
 <form method="post" action="${ACCOUNT}/logout">${csrfField(flow.csrf)}<button type="submit" class="secondary">${t('permanente.account.logout')}</button></form>`, status ?? (problems.length || (notice && notice.kind !== 'info') ? 422 : 200));
