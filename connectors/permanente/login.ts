@@ -109,6 +109,9 @@ ${newPasswordFields(t, ctx.config, problems)}
     }
     const factor = usable.includes(account.secondFactor) ? account.secondFactor : usable[0]!;
     const notice = await sendLoginCode(res, tx, person, factor, ip(req));
+    // a right password starts a new second-factor step: the app gets fresh tries, as a new SMS or
+    // e-mail code does (after 5 wrong app codes the person is told to enter the password again)
+    await ctx.ephemeral.del(`permanente-totp-attempts:${tx.id}`);
     await ctx.saveState(tx, 'permanente', { step: 'second-factor', personId: person.id, factor, codeSent: factor === 'totp' || notice?.kind === 'info' } satisfies LoginState);
     if (notice && notice.kind !== 'info') {
       res.redirect(303, `${BASE}/${tx.id}/second-factor?problem=${encodeURIComponent(notice.key)}`);
