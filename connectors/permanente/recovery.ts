@@ -150,7 +150,10 @@ ${newPasswordFields(t, ctx.config, problems)}
     if (!flow?.recovery?.codeConfirmed) return void res.redirect(303, `${ACCOUNT}/activate`);
     const { purpose, personId } = flow.recovery;
     const person = await ctx.identity.findById(personId);
-    if (!person || person.status !== 'active') return void res.redirect(303, `${ACCOUNT}/${purpose}`);
+    // the account may have changed since the code was checked (cancelled, or activated in another
+    // flow): setPassword would activate it, and only the registrar reopens a cancelled user
+    const account = person ? await ctx.credentials.accounts.find(person.id) : undefined;
+    if (!person || person.status !== 'active' || account?.state !== (purpose === 'activate' ? 'pending' : 'active')) return void res.redirect(303, `${ACCOUNT}/${purpose}`);
     const result = await acceptNewPassword(ctx.config, ctx.credentials, person, field(req.body, 'newPassword'), field(req.body, 'repeatPassword'));
     if (!result.ok) return passwordPage(req, res, flow, result.problems);
     await ctx.credentials.accounts.setPassword(person.id, result.hash, ctx.now(), opts.passwordHistory);
