@@ -10,6 +10,14 @@ interface Sample {
   readonly cpuTotal: number;
   /** utime + stime of the process, clock ticks */
   readonly proc: number;
+  /** utime + stime of its main thread (the event loop), clock ticks */
+  readonly main: number;
+}
+
+/** utime + stime (fields 14 and 15) from a /proc stat line; comm (field 2) may contain spaces */
+function ticks(stat: string): number {
+  const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return Number(rest[11]) + Number(rest[12]);
 }
 
 function sample(cpu: number, pid: number): Sample | undefined {
@@ -18,11 +26,9 @@ function sample(cpu: number, pid: number): Sample | undefined {
     const f = line!.trim().split(/\s+/).slice(1).map(Number);
     const total = f.reduce((a, b) => a + b, 0);
     const idle = (f[3] ?? 0) + (f[4] ?? 0);
-    // comm (field 2) may contain spaces: count fields after its closing parenthesis
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    const proc = Number(rest[11]) + Number(rest[12]); // fields 14 and 15
-    return { cpuBusy: total - idle, cpuTotal: total, proc };
+    const proc = ticks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    const main = ticks(readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8'));
+    return { cpuBusy: total - idle, cpuTotal: total, proc, main };
   } catch {
     return undefined;
   }
@@ -31,6 +37,11 @@ function sample(cpu: number, pid: number): Sample | undefined {
 export interface CpuShare {
   /** share of the CPU's time the broker process used */
   readonly broker: number;
+  /**
+   * of which its main thread (JavaScript, HTTP, the embedded database); the rest ran on its other
+   * threads: libuv's pool (argon2id, file system) and V8's helpers (garbage collection, compiler)
+   */
+  readonly mainThread: number;
   /** share of the CPU's time everything else used */
   readonly others: number;
 }
@@ -45,6 +56,16 @@ export function watchCpu(cpu: number, pid: number): () => CpuShare | undefined {
     const broker = (b.proc - a.proc) / total;
     // the broker's ticks may include a little time on other CPUs (it is pinned, so rarely)
     const others = Math.max(0, (b.cpuBusy - a.cpuBusy) / total - broker);
-    return { broker, others };
+    return { broker, mainThread: (b.main - a.main) / total, others };
   };
+}
+
+/** The CPU this process is pinned to (taskset -c N), from /proc; undefined when it may run on several. */
+export function pinnedCpu(): number | undefined {
+  try {
+    const list = /^Cpus_allowed_list:\s*(\S+)$/m.exec(readFileSync('/proc/self/status', 'utf8'))?.[1];
+    return list && /^\d+$/.test(list) ? Number(list) : undefined;
+  } catch {
+    return undefined;
+  }
 }

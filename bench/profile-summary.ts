@@ -1,6 +1,7 @@
 // Where a broker's CPU time went, from the .cpuprofile `node --cpu-prof` wrote: self time by
 // package or broker file, the hottest functions, and the inclusive time of the steps of one SSO
-// round trip (receive the request, the session, the Response, signing, the stores).
+// round trip (receive the request, the session, the Response, signing, the stores) or of
+// whatever steps the caller names (the password benchmark's login).
 // Usage: npx tsx bench/profile-summary.ts <dir-or-file> [round trips]
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
@@ -20,10 +21,13 @@ interface CpuProfile {
 }
 
 /**
- * The steps we want inclusive times for: label, function name, a file fragment that identifies it,
+ * A step we want the inclusive time of: label, function name, a file fragment that identifies it,
  * and optionally a function that must be an ancestor (xmldom parses inbound messages too).
  */
-const STEPS: readonly [label: string, fn: string, file: string, under?: string][] = [
+export type Step = readonly [label: string, fn: string, file: string, under?: string];
+
+/** the steps of one SSO round trip */
+export const SSO_STEPS: readonly Step[] = [
   ['receiveAuthnRequest (inflate, parse, schema, checks, replay cache)', 'receiveAuthnRequest', 'receive-authn-request'],
   ['  validateSchema', 'validateSchema', ''],
   ['openLogin', 'openLogin', 'open-login'],
@@ -97,7 +101,13 @@ export function monotonicUs(): number {
  * Summary of the samples inside `window` (the measured load, so start-up — module loading, PGlite
  * initialisation, migrations — stays out), or of the whole profile without one.
  */
-export async function summariseProfile(target: string, window?: Window, roundTrips?: number, top = 15): Promise<string> {
+export async function summariseProfile(
+  target: string,
+  window?: Window,
+  roundTrips?: number,
+  top = 15,
+  what: { readonly steps: readonly Step[]; readonly unit: string } = { steps: SSO_STEPS, unit: 'round trip' },
+): Promise<string> {
   const { file, profile } = await mainProfile(target);
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const self = new Map<number, number>();
@@ -166,7 +176,7 @@ export async function summariseProfile(target: string, window?: Window, roundTri
   const span = window ? `window of ${ms(window.toUs - window.fromUs)}` : 'whole run';
   if (window && (window.fromUs < profile.startTime || window.toUs > profile.endTime)) out.push(`(window partly outside the profile ${profile.startTime}–${profile.endTime})`);
   out.push(`profile ${path.basename(file)}, ${span}: ${ms(total)} sampled, ${ms(busy)} busy (${pct(busy, total).trim()}), shares below are of busy time`);
-  if (roundTrips) out.push(`${roundTrips} round trips in the window: ${(busy / 1000 / roundTrips).toFixed(2)} ms of CPU each; second column = ms per round trip`);
+  if (roundTrips) out.push(`${roundTrips} ${what.unit}s in the window: ${(busy / 1000 / roundTrips).toFixed(2)} ms of CPU each; second column = ms per ${what.unit}`);
   const buckets = new Map<string, number>();
   for (const [p, t] of byPlace) {
     const label = BUCKETS.find(([, test]) => test(p))?.[0] ?? 'other (module loader, VM, small packages)';
@@ -178,8 +188,8 @@ export async function summariseProfile(target: string, window?: Window, roundTri
   for (const [p, t] of [...byPlace].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`  ${pct(t, busy)}${per(t)}  ${p}`);
   out.push('', 'hottest functions (self):');
   for (const [f, t] of [...byFn].sort((a, b) => b[1] - a[1]).slice(0, top)) out.push(`  ${pct(t, busy)}${per(t)}  ${f}`);
-  out.push('', 'steps of one round trip (inclusive, synchronous call trees only):');
-  for (const [label, fn, frag, under] of STEPS) {
+  out.push('', `steps of one ${what.unit} (inclusive, synchronous call trees only):`);
+  for (const [label, fn, frag, under] of what.steps) {
     const t = stepTime(fn, frag, under);
     out.push(`  ${pct(t, busy)}${per(t)}  ${label}`);
   }

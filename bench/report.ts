@@ -23,8 +23,32 @@ export function machineLine(m: Machine, pinning: string): string {
   return `${m.date} · ${m.cpu} (${m.cpus} CPUs) · Node ${m.node} · ${m.os} · load average ${m.loadAverage} · ${pinning}`;
 }
 
-const BEGIN = '<!-- bench:sso:begin (written by `npm run bench:sso -- --write-docs`) -->';
-const END = '<!-- bench:sso:end -->';
+/** A generated section of docs/benchmarks.md: which benchmark writes it, its heading and what it measures. */
+export interface DocSection {
+  /** the npm script's suffix: `bench:<name>` */
+  readonly name: string;
+  readonly heading: string;
+  /** the paragraph under the heading: how the figures were measured */
+  readonly intro: readonly string[];
+}
+
+export const SSO_SECTION: DocSection = {
+  name: 'sso',
+  heading: 'SSO round trips',
+  intro: [
+    'A live broker SSO session (one PIN login over HTTP first), then autocannon sends',
+    '`GET /saml/sso?SAMLRequest=…` (HTTP-Redirect, a fresh unsigned AuthnRequest from test SP sp2',
+    'each time: the replay cache refuses a repeated ID) with the session cookie; a round trip counts',
+    'only when the answer is the auto-post form with a SAMLResponse. The broker runs alone on CPU 0',
+    '(`taskset -c 0`) with its embedded stores (in-memory ephemeral store, PGlite in memory) and',
+    'logging off; the load generator runs on CPU 1. The raw signature rates and samlify (its IdP:',
+    '`parseLoginRequest` + `createLoginResponse`, no-op schema validator, same key, same four eIDAS',
+    'attributes, Assertion signed only) run afterwards on CPU 0 too.',
+  ],
+};
+
+const begin = (name: string) => `<!-- bench:${name}:begin (written by \`npm run bench:${name} -- --write-docs\`) -->`;
+const end = (name: string) => `<!-- bench:${name}:end -->`;
 
 const HEADER = [
   '# Benchmarks',
@@ -34,27 +58,27 @@ const HEADER = [
   '',
 ].join('\n');
 
-/** `doc` with the generated section replaced (or, when it has none, the whole file written anew). */
-export function replaceSection(doc: string | undefined, section: string): string {
+/**
+ * `doc` with the generated section of `bench:<name>` replaced. A document without that section
+ * gets it appended, so the other sections and the hand-written text stay; only a missing or
+ * empty document is written anew, with the header.
+ */
+export function replaceSection(doc: string | undefined, section: string, name = SSO_SECTION.name): string {
+  const BEGIN = begin(name);
+  const END = end(name);
   const block = `${BEGIN}\n${section.trimEnd()}\n${END}`;
   const i = doc?.indexOf(BEGIN) ?? -1;
   const j = doc?.indexOf(END) ?? -1;
   if (doc && i >= 0 && j > i) return doc.slice(0, i) + block + doc.slice(j + END.length);
+  if (doc?.trim()) return `${doc.trimEnd()}\n\n${block}\n`;
   return `${HEADER}\n${block}\n`;
 }
 
-export function markdown(rows: readonly Row[], m: Machine, pinning: string, command: string, notes: readonly string[]): string {
+export function markdown(rows: readonly Row[], m: Machine, pinning: string, command: string, notes: readonly string[], section: DocSection = SSO_SECTION): string {
   const lines = [
-    '## SSO round trips (`npm run bench:sso`)',
+    `## ${section.heading} (\`npm run bench:${section.name}\`)`,
     '',
-    'A live broker SSO session (one PIN login over HTTP first), then autocannon sends',
-    '`GET /saml/sso?SAMLRequest=…` (HTTP-Redirect, a fresh unsigned AuthnRequest from test SP sp2',
-    'each time: the replay cache refuses a repeated ID) with the session cookie; a round trip counts',
-    'only when the answer is the auto-post form with a SAMLResponse. The broker runs alone on CPU 0',
-    '(`taskset -c 0`) with its embedded stores (in-memory ephemeral store, PGlite in memory) and',
-    'logging off; the load generator runs on CPU 1. The raw signature rates and samlify (its IdP:',
-    '`parseLoginRequest` + `createLoginResponse`, no-op schema validator, same key, same four eIDAS',
-    'attributes, Assertion signed only) run afterwards on CPU 0 too.',
+    ...section.intro,
     '',
     `- measured: ${m.date}`,
     `- machine: ${m.cpu}, ${m.cpus} CPUs, ${m.os}; load average ${m.loadAverage} at start`,

@@ -1,0 +1,68 @@
+// Complete Cl@ve Permanente password logins, one after another on each of `connections` client
+// connections, each as a new browser (its own cookie jar, so no SSO session short-cuts it):
+//   GET  /saml/sso?SAMLRequest=…            a fresh AuthnRequest from sp2      → 303 /login/<tx>
+//   GET  /login/<tx>                        the selector                      → 200, CSRF token
+//   POST /login/<tx>/choose                 method=permanente                 → 303 the connector
+//   GET  /connectors/permanente/<tx>        the password page                 → 200
+//   POST /connectors/permanente/<tx>/password  csrf, DNI, password           → 200 auto-post form
+// and the login counts only when that last page carries a SAMLResponse whose top-level status is
+// Success. The persons are taken in turn, so the logins spread over all of them.
+import { STATUS } from '../broker/saml/namespaces.js';
+import { csrfOf, readPostForm, samlResponseXml, txOf } from '../tests/helpers/flow-driver.js';
+import { freshRedirectPath } from './authn-requests.js';
+import { runClosedLoop, type ClosedLoopResult } from './closed-loop.js';
+import { CookieJar, send } from './login.js';
+
+export const PASSWORD_PATH = '/connectors/permanente';
+
+/** The last answer of one login (for the full check of the first one), or why it failed. */
+export type LoginOutcome = { ok: true; status: number; html: string } | { ok: false; why: string };
+
+/** One complete password login as a new browser. */
+export async function passwordLogin(base: string, document: string, password: string): Promise<LoginOutcome> {
+  const jar = new CookieJar();
+  const fail = (step: string, r: { status: number }) => ({ ok: false as const, why: `${step}: HTTP ${r.status}` });
+  const start = await send(base, jar, freshRedirectPath(base));
+  if (start.status !== 303 || !start.location) return fail('AuthnRequest', start);
+  const tx = txOf(start.location);
+  const selector = await send(base, jar, `/login/${tx}`);
+  if (selector.status !== 200) return fail('selector', selector);
+  const csrf = csrfOf(selector.text);
+  const chosen = await send(base, jar, `/login/${tx}/choose`, { csrf, method: 'permanente' });
+  if (chosen.status !== 303 || chosen.location !== `${PASSWORD_PATH}/${tx}`) return fail('choose permanente', chosen);
+  const page = await send(base, jar, `${PASSWORD_PATH}/${tx}`);
+  if (page.status !== 200) return fail('password page', page);
+  const done = await send(base, jar, `${PASSWORD_PATH}/${tx}/password`, { csrf, document, password });
+  if (done.status !== 200) return fail('password', done);
+  return { ok: true, status: done.status, html: done.text };
+}
+
+/** Success Response or not, cheaply: the SAMLResponse decoded, its status looked for. */
+export function isSuccessResponse(html: string): boolean {
+  if (!html.includes('name="SAMLResponse"')) return false;
+  return samlResponseXml(readPostForm(html)).includes(`Value="${STATUS.success}"`);
+}
+
+export interface PasswordLoadOptions {
+  readonly connections: number;
+  readonly warmSeconds: number;
+  readonly seconds: number;
+  readonly documents: readonly string[];
+  readonly password: string;
+  readonly onWindow?: (edge: 'start' | 'end') => void;
+}
+
+export function runPasswordLogins(base: string, o: PasswordLoadOptions): Promise<ClosedLoopResult> {
+  if (new URL(base).hostname !== '127.0.0.1') throw new Error(`the benchmark talks to 127.0.0.1 only, not ${base}`);
+  return runClosedLoop({
+    concurrency: o.connections,
+    warmSeconds: o.warmSeconds,
+    seconds: o.seconds,
+    onWindow: o.onWindow,
+    iteration: async (i) => {
+      const r = await passwordLogin(base, o.documents[i % o.documents.length]!, o.password);
+      if (!r.ok) return r.why;
+      return isSuccessResponse(r.html) ? 'ok' : 'password: no Success Response';
+    },
+  });
+}
