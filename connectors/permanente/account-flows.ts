@@ -40,6 +40,12 @@ export interface AccountFlows {
   /** the flow of this browser; BrokerError('csrf') without one or with a wrong token */
   forForm(req: Request): Promise<AccountFlow>;
   save(flow: AccountFlow): Promise<void>;
+  /**
+   * Replaces the flow by a new one (new cookie, new CSRF token, same end) holding only `carry`:
+   * when the flow gains a privilege (a sign-in, a confirmed recovery code), so that a cookie
+   * planted in or copied from this browser before that is worth nothing (session fixation).
+   */
+  renew(res: Response, flow: AccountFlow, carry: Pick<AccountFlow, 'personId' | 'recovery'>): Promise<AccountFlow>;
   end(res: Response, flow: AccountFlow): Promise<void>;
 }
 
@@ -75,6 +81,16 @@ export function createAccountFlows(cfg: Config, store: EphemeralStore, now: () =
       const ttl = flow.expiresAt - now().getTime();
       if (ttl <= 0) throw new BrokerError('csrf', 'the password-management session expired');
       await store.set(KEY(flow.id), JSON.stringify(flow), ttl);
+    },
+    async renew(res, flow, carry) {
+      const ttl = flow.expiresAt - now().getTime();
+      if (ttl <= 0) throw new BrokerError('csrf', 'the password-management session expired');
+      await store.del(KEY(flow.id));
+      const cookie = randomId();
+      const next: AccountFlow = { id: sha256(cookie), csrf: randomId(), expiresAt: flow.expiresAt, ...carry };
+      await store.set(KEY(next.id), JSON.stringify(next), ttl);
+      setCookie(res, cfg, COOKIE_ACCOUNT, cookie);
+      return next;
     },
     async end(res, flow) {
       await store.del(KEY(flow.id));

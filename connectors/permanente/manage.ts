@@ -174,8 +174,8 @@ ${codeField(t, `permanente.code.label.${channel}`, 'permanente.code.hint')}
     const check = await checkPassword(ctx, document, field(req.body, 'password'), req.ip);
     if (check.outcome === 'wrong') return loginPage(req, res, flow, { key: 'permanente.error.wrong', vars: { max: String(opts.maxFailedAttempts) } }, document);
     if (check.outcome === 'blocked') return loginPage(req, res, flow, { key: 'permanente.error.blocked' }, document, 403);
-    const next: AccountFlow = { ...flow, personId: check.person.id, recovery: undefined, pending: undefined };
-    await flows.save(next);
+    // a new flow: nothing from before the sign-in (cookie, token, pending change, app draft) carries over
+    await flows.renew(res, flow, { personId: check.person.id });
     await ctx.audit.record({ actor: `person:${check.person.id}`, action: 'permanente.account.signed-in', subject: check.person.id, ip: req.ip });
     res.redirect(303, ACCOUNT);
   });
