@@ -54,7 +54,8 @@ export async function checkPassword(deps: PasswordCheckDeps, typedDocument: stri
     await deps.audit.record({ actor: 'anonymous', action: blocked ? 'permanente.password.blocked' : 'permanente.login.failed', subject: person.id, ip, detail: { reason: 'wrong-password' } });
     return { outcome: 'wrong' };
   }
-  await accounts.recordGoodPassword(person.id);
+  // most logins follow no failure: no write then, the login path stays read-only
+  if (account.failedAttempts > 0) await accounts.recordGoodPassword(person.id);
   if (hasher.needsRehash(account.passwordHash!)) {
     // the new parameters take effect as people log in; the login does not wait for it
     hasher
