@@ -14,7 +14,10 @@ export async function acceptNewPassword(cfg: Config, credentials: Credentials, p
   const opts = cfg.connectors.permanente;
   const problems: NewPasswordProblem[] = checkPasswordPolicy(password, person, opts.passwordPolicy);
   if (password !== repeated) problems.push('mismatch');
-  if (!problems.length) {
+  // The history too when the password itself passes the policy, even if the repetition was
+  // mistyped: "all at once". (A password the policy refuses was never accepted before, unless
+  // the policy changed, so the argon2id comparisons are spared for it.)
+  if (!problems.some((p) => p !== 'mismatch')) {
     const recent = await credentials.accounts.recentPasswordHashes(person.id, opts.passwordHistory);
     for (const old of recent) {
       if (await credentials.hasher.verify(old, password)) {
