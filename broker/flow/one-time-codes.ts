@@ -16,7 +16,8 @@ interface CodeRecord {
   readonly expiresAt: number;
 }
 
-export type CodeCheck = { outcome: 'ok'; personId: string } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'voided' };
+/** voided: too many wrong entries, used, or never issued; expired: issued, unused, past its validity */
+export type CodeCheck = { outcome: 'ok'; personId: string } | { outcome: 'wrong'; attemptsLeft: number } | { outcome: 'voided' } | { outcome: 'expired' };
 
 export interface OneTimeCodes {
   /** replaces any earlier code under `key`; `code` null issues one for nobody */
@@ -48,14 +49,15 @@ export function createOneTimeCodes(store: EphemeralStore, opts: OneTimeCodeOptio
       // For nobody, the hash of random bytes: no typed text can match it.
       const record: CodeRecord = { personId, salt, hash: digest(salt, code ?? newSalt()), meta, expiresAt: opts.now().getTime() + opts.validityMs };
       await store.del(ATTEMPTS(key));
-      await store.set(KEY(key), JSON.stringify(record), opts.validityMs);
+      // kept a minute past its validity, so a late entry is told "expired", not "unknown"
+      await store.set(KEY(key), JSON.stringify(record), opts.validityMs + 60_000);
     },
     async meta(key) {
       const raw = await store.get(KEY(key));
       return raw ? (JSON.parse(raw) as CodeRecord).meta : undefined;
     },
     async check(key, typed) {
-      const attempts = await store.incr(ATTEMPTS(key), opts.validityMs);
+      const attempts = await store.incr(ATTEMPTS(key), opts.validityMs + 60_000);
       if (attempts > opts.maxAttempts) {
         await store.del(KEY(key));
         return { outcome: 'voided' };
@@ -65,7 +67,7 @@ export function createOneTimeCodes(store: EphemeralStore, opts: OneTimeCodeOptio
       const record = JSON.parse(raw) as CodeRecord;
       if (record.expiresAt <= opts.now().getTime()) {
         await store.del(KEY(key));
-        return { outcome: 'voided' };
+        return { outcome: 'expired' };
       }
       if (!constantEquals(digest(record.salt, typed), record.hash) || record.personId === null) {
         if (attempts >= opts.maxAttempts) {

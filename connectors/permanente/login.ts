@@ -202,7 +202,7 @@ ${others.length
     if (state?.step !== 'second-factor') return passwordPage(req, res, tx);
     const problem = typeof req.query.problem === 'string' && /^permanente\.code\.(rate-limited|no-address|failed)$/.test(req.query.problem) ? { key: req.query.problem } : undefined;
     const sent: Notice | undefined = state.codeSent && state.factor !== 'totp' ? { key: `permanente.code.sent.${state.factor}`, kind: 'info' } : undefined;
-    await secondFactorPage(req, res, tx, state, problem ?? sent);
+    await secondFactorPage(req, res, tx, state, problem ?? sent, problem?.key === 'permanente.code.rate-limited' ? 429 : undefined);
   });
 
   // (Re)send a code, or switch to another factor the person enrolled and the service accepts.
@@ -245,10 +245,14 @@ ${others.length
       passwordPage(req, res, tx, { key: 'permanente.code.voided' }, person.documentNumber ?? '', 422);
       return;
     }
+    if (ok === 'expired') {
+      await secondFactorPage(req, res, await ctx.saveState(tx, 'permanente', { ...state, codeSent: false }), { ...state, codeSent: false }, { key: 'permanente.code.expired' });
+      return;
+    }
     await secondFactorPage(req, res, tx, state, { key: 'permanente.code.wrong' });
   });
 
-  async function checkSentCode(tx: LoginTransaction, factor: SecondFactor, person: Person, typed: string): Promise<'ok' | 'wrong' | 'voided'> {
+  async function checkSentCode(tx: LoginTransaction, factor: SecondFactor, person: Person, typed: string): Promise<'ok' | 'wrong' | 'voided' | 'expired'> {
     const r = await codes.check(codeKey(tx, factor), typed);
     if (r.outcome === 'ok') return r.personId === person.id ? 'ok' : 'voided';
     return r.outcome;
@@ -257,6 +261,8 @@ ${others.length
   async function checkTotp(tx: LoginTransaction, person: Person, account: PermanenteAccount, typed: string): Promise<'ok' | 'wrong' | 'voided'> {
     const attempts = await ctx.ephemeral.incr(`permanente-totp-attempts:${tx.id}`, opts.codeValiditySeconds * 1000);
     if (attempts > opts.codeMaxAttempts) return 'voided';
+    // per person too: a new login gives fresh tries, but guesses at one person's app stay few
+    if (!(await ctx.rateLimit.hit(`permanente-totp:person:${person.id}`, opts.codeMaxAttempts * opts.codesPerPersonPerHour, HOUR))) return 'voided';
     const check = account.totpSecretSealed ? await verifyTotp(ctx.credentials.secrets.open(account.totpSecretSealed), typed, ctx.now(), account.totpLastStep) : { ok: false as const };
     // the step is taken atomically: of two logins racing with one code, only one gets it
     if (check.ok && (await ctx.credentials.accounts.useTotpStep(person.id, check.timeStep))) {

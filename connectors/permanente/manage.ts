@@ -271,7 +271,7 @@ ${codeField(t, 'permanente.code.label.totp', 'permanente.code.hint.totp')}
     const channel = confirmChannel(who.person);
     const result = await codes.check(codeKey(flow), field(req.body, 'code'));
     if (result.outcome === 'wrong') return confirmPage(req, res, flow, channel, { key: 'permanente.code.wrong' });
-    if (result.outcome === 'voided' || result.personId !== who.person.id) {
+    if (result.outcome !== 'ok' || result.personId !== who.person.id) {
       await flows.save({ ...flow, pending: undefined });
       await ctx.audit.record({ actor: `person:${who.person.id}`, action: 'permanente.change.abandoned', subject: who.person.id, ip: req.ip, detail: { change: flow.pending.kind } });
       return menuPage(req, res, { ...flow, pending: undefined }, who, { key: 'permanente.code.voided.change' });

@@ -134,7 +134,7 @@ ${newPasswordFields(t, ctx.config, problems)}
     if (!flow) return void res.redirect(303, `${ACCOUNT}/activate`);
     const result = await codes.check(codeKey(flow), field(req.body, 'code'));
     if (result.outcome === 'wrong') return codePage(req, res, flow, { key: 'permanente.code.wrong' });
-    if (result.outcome === 'voided' || result.personId !== flow.recovery!.personId) return codePage(req, res, flow, { key: 'permanente.code.voided.resend' });
+    if (result.outcome !== 'ok' || result.personId !== flow.recovery!.personId) return codePage(req, res, flow, { key: 'permanente.code.voided.resend' });
     // a new flow for choosing the password: a cookie from before the code is worth nothing
     await flows.renew(res, flow, { recovery: { ...flow.recovery!, codeConfirmed: true } });
     res.redirect(303, `${ACCOUNT}/recovery/password`);

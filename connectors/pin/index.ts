@@ -102,7 +102,7 @@ function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): v
     }
     const personalised = (await pins.isPersonalised(tx.id)) ?? false;
     const result = await pins.check(tx.id, field(req.body, 'pin'));
-    if (result.outcome === 'voided') {
+    if (result.outcome === 'voided' || result.outcome === 'expired') {
       renderRequestForm(ctx.pages, req, res, tx, { errorKey: 'pin.error.voided' });
       return;
     }

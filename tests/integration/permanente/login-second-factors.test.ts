@@ -265,9 +265,14 @@ forEachStores('Cl@ve Permanente reinforced mode: second factors', (stores) => {
         const r = await submitCode(late.agent, late.tx, late.csrf, lateCode);
         assert.equal(r.status, 422);
         assertNoResponse(r);
-        assertPasswordPage(r, late.tx);
-        // the code page is gone with it: nothing left to type the code into
-        assertPasswordPage(await late.agent.get(`${BASE}/${late.tx}/second-factor`).expect(200), late.tx);
+        // told it expired (not "too many wrong codes"), with no code form until a new code is sent
+        assert.equal(errorText(r.text), es('permanente.code.expired'));
+        assert.doesNotMatch(r.text, /name="code"/);
+        assert.doesNotMatch((await late.agent.get(`${BASE}/${late.tx}/second-factor`).expect(200)).text, /name="code"/);
+        // the expired code stays refused, and a new one works
+        b.clock.advance(-301_000);
+        assertNoResponse(await submitCode(late.agent, late.tx, late.csrf, lateCode));
+        b.clock.advance(301_000);
       });
 
       it('4 wrong codes leave the code usable; the 5th wrong one voids it, and the right code is refused after that', async () => {
@@ -336,7 +341,7 @@ forEachStores('Cl@ve Permanente: codes sent per person per hour', (stores) => {
     const r = await submitPassword(other.agent, other.tx, other.csrf, CARMEN.document, DEMO_PASSWORD);
     assert.equal(r.status, 303);
     const page = await other.agent.get(r.headers.location!);
-    assert.equal(page.status, 422);
+    assert.equal(page.status, 429);
     assert.equal(errorText(page.text), es('permanente.code.rate-limited'));
     assert.doesNotMatch(page.text, /name="code"/, 'no code form: no code was sent');
     assert.equal(await outboxCount(b, 'sms', CARMEN.mobile), sent);
@@ -386,5 +391,36 @@ forEachStores('Cl@ve Permanente: a service that accepts only the authenticator a
   it('the normal mode is not affected by the second-factor restriction', async () => {
     const { agent, tx, csrf } = await openPermanenteLogin(b, { requestedAuthnContext: EIDAS_LOW });
     assertSuccessAt(await submitPassword(agent, tx, csrf, CARMEN.document, DEMO_PASSWORD), LOW);
+  });
+});
+
+forEachStores('Cl@ve Permanente: authenticator-app guesses per person per hour', (stores) => {
+  let b: TestBroker;
+  let carmenId: string;
+  before(async () => {
+    // codeMaxAttempts (5) × codesPerPersonPerHour (1): five app codes per person and hour, over all logins
+    b = await startTestBroker({ stores, overrides: { connectors: { permanente: { argon2: FAST_ARGON2, codesPerPersonPerHour: 1 } } } });
+    carmenId = await activatePermanente(b, CARMEN.document);
+  });
+  after(async () => b.close());
+
+  it('new logins give no fresh guesses at one person’s app: past the hourly budget even the right code is refused', async () => {
+    const secret = await enrolTotp(b, carmenId);
+    alignToTotpStep(b);
+    const right = await totpCode(b, secret);
+    const first = await openPermanenteLogin(b, { requestedAuthnContext: EIDAS_SUBSTANTIAL });
+    await passwordToSecondFactor(first.agent, first.tx, first.csrf, CARMEN.document);
+    for (let i = 1; i <= 4; i++) assert.equal(errorText((await submitCode(first.agent, first.tx, first.csrf, otherCode(right, i * 100_000))).text), es('permanente.code.wrong'));
+    // a second login: its own per-login budget is fresh, the person's is not
+    const second = await openPermanenteLogin(b, { requestedAuthnContext: EIDAS_SUBSTANTIAL });
+    await passwordToSecondFactor(second.agent, second.tx, second.csrf, CARMEN.document);
+    assert.equal(errorText((await submitCode(second.agent, second.tx, second.csrf, otherCode(right, 500_000))).text), es('permanente.code.wrong'));
+    const refused = await submitCode(second.agent, second.tx, second.csrf, right);
+    assertNoResponse(refused);
+    assert.equal(errorText(refused.text), es('permanente.code.voided'));
+    // and a third login fares no better (the window is the store's hour, which tests cannot move)
+    const third = await openPermanenteLogin(b, { requestedAuthnContext: EIDAS_SUBSTANTIAL });
+    await passwordToSecondFactor(third.agent, third.tx, third.csrf, CARMEN.document);
+    assertNoResponse(await submitCode(third.agent, third.tx, third.csrf, await totpCode(b, secret)));
   });
 });
