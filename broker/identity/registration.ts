@@ -1,5 +1,5 @@
 // Registering a person, as every way in does it (registrar API, registrar command): the person
-// is added, and one registered with a DNI/NIE receives a Cl@ve Permanente activation code, shown
+// is added, and one registered with a DNI/NIE, a mobile and an e-mail receives a Cl@ve Permanente activation code, shown
 // once and stored only as a hash (seed 000 §5.3.1). Renewing the code (seed §5.4.3) unblocks it
 // and reopens a cancelled account. Both are audited.
 import type { NewPerson, Person } from './person.js';
@@ -18,14 +18,14 @@ export interface RegistrationDeps {
 
 export interface Registered {
   readonly person: Person;
-  /** present when the person has a DNI/NIE: the only time it is ever shown */
+  /** present when the person can activate Cl@ve Permanente (DNI/NIE, mobile, e-mail): the only time it is ever shown */
   readonly activationCode: string | undefined;
 }
 
 export async function registerPerson(deps: RegistrationDeps, newPerson: NewPerson, ip?: string): Promise<Registered> {
   const person = await deps.registry.add(newPerson);
   await deps.audit.record({ actor: 'registrar', action: 'person.registered', subject: person.id, ip, detail: { level: person.registrationLevel } });
-  const activationCode = person.documentNumber ? await issueActivationCode(deps, person.id, ip) : undefined;
+  const activationCode = canActivatePermanente(person) ? await issueActivationCode(deps, person.id, ip) : undefined;
   return { person, activationCode };
 }
 
@@ -34,7 +34,13 @@ export async function renewActivationCode(deps: RegistrationDeps, documentNumber
   const person = await deps.registry.findByDocument(documentNumber);
   if (!person) throw new IdentityError('not-found', 'no person with this document number');
   if (person.status !== 'active') throw new IdentityError('inactive', `the person is ${person.status}: no activation code can be issued`);
+  if (!canActivatePermanente(person)) throw new IdentityError('invalid', 'Cl@ve Permanente needs a mobile number and an e-mail address on file: activation sends an SMS code and asks for the e-mail');
   return { person, activationCode: await issueActivationCode(deps, person.id, ip) };
+}
+
+/** Activation asks for the DNI/NIE and the e-mail and sends an SMS code: all three must be on file. */
+export function canActivatePermanente(person: Person): boolean {
+  return !!person.documentNumber && !!person.mobile && !!person.email;
 }
 
 async function issueActivationCode(deps: RegistrationDeps, personId: string, ip: string | undefined): Promise<string> {

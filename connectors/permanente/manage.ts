@@ -182,6 +182,7 @@ ${codeField(t, `permanente.code.label.${channel}`, 'permanente.code.hint')}
 
   router.post('/account/logout', form, async (req, res) => {
     const flow = await flows.forForm(req);
+    if (flow.personId) await ctx.audit.record({ actor: `person:${flow.personId}`, action: 'permanente.account.signed-out', subject: flow.personId, ip: req.ip });
     await flows.end(res, flow);
     res.redirect(303, ACCOUNT);
   });
@@ -225,7 +226,10 @@ ${codeField(t, 'permanente.code.label.totp', 'permanente.code.hint.totp')}
     if (!flow.totpDraft) return void res.redirect(303, `${ACCOUNT}/totp`);
     const secret = ctx.credentials.secrets.open(flow.totpDraft);
     const check = await verifyTotp(secret, field(req.body, 'code'), ctx.now(), null);
-    if (!check.ok) return totpPage(req, res, flow.csrf, who.person, secret, { key: 'permanente.code.wrong' });
+    if (!check.ok) {
+      await ctx.audit.record({ actor: `person:${who.person.id}`, action: 'permanente.totp.enrol-code-refused', subject: who.person.id, ip: req.ip });
+      return totpPage(req, res, flow.csrf, who.person, secret, { key: 'permanente.code.wrong' });
+    }
     await askConfirmation(req, res, flow, who.person, { kind: 'enrol-totp', sealedSecret: flow.totpDraft, timeStep: check.timeStep });
   }));
 
@@ -260,7 +264,8 @@ ${codeField(t, 'permanente.code.label.totp', 'permanente.code.hint.totp')}
     confirmPage(req, res, flow, channel, sent === 'sent' ? { key: `permanente.code.sent.${channel}`, kind: 'info' } : { key: `permanente.code.${sent}` }, sent === 'sent' ? 200 : 429);
   }));
 
-  router.post('/account/confirm/abandon', form, signedInForm(async (_req, res, flow) => {
+  router.post('/account/confirm/abandon', form, signedInForm(async (req, res, flow, who) => {
+    if (flow.pending) await ctx.audit.record({ actor: `person:${who.person.id}`, action: 'permanente.change.abandoned', subject: who.person.id, ip: req.ip, detail: { change: flow.pending.kind, by: 'person' } });
     await codes.discard(codeKey(flow));
     await flows.save({ ...flow, pending: undefined });
     res.redirect(303, ACCOUNT);
@@ -270,7 +275,10 @@ ${codeField(t, 'permanente.code.label.totp', 'permanente.code.hint.totp')}
     if (!flow.pending) return void res.redirect(303, ACCOUNT);
     const channel = confirmChannel(who.person);
     const result = await codes.check(codeKey(flow), field(req.body, 'code'));
-    if (result.outcome === 'wrong') return confirmPage(req, res, flow, channel, { key: 'permanente.code.wrong' });
+    if (result.outcome === 'wrong') {
+      await ctx.audit.record({ actor: `person:${who.person.id}`, action: 'permanente.change.code-refused', subject: who.person.id, ip: req.ip, detail: { change: flow.pending.kind } });
+      return confirmPage(req, res, flow, channel, { key: 'permanente.code.wrong' });
+    }
     if (result.outcome !== 'ok' || result.personId !== who.person.id) {
       await flows.save({ ...flow, pending: undefined });
       await ctx.audit.record({ actor: `person:${who.person.id}`, action: 'permanente.change.abandoned', subject: who.person.id, ip: req.ip, detail: { change: flow.pending.kind } });

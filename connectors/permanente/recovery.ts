@@ -38,8 +38,8 @@ export function mountRecovery(router: express.Router, ctx: ConnectorContext, flo
 <form method="post" action="${ACCOUNT}/${purpose}"${challenge ? html` data-pow-challenge="${challenge.id}" data-pow-bits="${challenge.difficultyBits}" data-pow-working-text="${t('permanente.antiAutomation.working')}"` : ''}>
 ${csrfField(flow.csrf)}
 ${documentField(t, values.document)}
-${purpose === 'activate' ? html`<label for="email">${t('permanente.email')}</label>
-<input type="email" id="email" name="email" required autocomplete="email" maxlength="200" value="${values.email ?? ''}">` : ''}
+<label for="email">${t('permanente.email')}</label>
+<input type="email" id="email" name="email" required autocomplete="email" maxlength="200" value="${values.email ?? ''}">
 <label for="activationCode">${t('permanente.activationCode')} <span class="hint" id="ac-hint">${t('permanente.activationCode.hint')}</span></label>
 <input type="text" id="activationCode" name="activationCode" required autocomplete="off" spellcheck="false" maxlength="24" aria-describedby="ac-hint">
 ${challenge ? html`<input type="hidden" name="powChallenge" value="${challenge.id}"><input type="hidden" name="powNonce" value="">
@@ -74,13 +74,19 @@ ${newPasswordFields(t, ctx.config, problems)}
 
   async function verify(purpose: Purpose, req: Request): Promise<Verified> {
     const body = req.body as unknown;
-    if (opts.antiAutomationBits > 0 && !(await pow.redeem(field(body, 'powChallenge'), field(body, 'powNonce')))) return { ok: false, key: 'permanente.antiAutomation.failed' };
+    if (opts.antiAutomationBits > 0 && !(await pow.redeem(field(body, 'powChallenge'), field(body, 'powNonce')))) {
+      await ctx.audit.record({ actor: 'anonymous', action: `permanente.${purpose}.anti-automation-failed`, ip: req.ip });
+      return { ok: false, key: 'permanente.antiAutomation.failed' };
+    }
     if (!(await ctx.rateLimit.hit(`permanente-password:ip:${req.ip ?? 'unknown'}`, opts.passwordChecksPerIpPerHour, HOUR))) return { ok: false, key: 'error.rate-limited', status: 429 };
     const document = normaliseDocument(field(body, 'document'));
     const person = isValidDocument(document) ? await ctx.identity.findByDocument(document) : undefined;
     const account = person ? await ctx.credentials.accounts.find(person.id) : undefined;
     const codeRight = activationCodeMatches(field(body, 'activationCode'), account?.activationCodeHash ?? null);
-    const emailRight = purpose === 'forgot' || (!!person?.email && person.email.toLowerCase() === field(body, 'email').trim().toLowerCase());
+    // the e-mail is asked for the forgotten password too (the seed asks only for the code): a wrong
+    // code then counts toward the block only for someone who also knows the e-mail, so a stranger
+    // knowing a DNI/NIE cannot block its activation code
+    const emailRight = !!person?.email && person.email.toLowerCase() === field(body, 'email').trim().toLowerCase();
     const mismatch = { ok: false as const, key: 'permanente.recovery.mismatch' };
     if (!person || !account || person.status !== 'active' || account.state === 'cancelled' || !emailRight) {
       await ctx.audit.record({ actor: 'anonymous', action: `permanente.${purpose}.refused`, subject: person?.id, ip: req.ip });
@@ -133,8 +139,10 @@ ${newPasswordFields(t, ctx.config, problems)}
     const flow = recoveryFlow(await flows.forForm(req));
     if (!flow) return void res.redirect(303, `${ACCOUNT}/activate`);
     const result = await codes.check(codeKey(flow), field(req.body, 'code'));
-    if (result.outcome === 'wrong') return codePage(req, res, flow, { key: 'permanente.code.wrong' });
-    if (result.outcome !== 'ok' || result.personId !== flow.recovery!.personId) return codePage(req, res, flow, { key: 'permanente.code.voided.resend' });
+    if (result.outcome !== 'ok' || result.personId !== flow.recovery!.personId) {
+      await ctx.audit.record({ actor: 'anonymous', action: `permanente.${flow.recovery!.purpose}.code-refused`, subject: flow.recovery!.personId, ip: req.ip, detail: { outcome: result.outcome } });
+      return codePage(req, res, flow, { key: result.outcome === 'wrong' ? 'permanente.code.wrong' : 'permanente.code.voided.resend' });
+    }
     // a new flow for choosing the password: a cookie from before the code is worth nothing
     await flows.renew(res, flow, { recovery: { ...flow.recovery!, codeConfirmed: true } });
     res.redirect(303, `${ACCOUNT}/recovery/password`);

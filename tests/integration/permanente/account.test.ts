@@ -172,7 +172,7 @@ forEachStores('Cl@ve Permanente activation and account pages (seed 000 §5.3–�
   /** the first form of activation / forgot, with a solved proof of work; returns the answer */
   async function submitRecovery(agent: Agent, purpose: 'activate' | 'forgot', p: Pick<Registered, 'document' | 'email'>, activationCode: string): Promise<Response> {
     const { csrf, html } = await recoveryForm(agent, purpose);
-    return postRecovery(agent, purpose, { csrf, document: p.document, ...(purpose === 'activate' ? { email: p.email } : {}), activationCode, ...powOf(html) });
+    return postRecovery(agent, purpose, { csrf, document: p.document, email: p.email, activationCode, ...powOf(html) });
   }
 
   /** activation code (+ PoW) → SMS code → code page passed; returns the flow's CSRF token */
@@ -527,6 +527,35 @@ forEachStores('Cl@ve Permanente activation and account pages (seed 000 §5.3–�
       const r = await submitRecovery(newAgent(b), 'forgot', p, p.activationCode);
       assert.equal(r.status, 422);
       assert.deepEqual(alertsOf(r.text), [t('permanente.recovery.notActive')]);
+    });
+
+    it('asks for the e-mail too: wrong codes with a wrong e-mail neither pass nor count toward the block', async () => {
+      const p = await register();
+      await activateThroughPages(p, 'Zarzamora-77!');
+      for (let i = 0; i < 8; i++) {
+        const r = await submitRecovery(newAgent(b), 'forgot', { document: p.document, email: 'someone.else@example.es' }, 'ABCD-EFGH-JKMN-PQRS');
+        assert.deepEqual(alertsOf(r.text), [t('permanente.recovery.mismatch')]);
+      }
+      const right = await submitRecovery(newAgent(b), 'forgot', { document: p.document, email: 'someone.else@example.es' }, p.activationCode);
+      assert.deepEqual(alertsOf(right.text), [t('permanente.recovery.mismatch')], 'the right code with a wrong e-mail does not pass');
+      assert.equal((await b.broker.services.credentials.accounts.find(p.id))?.activationBlocked, false);
+      await reachPasswordStep(newAgent(b), 'forgot', p);
+    });
+  });
+
+  describe('registration without a mobile or an e-mail', () => {
+    it('gets no activation code (activation needs both), and the registrar cannot renew one', async () => {
+      const n = randomInt(10_000_000, 99_999_999);
+      const document = `${n}${DNI_LETTERS[n % 23]}`;
+      const r = await request(b.server)
+        .post('/api/registrar/persons')
+        .set('Authorization', `Bearer ${TOKEN}`)
+        .send({ documentNumber: document, documentDate: '2031-01-01', givenName: 'Pilar', firstSurname: 'Sanz', mobile: `+3462${String(randomInt(10_000_000)).padStart(7, '0')}`, registrationLevel: 'basic' })
+        .expect(201);
+      assert.equal(r.body.activationCode, undefined);
+      assert.equal(await b.broker.services.credentials.accounts.find(await personId(b, document)), undefined);
+      const renew = await request(b.server).post(`/api/registrar/persons/${document}/activation-code`).set('Authorization', `Bearer ${TOKEN}`).expect(400);
+      assert.match(renew.body.message, /mobile number and an e-mail address/);
     });
   });
 
@@ -889,7 +918,7 @@ forEachStores('Cl@ve Permanente activation and account pages (seed 000 §5.3–�
       const planted = flowCookieOf(form);
       const oldCsrf = csrfOf(form.text);
       const since = Date.now();
-      await postRecovery(victim, 'forgot', { csrf: oldCsrf, document: p.document, activationCode: p.activationCode, ...powOf(form.text) }).expect(303);
+      await postRecovery(victim, 'forgot', { csrf: oldCsrf, document: p.document, email: p.email, activationCode: p.activationCode, ...powOf(form.text) }).expect(303);
       const sms = await readCodeFromOutbox(b.varDir, 'sms', p.mobile, since);
       keep(sms);
       await victim.post(`${ACCOUNT}/recovery/code`).type('form').send({ csrf: oldCsrf, code: sms }).expect(303).expect('location', `${ACCOUNT}/recovery/password`);
