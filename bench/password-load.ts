@@ -6,7 +6,8 @@
 //   GET  /connectors/permanente/<tx>        the password page                 → 200
 //   POST /connectors/permanente/<tx>/password  csrf, DNI, password           → 200 auto-post form
 // and the login counts only when that last page carries a SAMLResponse whose top-level status is
-// Success. The persons are taken in turn, so the logins spread over all of them.
+// Success. The persons are taken in turn, so the logins spread over all of them. The password
+// step alone (the last request, with the logins opened beforehand) is measured too.
 import { STATUS } from '../broker/saml/namespaces.js';
 import { csrfOf, readPostForm, samlResponseXml, txOf } from '../tests/helpers/flow-driver.js';
 import { freshRedirectPath } from './authn-requests.js';
@@ -18,10 +19,19 @@ export const PASSWORD_PATH = '/connectors/permanente';
 /** The last answer of one login (for the full check of the first one), or why it failed. */
 export type LoginOutcome = { ok: true; status: number; html: string } | { ok: false; why: string };
 
-/** One complete password login as a new browser. */
-export async function passwordLogin(base: string, document: string, password: string): Promise<LoginOutcome> {
+/** A login opened up to the password page, as a new browser: what the password step needs. */
+export interface OpenedLogin {
+  readonly jar: CookieJar;
+  readonly tx: string;
+  readonly csrf: string;
+}
+
+type Failure = { ok: false; why: string };
+const fail = (step: string, r: { status: number }): Failure => ({ ok: false, why: `${step}: HTTP ${r.status}` });
+
+/** The first four requests of a login: AuthnRequest, selector, choice of Permanente, password page. */
+export async function openLogin(base: string): Promise<{ ok: true; login: OpenedLogin } | Failure> {
   const jar = new CookieJar();
-  const fail = (step: string, r: { status: number }) => ({ ok: false as const, why: `${step}: HTTP ${r.status}` });
   const start = await send(base, jar, freshRedirectPath(base));
   if (start.status !== 303 || !start.location) return fail('AuthnRequest', start);
   const tx = txOf(start.location);
@@ -32,9 +42,20 @@ export async function passwordLogin(base: string, document: string, password: st
   if (chosen.status !== 303 || chosen.location !== `${PASSWORD_PATH}/${tx}`) return fail('choose permanente', chosen);
   const page = await send(base, jar, `${PASSWORD_PATH}/${tx}`);
   if (page.status !== 200) return fail('password page', page);
-  const done = await send(base, jar, `${PASSWORD_PATH}/${tx}/password`, { csrf, document, password });
+  return { ok: true, login: { jar, tx, csrf } };
+}
+
+/** The password step: DNI + password posted; the broker checks it and answers with the Response. */
+export async function passwordStep(base: string, l: OpenedLogin, document: string, password: string): Promise<LoginOutcome> {
+  const done = await send(base, l.jar, `${PASSWORD_PATH}/${l.tx}/password`, { csrf: l.csrf, document, password });
   if (done.status !== 200) return fail('password', done);
   return { ok: true, status: done.status, html: done.text };
+}
+
+/** One complete password login as a new browser. */
+export async function passwordLogin(base: string, document: string, password: string): Promise<LoginOutcome> {
+  const opened = await openLogin(base);
+  return opened.ok ? passwordStep(base, opened.login, document, password) : opened;
 }
 
 /** Success Response or not, cheaply: the SAMLResponse decoded, its status looked for. */
@@ -61,6 +82,40 @@ export function runPasswordLogins(base: string, o: PasswordLoadOptions): Promise
     onWindow: o.onWindow,
     iteration: async (i) => {
       const r = await passwordLogin(base, o.documents[i % o.documents.length]!, o.password);
+      if (!r.ok) return r.why;
+      return isSuccessResponse(r.html) ? 'ok' : 'password: no Success Response';
+    },
+  });
+}
+
+/**
+ * The password step alone: `prepared` logins are opened before the run (outside the measured
+ * window), then each iteration posts one password. The run fails an iteration when they run out,
+ * so `prepared` must cover every iteration of warm-up and window.
+ */
+export async function runPasswordSteps(base: string, o: PasswordLoadOptions & { readonly prepared: number }): Promise<ClosedLoopResult> {
+  if (new URL(base).hostname !== '127.0.0.1') throw new Error(`the benchmark talks to 127.0.0.1 only, not ${base}`);
+  const pool: OpenedLogin[] = [];
+  let opened = 0;
+  await Promise.all(
+    Array.from({ length: o.connections }, async () => {
+      while (opened < o.prepared) {
+        opened++;
+        const r = await openLogin(base);
+        if (!r.ok) throw new Error(`opening a login for the password step failed: ${r.why}`);
+        pool.push(r.login);
+      }
+    }),
+  );
+  return runClosedLoop({
+    concurrency: o.connections,
+    warmSeconds: o.warmSeconds,
+    seconds: o.seconds,
+    onWindow: o.onWindow,
+    iteration: async (i) => {
+      const login = pool.pop();
+      if (!login) return 'no opened login left (raise the number prepared)';
+      const r = await passwordStep(base, login, o.documents[i % o.documents.length]!, o.password);
       if (!r.ok) return r.why;
       return isSuccessResponse(r.html) ? 'ok' : 'password: no Success Response';
     },

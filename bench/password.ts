@@ -26,7 +26,7 @@ import { checkSsoAnswer } from './check-response.js';
 import type { ClosedLoopResult } from './closed-loop.js';
 import { watchCpu, type CpuShare } from './cpu-share.js';
 import { describeMachine, pinSelf } from './machine.js';
-import { passwordLogin, runPasswordLogins } from './password-load.js';
+import { passwordLogin, runPasswordLogins, runPasswordSteps } from './password-load.js';
 import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
 import { PROJECT_ROOT, runPinned, startPinned } from './pinned-child.js';
 import { monotonicUs, summariseProfile, type Step, type Window } from './profile-summary.js';
@@ -91,8 +91,11 @@ interface Measured {
   readonly responseBytes: number;
 }
 
-/** One broker: start pinned with its persons, check one login fully, warm up, measure, stop. */
-async function measureLogins(o: { seconds: number; warmSeconds: number; connections: number; persons: number; databaseUrl?: string | undefined; nodeFlags?: string[] }): Promise<Measured> {
+/**
+ * One broker: start pinned with its persons, check one login fully, warm up, measure, stop.
+ * With `prepared`, only the password step is measured, over that many logins opened beforehand.
+ */
+async function measureLogins(o: { seconds: number; warmSeconds: number; connections: number; persons: number; databaseUrl?: string | undefined; nodeFlags?: string[]; prepared?: number }): Promise<Measured> {
   const database = o.databaseUrl ? await createTestDatabase(o.databaseUrl) : undefined;
   const server = startPinned('bench/password-server.ts', [String(o.persons), ...(database ? [database.url] : [])], { cpu: BROKER_CPU, timeoutMs: 60_000, nodeFlags: o.nodeFlags });
   try {
@@ -106,7 +109,8 @@ async function measureLogins(o: { seconds: number; warmSeconds: number; connecti
     let cpu: CpuShare | undefined;
     let fromUs = 0;
     let toUs = 0;
-    const load = await runPasswordLogins(ready.url, {
+    const run = o.prepared ? (base: string, l: Parameters<typeof runPasswordLogins>[1]) => runPasswordSteps(base, { ...l, prepared: o.prepared! }) : runPasswordLogins;
+    const load = await run(ready.url, {
       connections: o.connections,
       warmSeconds: o.warmSeconds,
       seconds: o.seconds,
@@ -173,11 +177,16 @@ async function main(): Promise<void> {
     ['argon2-verify', String(seconds * 1000), String(hashingConcurrency), String(argon2.memoryKiB), String(argon2.iterations), String(argon2.parallelism)],
     { cpu: BROKER_CPU, timeoutMs: seconds * 1000 + 30_000 },
   );
-  console.log(`  raw argon2id verify: ${raw.perSecond}/s\n`);
+  console.log(`  raw argon2id verify: ${raw.perSecond}/s`);
+  // enough opened logins for every password step the run can make: the raw rate bounds it
+  const prepared = Math.ceil(raw.perSecond * 1.25 * (seconds + 2)) + connections;
+  const steps = await measureLogins({ seconds, warmSeconds: 2, connections, persons, databaseUrl, prepared });
+  console.log(`  password steps alone: ${steps.load.perSecond}/s (${prepared} logins opened beforehand)\n`);
 
-  const failures = [...m.load.failures].map(([why, n]) => `${n} × ${why}`);
+  const failures = [...m.load.failures, ...steps.load.failures].map(([why, n]) => `${n} × ${why}`);
   const invalid = m.problems.length > 0 || failures.length > 0;
   const ratio = m.load.perSecond / raw.perSecond;
+  const stepRatio = steps.load.perSecond / raw.perSecond;
   // the same ratio per CPU-second each side actually had: on a shared machine the two phases may
   // have lost different shares of CPU 0 to other processes
   const perCpuRatio = m.cpu && raw.cpu ? m.load.perSecond / (1 - m.cpu.others) / (raw.perSecond / (1 - raw.cpu.others)) : undefined;
@@ -187,6 +196,9 @@ async function main(): Promise<void> {
     { figure: 'end to end ÷ raw', value: pct(ratio), target: `≥ ${pct(TARGET_RATIO)}`, met: invalid ? 'invalid' : ratio >= TARGET_RATIO ? 'yes' : 'no' },
     { figure: 'end to end ÷ raw, each per second of CPU 0 it had (shared machine)', value: perCpuRatio === undefined ? 'unknown' : pct(perCpuRatio), target: '', met: '' },
     { figure: 'login latency p50 / p99 (5 HTTP requests)', value: `${m.load.latencyMs.p50} / ${m.load.latencyMs.p99} ms`, target: '', met: '' },
+    { figure: 'password steps/s alone (the password POST → Response; logins opened beforehand)', value: `${steps.load.perSecond}/s`, target: '', met: '' },
+    { figure: 'password step ÷ raw', value: pct(stepRatio), target: '', met: '' },
+    { figure: 'password step latency p50 / p99', value: `${steps.load.latencyMs.p50} / ${steps.load.latencyMs.p99} ms`, target: '', met: '' },
     {
       figure: `broker's share of CPU ${BROKER_CPU} (of which main thread)`,
       value: m.cpu ? `${pct(m.cpu.broker)} (${pct(m.cpu.mainThread)})` : 'unknown',
