@@ -31,3 +31,21 @@ export function describeMachine(now = new Date()): Machine {
 export function pinSelf(cpu: number): void {
   execFileSync('taskset', ['-a', '-p', '-c', String(cpu), String(process.pid)], { stdio: 'ignore' });
 }
+
+/**
+ * The start every pinned benchmark shares: a deadline that ends the run (the exit hook kills the
+ * children), this process pinned to `loadCpu` when there are two CPUs, and the machine described.
+ */
+export function startBench(name: string, o: { deadlineMs: number; loadCpu: number; pinned: string; sharedCpu: string }): { machine: Machine; pinning: string } {
+  const deadline = setTimeout(() => {
+    console.error(`${name}: over ${o.deadlineMs / 1000} s, stopping`);
+    process.exit(2);
+  }, o.deadlineMs);
+  deadline.unref();
+  const machine = describeMachine();
+  if (os.availableParallelism() >= 2) {
+    pinSelf(o.loadCpu);
+    return { machine, pinning: o.pinned };
+  }
+  return { machine, pinning: o.sharedCpu };
+}

@@ -73,7 +73,8 @@ export interface PasswordLoadOptions {
   readonly onWindow?: (edge: 'start' | 'end') => void;
 }
 
-export function runPasswordLogins(base: string, o: PasswordLoadOptions): Promise<ClosedLoopResult> {
+/** `step` as a closed loop; an iteration counts when it ends in a Success Response. */
+function runSteps(base: string, o: PasswordLoadOptions, step: (i: number) => Promise<LoginOutcome>): Promise<ClosedLoopResult> {
   if (new URL(base).hostname !== '127.0.0.1') throw new Error(`the benchmark talks to 127.0.0.1 only, not ${base}`);
   return runClosedLoop({
     concurrency: o.connections,
@@ -81,11 +82,15 @@ export function runPasswordLogins(base: string, o: PasswordLoadOptions): Promise
     seconds: o.seconds,
     onWindow: o.onWindow,
     iteration: async (i) => {
-      const r = await passwordLogin(base, o.documents[i % o.documents.length]!, o.password);
+      const r = await step(i);
       if (!r.ok) return r.why;
       return isSuccessResponse(r.html) ? 'ok' : 'password: no Success Response';
     },
   });
+}
+
+export function runPasswordLogins(base: string, o: PasswordLoadOptions): Promise<ClosedLoopResult> {
+  return runSteps(base, o, (i) => passwordLogin(base, o.documents[i % o.documents.length]!, o.password));
 }
 
 /**
@@ -107,17 +112,9 @@ export async function runPasswordSteps(base: string, o: PasswordLoadOptions & { 
       }
     }),
   );
-  return runClosedLoop({
-    concurrency: o.connections,
-    warmSeconds: o.warmSeconds,
-    seconds: o.seconds,
-    onWindow: o.onWindow,
-    iteration: async (i) => {
-      const login = pool.pop();
-      if (!login) return 'no opened login left (raise the number prepared)';
-      const r = await passwordStep(base, login, o.documents[i % o.documents.length]!, o.password);
-      if (!r.ok) return r.why;
-      return isSuccessResponse(r.html) ? 'ok' : 'password: no Success Response';
-    },
+  return runSteps(base, o, async (i) => {
+    const login = pool.pop();
+    if (!login) return { ok: false, why: 'no opened login left (raise the number prepared)' };
+    return passwordStep(base, login, o.documents[i % o.documents.length]!, o.password);
   });
 }

@@ -17,7 +17,6 @@
 // PostgreSQL server, created and dropped by the run, instead of PGlite in memory on its own CPU:
 // how the login costs with the durable store on another machine, as in production).
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALG } from '../broker/saml/namespaces.js';
@@ -25,7 +24,7 @@ import { createTestDatabase } from '../tests/helpers/store-targets.js';
 import { checkSsoAnswer } from './check-response.js';
 import type { ClosedLoopResult } from './closed-loop.js';
 import { watchCpu, type CpuShare } from './cpu-share.js';
-import { describeMachine, pinSelf } from './machine.js';
+import { startBench } from './machine.js';
 import { passwordLogin, runPasswordLogins, runPasswordSteps } from './password-load.js';
 import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
 import { PROJECT_ROOT, runPinned, startPinned } from './pinned-child.js';
@@ -151,20 +150,7 @@ async function main(): Promise<void> {
   const persons = Number(values.persons);
   const databaseUrl = values['database-url'];
   const store = databaseUrl ? `PostgreSQL at ${new URL(databaseUrl).host} (a fresh database)` : 'PGlite in memory';
-  const deadline = setTimeout(() => {
-    console.error(`bench:password: over ${DEADLINE_MS / 1000} s, stopping`);
-    process.exit(2); // the exit hook kills the children
-  }, DEADLINE_MS);
-  deadline.unref();
-
-  const machine = describeMachine();
-  let pinning: string;
-  if (os.availableParallelism() >= 2) {
-    pinSelf(LOAD_CPU);
-    pinning = `broker and raw argon2id on CPU ${BROKER_CPU}, load generator on CPU ${LOAD_CPU} (taskset)`;
-  } else {
-    pinning = 'ONE CPU ONLY: broker and load generator share it, figures are low';
-  }
+  const { machine, pinning } = startBench('bench:password', { deadlineMs: DEADLINE_MS, loadCpu: LOAD_CPU, pinned: `broker and raw argon2id on CPU ${BROKER_CPU}, load generator on CPU ${LOAD_CPU} (taskset)`, sharedCpu: 'ONE CPU ONLY: broker and load generator share it, figures are low' });
   console.log(`bench:password — ${machineLine(machine, pinning)}`);
   console.log(`password logins (2 s warm-up + ${seconds} s, ${connections} browsers at a time, ${persons} persons, ${store}), then raw argon2id verify (1 s warm-up + ${seconds} s)\n`);
 

@@ -10,7 +10,6 @@
 // default 10), --connections N (default 10), --profile DIR (also run variant 1 once more under
 // `node --cpu-prof` and print where its time goes), --profile-variant N (profile variant N instead).
 import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALG } from '../broker/saml/namespaces.js';
@@ -18,7 +17,7 @@ import { checkSsoAnswer } from './check-response.js';
 import { watchCpu, type CpuShare } from './cpu-share.js';
 import { runLoad, type LoadResult } from './load.js';
 import { loginOnce, send } from './login.js';
-import { describeMachine, pinSelf } from './machine.js';
+import { startBench } from './machine.js';
 import { PROJECT_ROOT, runPinned, startPinned } from './pinned-child.js';
 import { monotonicUs, summariseProfile, type Window } from './profile-summary.js';
 import { machineLine, markdown, replaceSection, textTable, type Row } from './report.js';
@@ -94,20 +93,7 @@ async function main(): Promise<void> {
   });
   const seconds = Number(values.seconds);
   const connections = Number(values.connections);
-  const deadline = setTimeout(() => {
-    console.error(`bench:sso: over ${DEADLINE_MS / 1000} s, stopping`);
-    process.exit(2); // the exit hook kills the children
-  }, DEADLINE_MS);
-  deadline.unref();
-
-  const machine = describeMachine();
-  let pinning: string;
-  if (os.availableParallelism() >= 2) {
-    pinSelf(LOAD_CPU);
-    pinning = `broker and microbenchmarks on CPU ${BROKER_CPU}, autocannon on CPU ${LOAD_CPU} (taskset)`;
-  } else {
-    pinning = 'ONE CPU ONLY: broker and autocannon share it, figures are low';
-  }
+  const { machine, pinning } = startBench('bench:sso', { deadlineMs: DEADLINE_MS, loadCpu: LOAD_CPU, pinned: `broker and microbenchmarks on CPU ${BROKER_CPU}, autocannon on CPU ${LOAD_CPU} (taskset)`, sharedCpu: 'ONE CPU ONLY: broker and autocannon share it, figures are low' });
   console.log(`bench:sso — ${machineLine(machine, pinning)}`);
   console.log(`${VARIANTS.length} variants × (2 s warm-up + ${seconds} s), ${connections} connections\n`);
 
