@@ -43,6 +43,7 @@ export function mountLogin(router: express.Router, ctx: ConnectorContext, codes:
   const ip = (req: Request) => req.ip ?? 'unknown';
   const stateOf = (tx: LoginTransaction) => tx.connectorState.permanente as LoginState | undefined;
   const codeKey = (tx: LoginTransaction, factor: SecondFactor) => `login:${tx.id}:${factor}`;
+  const totpAttemptsKey = (tx: LoginTransaction) => `permanente-totp-attempts:${tx.id}`;
 
   function passwordPage(req: Request, res: Response, tx: LoginTransaction, notice?: Notice, document = '', status?: number): void {
     const t = translator(ctx.pages, res);
@@ -111,7 +112,7 @@ ${newPasswordFields(t, ctx.config, problems)}
     const notice = await sendLoginCode(res, tx, person, factor, ip(req));
     // a right password starts a new second-factor step: the app gets fresh tries, as a new SMS or
     // e-mail code does (after 5 wrong app codes the person is told to enter the password again)
-    await ctx.ephemeral.del(`permanente-totp-attempts:${tx.id}`);
+    await ctx.ephemeral.del(totpAttemptsKey(tx));
     await ctx.saveState(tx, 'permanente', { step: 'second-factor', personId: person.id, factor, codeSent: factor === 'totp' || notice?.kind === 'info' } satisfies LoginState);
     if (notice && notice.kind !== 'info') {
       res.redirect(303, `${BASE}/${tx.id}/second-factor?problem=${encodeURIComponent(notice.key)}`);
@@ -259,14 +260,14 @@ ${others.length
   }
 
   async function checkTotp(tx: LoginTransaction, person: Person, account: PermanenteAccount, typed: string): Promise<'ok' | 'wrong' | 'voided'> {
-    const attempts = await ctx.ephemeral.incr(`permanente-totp-attempts:${tx.id}`, opts.codeValiditySeconds * 1000);
+    const attempts = await ctx.ephemeral.incr(totpAttemptsKey(tx), opts.codeValiditySeconds * 1000);
     if (attempts > opts.codeMaxAttempts) return 'voided';
     // per person too: a new login gives fresh tries, but guesses at one person's app stay few
     if (!(await ctx.rateLimit.hit(`permanente-totp:person:${person.id}`, opts.codeMaxAttempts * opts.codesPerPersonPerHour, HOUR))) return 'voided';
     const check = account.totpSecretSealed ? await verifyTotp(ctx.credentials.secrets.open(account.totpSecretSealed), typed, ctx.now(), account.totpLastStep) : { ok: false as const };
     // the step is taken atomically: of two logins racing with one code, only one gets it
     if (check.ok && (await ctx.credentials.accounts.useTotpStep(person.id, check.timeStep))) {
-      await ctx.ephemeral.del(`permanente-totp-attempts:${tx.id}`);
+      await ctx.ephemeral.del(totpAttemptsKey(tx));
       return 'ok';
     }
     return attempts >= opts.codeMaxAttempts ? 'voided' : 'wrong';
