@@ -26,6 +26,7 @@ COPY --from=build /src/dist/broker ./broker
 COPY --from=build /src/dist/connectors ./connectors
 COPY --from=build /src/dist/tools ./tools
 COPY package.json ./
+COPY bin ./bin
 COPY broker/saml/schemas ./broker/saml/schemas
 COPY broker/web/static ./broker/web/static
 COPY config ./config

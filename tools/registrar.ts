@@ -21,11 +21,9 @@ import { createAuditLog } from '../broker/store/audit-log.js';
 import { registerPerson, renewActivationCode, type RegistrationDeps } from '../broker/identity/registration.js';
 import { loadSeedFile } from '../broker/identity/seed.js';
 import type { NewPerson, RegistrationLevel } from '../broker/identity/person.js';
+import { consoleIo, type Io } from './io.js';
 
-export interface Io {
-  out(line: string): void;
-  err(line: string): void;
-}
+export type { Io } from './io.js';
 
 const USAGE = `usage:
   registrar add --document <DNI/NIE> (--document-date yyyy-mm-dd | --support-number E12345678)
@@ -196,7 +194,6 @@ async function databaseTarget(env: NodeJS.ProcessEnv): Promise<Target> {
   };
 }
 
-const consoleIo: Io = { out: (l) => console.log(l), err: (l) => console.error(l) };
 
 if (process.argv[1] && import.meta.url === pathToFileURL(path.resolve(process.argv[1])).href) {
   main(process.argv.slice(2)).then((code) => process.exit(code));

@@ -1,0 +1,12 @@
+// The `pasarela` command's subcommands, one line each (style.md §4): name → module. Each module
+// exports `main(argv, env, io)` returning the exit code, so tests call it without a process.
+import type { Io } from './io.js';
+
+export interface Command {
+  readonly summary: string;
+  run(argv: string[], env: NodeJS.ProcessEnv, io: Io): Promise<number>;
+}
+
+export const commands: Readonly<Record<string, Command>> = {
+  registrar: { summary: 'register persons, seed a file, issue Cl@ve Permanente activation codes', run: async (a, e, io) => (await import('./registrar.js')).main(a, e, io) },
+};
