@@ -190,7 +190,7 @@ export const configSchema = z
 
 export type Config = z.infer<typeof configSchema>;
 
-type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
+export type Json = null | boolean | number | string | Json[] | { [k: string]: Json };
 
 function isPlainObject(v: unknown): v is Record<string, Json> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
@@ -204,27 +204,43 @@ export function deepMerge(base: Json, over: Json): Json {
   return out;
 }
 
+/** An environment variable that overrides one key; the loader and docs/config.md both read this table. */
+export interface EnvVariable {
+  readonly name: string;
+  readonly path: readonly string[];
+  readonly parse: (value: string) => Json;
+  /** how the value is read, when it is not taken as it is */
+  readonly note?: string;
+}
+
+const asIs = (v: string): Json => v;
+
+export const ENV_VARIABLES: readonly EnvVariable[] = [
+  { name: 'PORT', path: ['port'], parse: Number },
+  { name: 'HOST', path: ['host'], parse: asIs },
+  { name: 'PUBLIC_URL', path: ['publicUrl'], parse: (v) => v.replace(/\/+$/, ''), note: 'trailing slashes removed' },
+  { name: 'TRUST_PROXY', path: ['trustProxy'], parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean), note: 'comma-separated' },
+  { name: 'LOG_LEVEL', path: ['logLevel'], parse: asIs },
+  { name: 'VAR_DIR', path: ['varDir'], parse: asIs },
+  { name: 'DATABASE_URL', path: ['database', 'url'], parse: asIs },
+  { name: 'REDIS_URL', path: ['ephemeral', 'redisUrl'], parse: asIs },
+  { name: 'NOTIFY_TRANSPORT', path: ['notify', 'transport'], parse: asIs },
+  { name: 'NOTIFY_HTTP_URL', path: ['notify', 'http', 'url'], parse: asIs },
+  { name: 'NOTIFY_HTTP_TOKEN', path: ['notify', 'http', 'token'], parse: asIs },
+  { name: 'REGISTRAR_TOKEN', path: ['api', 'registrarToken'], parse: asIs },
+  { name: 'PSEUDONYM_SECRET', path: ['keys', 'pseudonymSecrets'], parse: (v) => [{ version: 1, secret: v }], note: 'replaces the list with one secret, version 1' },
+  { name: 'CREDENTIAL_SECRET', path: ['keys', 'credentialSecrets'], parse: (v) => [{ version: 1, secret: v }], note: 'replaces the list with one secret, version 1' },
+];
+
 function envOverrides(env: NodeJS.ProcessEnv): Json {
   const o: Record<string, Json> = {};
-  const set = (p: string[], v: Json) => {
+  for (const { name, path: p, parse } of ENV_VARIABLES) {
+    const value = env[name];
+    if (!value) continue; // an empty variable is unset, as a shell's `FOO=` usually means
     let cur: Record<string, Json> = o;
     for (const k of p.slice(0, -1)) cur = (cur[k] ??= {}) as Record<string, Json>;
-    cur[p[p.length - 1]!] = v;
-  };
-  if (env.PORT) set(['port'], Number(env.PORT));
-  if (env.HOST) set(['host'], env.HOST);
-  if (env.PUBLIC_URL) set(['publicUrl'], env.PUBLIC_URL.replace(/\/+$/, ''));
-  if (env.TRUST_PROXY) set(['trustProxy'], env.TRUST_PROXY.split(',').map((s) => s.trim()).filter(Boolean));
-  if (env.LOG_LEVEL) set(['logLevel'], env.LOG_LEVEL);
-  if (env.VAR_DIR) set(['varDir'], env.VAR_DIR);
-  if (env.DATABASE_URL) set(['database', 'url'], env.DATABASE_URL);
-  if (env.REDIS_URL) set(['ephemeral', 'redisUrl'], env.REDIS_URL);
-  if (env.NOTIFY_TRANSPORT) set(['notify', 'transport'], env.NOTIFY_TRANSPORT);
-  if (env.NOTIFY_HTTP_URL) set(['notify', 'http', 'url'], env.NOTIFY_HTTP_URL);
-  if (env.NOTIFY_HTTP_TOKEN) set(['notify', 'http', 'token'], env.NOTIFY_HTTP_TOKEN);
-  if (env.REGISTRAR_TOKEN) set(['api', 'registrarToken'], env.REGISTRAR_TOKEN);
-  if (env.PSEUDONYM_SECRET) set(['keys', 'pseudonymSecrets'], [{ version: 1, secret: env.PSEUDONYM_SECRET }]);
-  if (env.CREDENTIAL_SECRET) set(['keys', 'credentialSecrets'], [{ version: 1, secret: env.CREDENTIAL_SECRET }]);
+    cur[p[p.length - 1]!] = parse(value);
+  }
   return o;
 }
 
