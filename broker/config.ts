@@ -184,6 +184,13 @@ export const configSchema = z
         registrarToken: z.string().min(24).optional().describe('bearer token of the registrar API (REGISTRAR_TOKEN); absent: the API is off'),
       })
       .describe('management APIs'),
+    retention: z
+      .object({
+        auditDays: z.number().int().min(1).describe('days the audit log keeps an entry; older entries are deleted (design.md "Personal data": 12 months by default)'),
+        loginHistoryDays: z.number().int().min(1).describe('days the login history keeps an entry; older entries are deleted'),
+        purgeIntervalMinutes: z.number().int().min(0).describe('minutes between purges of expired entries, the first shortly after start; 0: no purge from this broker'),
+      })
+      .describe('retention of personal data'),
     seedFile: z.string().nullable().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
   })
   .describe('Pasarela configuration');
