@@ -48,6 +48,12 @@ export const configSchema = z
     port: z.number().int().min(0).max(65535).describe('TCP port to listen on'),
     host: z.string().describe('address to listen on'),
     trustProxy: z.array(z.string()).describe('proxy addresses whose X-Forwarded-* headers are believed; no others'),
+    tls: z
+      .object({
+        certFile: z.string().nullable().optional().describe('PEM certificate chain served over HTTPS (absolute or relative to the project root); re-read on SIGHUP'),
+        keyFile: z.string().nullable().optional().describe('PEM private key of certFile; re-read on SIGHUP'),
+      })
+      .describe('HTTPS served directly (TLS 1.2+, Mozilla intermediate ciphers) when both files are set; otherwise plain HTTP behind a proxy (trustProxy)'),
     logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).describe('pino log level'),
     varDir: z.string().describe('runtime data directory (embedded database, generated keys, outbox); relative to the project root'),
     database: z
@@ -227,6 +233,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'HOST', path: ['host'], parse: asIs },
   { name: 'PUBLIC_URL', path: ['publicUrl'], parse: (v) => v.replace(/\/+$/, ''), note: 'trailing slashes removed' },
   { name: 'TRUST_PROXY', path: ['trustProxy'], parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean), note: 'comma-separated' },
+  { name: 'TLS_CERT_FILE', path: ['tls', 'certFile'], parse: asIs },
+  { name: 'TLS_KEY_FILE', path: ['tls', 'keyFile'], parse: asIs },
   { name: 'LOG_LEVEL', path: ['logLevel'], parse: asIs },
   { name: 'VAR_DIR', path: ['varDir'], parse: asIs },
   { name: 'DATABASE_URL', path: ['database', 'url'], parse: asIs },
@@ -272,6 +280,7 @@ export function parseConfig(raw: unknown): Config {
   }
   const cfg = result.data;
   if (cfg.notify.transport === 'http' && !cfg.notify.http.url) throw new ConfigError('invalid configuration:\n  notify.http.url: required when notify.transport is http');
+  if (!cfg.tls.certFile !== !cfg.tls.keyFile) throw new ConfigError(`invalid configuration:\n  tls.${cfg.tls.certFile ? 'keyFile' : 'certFile'}: required when tls.${cfg.tls.certFile ? 'certFile' : 'keyFile'} is set (HTTPS needs both; neither serves plain HTTP)`);
   return cfg;
 }
 
