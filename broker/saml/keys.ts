@@ -38,12 +38,16 @@ export async function loadSigningKeys(cfg: Config, varDir: string): Promise<Sign
     keyPem = await readFile(path.resolve(PROJECT_ROOT, cfg.keys.signingKeyFile), 'utf8');
     certPem = await readFile(path.resolve(PROJECT_ROOT, cfg.keys.signingCertFile), 'utf8');
   } else {
-    const dir = path.resolve(PROJECT_ROOT, varDir, cfg.keys.dir);
+    const dir = keyDirectory(cfg, varDir);
     ({ keyPem, certPem } = await loadOrGenerateKeyPair(dir, new Date()));
   }
+  // A configured next certificate wins; in the key directory, `pasarela keys` keeps the other
+  // certificate to publish: next.crt before a promotion, previous.crt after it (docs/key-rollover.md).
   const nextCertPem = cfg.keys.nextSigningCertFile
     ? await readFile(path.resolve(PROJECT_ROOT, cfg.keys.nextSigningCertFile), 'utf8')
-    : undefined;
+    : cfg.keys.signingKeyFile
+      ? undefined
+      : await publishedOtherCert(keyDirectory(cfg, varDir));
   return signingKeysFromPem(keyPem, certPem, cfg.saml.signatureAlgorithm, nextCertPem);
 }
 
@@ -72,10 +76,36 @@ export function signingKeysFromPem(
   };
 }
 
+/** The key directory: <varDir>/<keys.dir>, or keys.dir itself when it is absolute. */
+export function keyDirectory(cfg: Config, varDir: string): string {
+  return path.resolve(PROJECT_ROOT, varDir, cfg.keys.dir);
+}
+
+export const KEY_FILES = {
+  key: 'signing.key',
+  cert: 'signing.crt',
+  nextKey: 'next.key',
+  nextCert: 'next.crt',
+  previousCert: 'previous.crt',
+} as const;
+
+async function readOptional(file: string): Promise<string | undefined> {
+  try {
+    return await readFile(file, 'utf8');
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw err;
+  }
+}
+
+async function publishedOtherCert(dir: string): Promise<string | undefined> {
+  return (await readOptional(path.join(dir, KEY_FILES.nextCert))) ?? (await readOptional(path.join(dir, KEY_FILES.previousCert)));
+}
+
 async function readPair(dir: string): Promise<{ keyPem: string; certPem: string } | undefined> {
   try {
-    const certPem = await readFile(path.join(dir, 'signing.crt'), 'utf8');
-    const keyPem = await readFile(path.join(dir, 'signing.key'), 'utf8');
+    const certPem = await readFile(path.join(dir, KEY_FILES.cert), 'utf8');
+    const keyPem = await readFile(path.join(dir, KEY_FILES.key), 'utf8');
     return { keyPem, certPem };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
