@@ -1,5 +1,6 @@
 // Prometheus metrics at /metrics: logins by method, outcome and LoA; SAML errors by kind;
-// request latency; signing-certificate expiry. One registry per app so tests stay isolated.
+// request latency; signing-certificate expiry; rows removed by the retention purge. One registry
+// per app so tests stay isolated.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export interface BrokerMetrics {
@@ -8,6 +9,7 @@ export interface BrokerMetrics {
   readonly samlErrors: Counter<'kind'>;
   readonly httpLatency: Histogram<'route' | 'method' | 'status'>;
   readonly certificateExpiry: Gauge<'use'>;
+  readonly retentionPurged: Counter<'table'>;
 }
 
 export function createMetrics(opts: { defaultMetrics: boolean }): BrokerMetrics {
@@ -25,5 +27,6 @@ export function createMetrics(opts: { defaultMetrics: boolean }): BrokerMetrics 
       registers: [registry],
     }),
     certificateExpiry: new Gauge({ name: 'pasarela_certificate_expiry_seconds', help: 'Seconds until a certificate of ours expires', labelNames: ['use'], registers: [registry] }),
+    retentionPurged: new Counter({ name: 'pasarela_retention_purged_rows_total', help: 'Rows deleted by the retention purge, by table', labelNames: ['table'], registers: [registry] }),
   };
 }
