@@ -13,6 +13,7 @@ import { createCachedPersonLookup } from './identity/person-lookup.js';
 import { createNameIDIssuer } from './flow/name-id.js';
 import { createLoginHistoryWriter } from './store/login-history-writer.js';
 import { createAuditLog } from './store/audit-log.js';
+import { startRetention, type RetentionPurger } from './store/retention.js';
 import { openCredentials } from './identity/credentials.js';
 import { loadSeedFile } from './identity/seed.js';
 import { createNotifier } from './notify/index.js';
@@ -30,6 +31,8 @@ export interface Broker {
   readonly app: Express;
   /** SIGHUP: reload SP metadata */
   reload(): Promise<void>;
+  /** the audit log and login history purge (retention.*) */
+  readonly retention: RetentionPurger;
   close(): Promise<void>;
 }
 
@@ -38,6 +41,8 @@ export interface OpenOptions {
   readonly now?: () => Date;
   /** collect Node's default process metrics (off in tests: they are global) */
   readonly defaultMetrics?: boolean;
+  /** retention purge: rows per statement, delay of the first purge */
+  readonly retention?: { readonly batchSize?: number; readonly firstDelayMs?: number };
 }
 
 function enabledConnectors(cfg: Config) {
@@ -105,11 +110,15 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
       metrics: createMetrics({ defaultMetrics: opts.defaultMetrics ?? false }),
       now,
     };
+    const retention = startRetention({ db: database.db, kind: database.kind, settings: cfg.retention, log, now, purged: services.metrics.retentionPurged, ...opts.retention });
+    // Stopped before the login history flushes and the database closes.
+    closers.unshift(() => retention.close());
     const app = createApp(services);
     return {
       services,
       app,
       reload: () => spRegistry.reload(),
+      retention,
       async close() {
         for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
       },
