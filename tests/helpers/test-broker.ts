@@ -82,6 +82,9 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
     port,
     varDir,
     logLevel: 'silent',
+    // Tests move the clock by years; a purge firing mid-suite would delete what they then read.
+    // The retention tests turn it on (or call broker.retention.runNow()).
+    retention: { purgeIntervalMinutes: 0 },
     keys: { signingKeyFile: 'tests/fixtures/keys/idp.key', signingCertFile: 'tests/fixtures/keys/idp.crt' },
     sps: {
       metadataDirs: ['tests/fixtures/metadata'],
