@@ -188,6 +188,7 @@ export const configSchema = z
     api: z
       .object({
         registrarToken: z.string().min(24).optional().describe('bearer token of the registrar API (REGISTRAR_TOKEN); absent: the API is off'),
+        auditToken: z.string().min(24).optional().describe('bearer token of the read-only audit log API that `pasarela audit export --broker` uses (AUDIT_TOKEN); absent: the API is off'),
       })
       .describe('management APIs'),
     retention: z
@@ -243,6 +244,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'NOTIFY_HTTP_URL', path: ['notify', 'http', 'url'], parse: asIs },
   { name: 'NOTIFY_HTTP_TOKEN', path: ['notify', 'http', 'token'], parse: asIs },
   { name: 'REGISTRAR_TOKEN', path: ['api', 'registrarToken'], parse: asIs },
+  { name: 'AUDIT_TOKEN', path: ['api', 'auditToken'], parse: asIs },
   { name: 'PSEUDONYM_SECRET', path: ['keys', 'pseudonymSecrets'], parse: (v) => [{ version: 1, secret: v }], note: 'replaces the list with one secret, version 1' },
   { name: 'CREDENTIAL_SECRET', path: ['keys', 'credentialSecrets'], parse: (v) => [{ version: 1, secret: v }], note: 'replaces the list with one secret, version 1' },
 ];
