@@ -13,6 +13,7 @@ import { flowRouter } from './flow/routes.js';
 import { healthRouter } from './health.js';
 import { errorHandler, notFound } from './flow/error-handler.js';
 import { createRegistrarRouter } from './identity/registrar-api.js';
+import { createAuditRouter } from './admin/audit-api.js';
 import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
 import type { HandBackDeps } from './flow/hand-back.js';
@@ -58,6 +59,7 @@ export function createApp(services: BrokerServices): Express {
   app.use(samlRouter(deps));
   app.use(flowRouter(deps));
   app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken, accounts: services.credentials.accounts, audit: services.audit, now: services.now }));
+  app.use('/api/audit', createAuditRouter(services.db, cfg.api.auditToken));
   app.get('/', (_req, res) => {
     res.redirect(302, '/saml/metadata');
   });
