@@ -4,7 +4,7 @@
 // compared in constant time. Answers never carry the internal person id. A person registered with
 // a DNI/NIE receives a Cl@ve Permanente activation code: it is in the answer once, and only its
 // hash is stored (seed 000 §5.3.1, §5.4.3).
-import { constantEquals } from '../constant-equals.js';
+import { requireBearerToken } from '../web/bearer-token.js';
 import express, { type NextFunction, type Request, type Response } from 'express';
 import type { Person } from './person.js';
 import type { IdentityRegistry } from './registry.js';
@@ -26,19 +26,9 @@ const STATUS: Record<IdentityError['code'], number> = { invalid: 400, 'invalid-d
 
 export function createRegistrarRouter(registry: IdentityRegistry, opts: RegistrarApiOptions): express.Router {
   const router = express.Router();
-  const expected = opts.token;
   const deps: RegistrationDeps = { registry, accounts: opts.accounts, audit: opts.audit, now: opts.now };
 
-  router.use((req, res, next) => {
-    if (!expected) return void res.status(404).json({ error: 'not-found', message: 'the registrar API is not enabled' });
-    const m = /^Bearer ([^\s]+)$/i.exec(req.get('authorization') ?? '');
-    if (!m || !constantEquals(m[1]!, expected)) {
-      res.set('WWW-Authenticate', 'Bearer realm="registrar"');
-      return void res.status(401).json({ error: 'unauthorized', message: 'a valid bearer token is required' });
-    }
-    res.set('Cache-Control', 'no-store');
-    next();
-  });
+  router.use(requireBearerToken(opts.token, 'registrar', 'registrar API'));
   router.use(express.json({ limit: '16kb' }));
 
   router.post('/persons', async (req, res) => {
