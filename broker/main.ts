@@ -1,13 +1,17 @@
-// Start-up: load and validate the configuration (a clear message and exit 1 when invalid), open
-// the stores, build the app, listen. SIGHUP reloads SP metadata; SIGTERM/SIGINT stop accepting,
-// finish the requests in flight and close the stores.
+// Start-up: load and validate the configuration and the TLS files (a clear message and exit 1 when
+// invalid), open the stores, build the app, listen (HTTPS when tls is configured). SIGHUP reloads SP
+// metadata and the TLS certificate; SIGTERM/SIGINT stop accepting, finish the requests in flight
+// and close the stores.
 import { loadConfig, ConfigError } from './config.js';
+import { createServer, readTlsMaterial, reloadTls } from './tls.js';
 import { openBroker, closeServer } from './broker.js';
 
 async function main(): Promise<void> {
   let cfg;
+  let tlsMaterial;
   try {
     cfg = loadConfig();
+    tlsMaterial = readTlsMaterial(cfg);
   } catch (err) {
     if (err instanceof ConfigError) {
       process.stderr.write(`${err.message}\n`);
@@ -23,8 +27,9 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   const { log } = broker.services;
-  const server = broker.app.listen(cfg.port, cfg.host, () => {
-    log.info({ publicUrl: cfg.publicUrl, port: cfg.port }, `broker listening: ${cfg.publicUrl}`);
+  const server = createServer(tlsMaterial, broker.app);
+  server.listen(cfg.port, cfg.host, () => {
+    log.info({ publicUrl: cfg.publicUrl, port: cfg.port, https: tlsMaterial !== null }, `broker listening: ${cfg.publicUrl}`);
   });
   server.on('error', (err) => {
     log.fatal({ err }, 'cannot listen');
@@ -35,6 +40,11 @@ async function main(): Promise<void> {
       () => log.info('SP metadata reloaded'),
       (err: unknown) => log.error({ err }, 'SP metadata reload failed'),
     );
+    try {
+      if (reloadTls(server, cfg)) log.info('TLS certificate reloaded');
+    } catch (err) {
+      log.error({ err }, 'TLS certificate reload failed: serving the previous one');
+    }
   });
   let stopping = false;
   const stop = async (signal: string) => {
