@@ -25,7 +25,7 @@ import { checkSsoAnswer } from './check-response.js';
 import type { ClosedLoopResult } from './closed-loop.js';
 import { watchCpu, type CpuShare } from './cpu-share.js';
 import { startBench } from './machine.js';
-import { passwordLogin, runPasswordLogins, runPasswordSteps } from './password-load.js';
+import { passwordLogin, runPasswordLogins, runPasswordSteps, single } from './password-load.js';
 import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
 import { PROJECT_ROOT, runPinned, startPinned } from './pinned-child.js';
 import { monotonicUs, summariseProfile, type Step, type Window } from './profile-summary.js';
@@ -100,7 +100,7 @@ async function measureLogins(o: { seconds: number; warmSeconds: number; connecti
   try {
     const ready = (await server.ready) as Ready;
     const documents = benchPersons(o.persons).map((p) => p.documentNumber!);
-    const first = await passwordLogin(ready.url, documents[0]!, BENCH_PASSWORD);
+    const first = await passwordLogin(single(ready.url), documents[0]!, BENCH_PASSWORD);
     if (!first.ok) throw new Error(`the first password login failed: ${first.why}`);
     const check = checkSsoAnswer(first.status, first.html, CERT, { signed: ['Assertion'], algorithm: ALG.rsaSha256 });
     if (check.responseBytes === 0) throw new Error(`the first password login does not end in a Response: ${check.problems.join('; ')}`);
@@ -108,8 +108,8 @@ async function measureLogins(o: { seconds: number; warmSeconds: number; connecti
     let cpu: CpuShare | undefined;
     let fromUs = 0;
     let toUs = 0;
-    const run = o.prepared ? (base: string, l: Parameters<typeof runPasswordLogins>[1]) => runPasswordSteps(base, { ...l, prepared: o.prepared! }) : runPasswordLogins;
-    const load = await run(ready.url, {
+    const run = o.prepared ? (t: Parameters<typeof runPasswordLogins>[0], l: Parameters<typeof runPasswordLogins>[1]) => runPasswordSteps(t, { ...l, prepared: o.prepared! }) : runPasswordLogins;
+    const load = await run(single(ready.url), {
       connections: o.connections,
       warmSeconds: o.warmSeconds,
       seconds: o.seconds,
