@@ -75,11 +75,11 @@ export const configSchema = z
         signingCertFile: z.string().optional().describe('PEM certificate of signingKeyFile'),
         nextSigningCertFile: z.string().optional().describe('PEM certificate of the next signing key, published in metadata for rollover'),
         pseudonymSecrets: z
-          .array(z.object({ version: z.number().int().min(1), secret: z.string().min(16) }))
+          .array(z.object({ version: z.number().int().min(1).describe('version of this secret; stored with each pseudonym it made'), secret: z.string().min(16).describe('the secret') }))
           .min(1)
           .describe('versioned secrets of the persistent-NameID keyed hash; the highest version creates new pseudonyms, older versions keep existing ones'),
         credentialSecrets: z
-          .array(z.object({ version: z.number().int().min(1), secret: z.string().min(32) }))
+          .array(z.object({ version: z.number().int().min(1).describe('version of this secret; stored with each value it sealed'), secret: z.string().min(32).describe('the secret') }))
           .min(1)
           .describe('versioned secrets that encrypt credential secrets at rest (authenticator-app seeds); the highest version seals new values, older versions still open old ones'),
       })
@@ -100,9 +100,9 @@ export const configSchema = z
         metadataUrls: z
           .array(
             z.object({
-              url: z.string().url(),
+              url: z.string().url().describe('metadata URL'),
               signingCertFile: z.string().optional().describe('certificate that must have signed this metadata'),
-              refreshSeconds: z.number().int().min(60).default(3600),
+              refreshSeconds: z.number().int().min(60).default(3600).describe('seconds between fetches'),
             }),
           )
           .describe('SP metadata fetched over HTTP(S) and refreshed'),
