@@ -230,7 +230,7 @@ export interface EnvVariable {
 const asIs = (v: string): Json => v;
 
 export const ENV_VARIABLES: readonly EnvVariable[] = [
-  { name: 'PORT', path: ['port'], parse: Number },
+  { name: 'PORT', path: ['port'], parse: Number, note: 'a number' },
   { name: 'HOST', path: ['host'], parse: asIs },
   { name: 'PUBLIC_URL', path: ['publicUrl'], parse: (v) => v.replace(/\/+$/, ''), note: 'trailing slashes removed' },
   { name: 'TRUST_PROXY', path: ['trustProxy'], parse: (v) => v.split(',').map((s) => s.trim()).filter(Boolean), note: 'comma-separated' },
