@@ -9,6 +9,7 @@ export interface Command {
 
 export const commands: Readonly<Record<string, Command>> = {
   audit: { summary: 'export the audit log as JSON lines (filters by time, person and action)', run: async (a, e, io) => (await import('./audit-export.js')).main(a, e, io) },
+  'config-docs': { summary: 'print or --write docs/config.md, the configuration reference generated from the schema', run: async (a, e, io) => (await import('./config-docs.js')).main(a, e, io) },
   keys: { summary: 'signing-key rollover (status, next, promote, retire) and new pseudonym secrets', run: async (a, e, io) => (await import('./keys.js')).main(a, e, io) },
   'keycloak-idp': { summary: 'print the Keycloak identity provider and attribute mappers for this broker (docs/keycloak.md)', run: async (a, e, io) => (await import('./keycloak-idp.js')).main(a, e, io) },
   registrar: { summary: 'register persons, seed a file, issue Cl@ve Permanente activation codes', run: async (a, e, io) => (await import('./registrar.js')).main(a, e, io) },
