@@ -24,6 +24,8 @@ options:
   --realm <realm>               the Keycloak realm (default: master)
   --keycloak-url <url>          Keycloak's base URL, e.g. https://sso.example.gob.es: sets the realm's
                                 SP entityID and reads the broker's policy for it
+  --sp-entity-id <uri>          the realm's SP entityID when not <keycloak-url>/realms/<realm> (one per
+                                identity provider when a realm has several for the broker)
   --display-name <text>         the button text on Keycloak's login page (default: Cl@ve)
   --loa <uri|low|substantial|high>  AuthnContextClassRef to request (repeatable); default none: the
                                 broker applies the realm's policy minimum
@@ -75,6 +77,8 @@ export interface KeycloakIdpOptions {
   displayName: string;
   /** Keycloak's base URL, without a trailing slash */
   keycloakUrl?: string;
+  /** the realm's SP entityID, when not the realm URL */
+  spEntityId?: string;
   loaUris: string[];
   comparison: AuthnContextComparison;
   principalAttribute?: string;
@@ -110,17 +114,23 @@ export function realmBrokerEndpoint(keycloakUrl: string, realm: string, alias: s
   return `${realmEntityID(keycloakUrl, realm)}/broker/${encodeURIComponent(alias)}/endpoint`;
 }
 
+function spEntityID(opts: KeycloakIdpOptions): string | undefined {
+  return opts.spEntityId ?? (opts.keycloakUrl ? realmEntityID(opts.keycloakUrl, opts.realm) : undefined);
+}
+
 function realmPolicy(cfg: Config, opts: KeycloakIdpOptions): SpPolicy {
-  return opts.keycloakUrl ? policyFor(cfg, realmEntityID(opts.keycloakUrl, opts.realm)) : cfg.sps.defaultPolicy;
+  const entityID = spEntityID(opts);
+  return entityID ? policyFor(cfg, entityID) : cfg.sps.defaultPolicy;
 }
 
 export function keycloakIdentityProvider(cfg: Config, keys: Pick<SigningKeys, 'certBase64' | 'nextCertBase64'>, opts: KeycloakIdpOptions): KeycloakIdpExport {
   const policy = realmPolicy(cfg, opts);
+  const entityId = spEntityID(opts);
   const algorithm = policy.signatureAlgorithm ?? cfg.saml.signatureAlgorithm;
   const certs = [keys.certBase64, ...(keys.nextCertBase64 && keys.nextCertBase64 !== keys.certBase64 ? [keys.nextCertBase64] : [])];
   const config: Record<string, string> = {
     idpEntityId: idpEntityID(cfg),
-    ...(opts.keycloakUrl ? { entityId: realmEntityID(opts.keycloakUrl, opts.realm) } : {}),
+    ...(entityId ? { entityId } : {}),
     // our entityID is also where our metadata is served (design.md "Addresses")
     metadataDescriptorUrl: idpEntityID(cfg),
     singleSignOnServiceUrl: ssoUrl(cfg),
@@ -189,7 +199,7 @@ export function keycloakIdentityProvider(cfg: Config, keys: Pick<SigningKeys, 'c
 
 /** The broker's configuration entry for the realm as an SP: its metadata URL and its policy. */
 export function brokerSpEntry(cfg: Config, opts: KeycloakIdpOptions & { keycloakUrl: string }): object {
-  const entityID = realmEntityID(opts.keycloakUrl, opts.realm);
+  const entityID = spEntityID(opts)!;
   const existing = cfg.sps.policies[entityID];
   return {
     sps: {
@@ -223,6 +233,7 @@ function parseOptions(argv: string[]): (KeycloakIdpOptions & { brokerConfig: boo
       alias: { type: 'string' },
       realm: { type: 'string' },
       'keycloak-url': { type: 'string' },
+      'sp-entity-id': { type: 'string' },
       'display-name': { type: 'string' },
       loa: { type: 'string', multiple: true },
       comparison: { type: 'string' },
@@ -240,6 +251,8 @@ function parseOptions(argv: string[]): (KeycloakIdpOptions & { brokerConfig: boo
     if (!URL.canParse(keycloakUrl) || !/^https?:$/.test(new URL(keycloakUrl).protocol)) throw new UsageError(`--keycloak-url ${keycloakUrl}: not an http(s) URL`);
     keycloakUrl = keycloakUrl.replace(/\/+$/, '');
   }
+  const spEntityId = values['sp-entity-id'];
+  if (spEntityId !== undefined && !URL.canParse(spEntityId)) throw new UsageError(`--sp-entity-id ${spEntityId}: not a URI`);
   const comparison = values.comparison ?? 'minimum';
   if (!['exact', 'minimum', 'maximum', 'better'].includes(comparison)) throw new UsageError(`--comparison ${comparison}: exact, minimum, maximum or better`);
   const principalAttribute = values['principal-attribute'];
@@ -252,6 +265,7 @@ function parseOptions(argv: string[]): (KeycloakIdpOptions & { brokerConfig: boo
     realm: values.realm ?? 'master',
     displayName: values['display-name'] ?? 'Cl@ve',
     ...(keycloakUrl ? { keycloakUrl } : {}),
+    ...(spEntityId ? { spEntityId } : {}),
     loaUris: (values.loa ?? []).map(loaUri),
     comparison: comparison as AuthnContextComparison,
     ...(principalAttribute ? { principalAttribute } : {}),

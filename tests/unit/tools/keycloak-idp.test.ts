@@ -223,6 +223,10 @@ describe('pasarela keycloak-idp', () => {
     assert.equal(c.signatureAlgorithm, 'RSA_SHA256');
     assert.ok(!Object.hasOwn(c, 'entityId'));
     assert.deepEqual(JSON.parse(c.authnContextClassRefs!), []);
+    // a second provider of the realm needs its own SP entityID, and gets that entity's policy
+    const high = await run(['--alias', 'clave-high', '--keycloak-url', KC, '--sp-entity-id', `${REALM_ENTITY}/clave-high`, '--loa', 'high']);
+    assert.equal(high.identityProvider.config.entityId, `${REALM_ENTITY}/clave-high`);
+    assert.equal(high.identityProvider.config.wantAssertionsEncrypted, 'false');
   });
 
   it('refuses what Keycloak could not use, and is reachable as `pasarela keycloak-idp`', async () => {
