@@ -76,7 +76,7 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
   const database = await openDatabase(cfg);
   const closers: (() => Promise<void>)[] = [() => database.close()];
   try {
-    const ephemeral = await openEphemeral(cfg);
+    const ephemeral = await openEphemeral(cfg, log);
     closers.unshift(() => ephemeral.close());
     const identity = createIdentityRegistry(database.db);
     if (cfg.seedFile) {

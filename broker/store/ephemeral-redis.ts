@@ -36,8 +36,19 @@ function checkTtl(ttlMs: number): number {
   return Math.ceil(ttlMs);
 }
 
-/** Connects both connections before resolving; rejects with a clear message when Redis is unreachable. */
-export async function createRedisStore(url: string, keyPrefix: string): Promise<EphemeralStore> {
+export interface RedisStoreOptions {
+  /**
+   * Redis unreachable at start: called with the reason, and the store is returned anyway, its
+   * connections retrying in the background (commands fail meanwhile, ping() says false). Without
+   * it, createRedisStore rejects.
+   */
+  readonly onUnreachable?: (message: string) => void;
+  /** after onUnreachable: Redis answers now */
+  readonly onConnected?: () => void;
+}
+
+/** Connects both connections before resolving; when Redis is unreachable, rejects with a clear message (or see onUnreachable). */
+export async function createRedisStore(url: string, keyPrefix: string, opts: RedisStoreOptions = {}): Promise<EphemeralStore> {
   const cmd = new Redis(url, options('commands')) as Commands;
   const sub = new Redis(url, options('subscriber'));
   cmd.defineCommand('pasarelaIncr', { numberOfKeys: 1, lua: INCR_WITH_TTL });
@@ -47,9 +58,15 @@ export async function createRedisStore(url: string, keyPrefix: string): Promise<
   try {
     await Promise.all([cmd.connect(), sub.connect()]);
   } catch (err) {
-    cmd.disconnect();
-    sub.disconnect();
-    throw new Error(`cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`, { cause: err });
+    const message = `cannot connect to Redis at ${redactUrl(url)}: ${(err as Error).message}`;
+    if (!opts.onUnreachable) {
+      cmd.disconnect();
+      sub.disconnect();
+      throw new Error(message, { cause: err });
+    }
+    opts.onUnreachable(message);
+    const { onConnected } = opts;
+    if (onConnected) cmd.once('ready', () => onConnected());
   }
 
   const k = (key: string) => keyPrefix + key;
