@@ -91,6 +91,27 @@ class Child {
   }
 }
 
+/** Programs these suites start; under CI a missing one fails the suite, elsewhere it is skipped. */
+export function describeCluster(name: string, needs: ('nginx' | 'redis-server' | 'postgresql')[], body: (this: Mocha.Suite) => void): void {
+  const missing = needs.filter((p) => {
+    if (p === 'postgresql') return !existsSync('/usr/lib/postgresql');
+    try {
+      execFileSync('sh', ['-c', `command -v ${p} || test -x /usr/sbin/${p}`], { stdio: 'ignore' });
+      return false;
+    } catch {
+      return true;
+    }
+  });
+  if (missing.length === 0) describe(name, body);
+  else if (process.env.CI) {
+    describe(name, () => {
+      it('has what it runs on', () => {
+        throw new Error(`missing ${missing.join(', ')} (Debian packages; .ci/run installs them)`);
+      });
+    });
+  } else describe.skip(`${name} (install ${missing.join(', ')} to run)`, body);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Redis and PostgreSQL of one suite
 
@@ -101,9 +122,9 @@ export interface OwnRedis {
   stop(): Promise<void>;
 }
 
-/** A redis-server on a free loopback port, without persistence: a restart loses every key. */
-export async function ownRedis(): Promise<OwnRedis> {
-  const port = await freePort();
+/** A redis-server on a loopback port (default: a free one), without persistence: a restart loses every key. */
+export async function ownRedis(port?: number): Promise<OwnRedis> {
+  port ??= await freePort();
   let child: Child | undefined;
   const r: OwnRedis = {
     url: `redis://127.0.0.1:${port}`,

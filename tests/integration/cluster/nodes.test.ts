@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { SP1, SP2 } from '../../helpers/test-broker.js';
 import { describeServer, serverTarget, createTestDatabase, type TestDatabase } from '../../helpers/store-targets.js';
-import { Browser, loadPersons, sleep, startCluster, type BrokerNode, type Cluster } from '../../helpers/cluster.js';
+import { Browser, describeCluster, loadPersons, sleep, startCluster, type BrokerNode, type Cluster } from '../../helpers/cluster.js';
 import { authnRequestQuery, isSuccess, loginLoop, pinLogin, responseXml, type Outcome } from '../../helpers/cluster-login.js';
 import { CARMEN, csrfOf, parseXml, txOf } from '../../helpers/flow-driver.js';
 import { statusOf } from '../../helpers/sp-requests.js';
@@ -27,7 +27,7 @@ function summary(outcomes: Outcome[]): string {
 
 describeServer(db, (dbUrl) => {
   describeServer(redis, (redisUrl) => {
-    describe('three broker processes behind nginx', function () {
+    describeCluster('three broker processes behind nginx', ['nginx'], function (this: Mocha.Suite) {
       this.timeout(60_000);
       let database: TestDatabase;
       let c: Cluster;
