@@ -35,9 +35,3 @@ export async function recordLogins(db: Kysely<DbSchema>, entries: readonly Login
   if (entries.length === 0) return;
   await db.insertInto('login_history').values(entries.map(row)).execute();
 }
-
-/** Deletes history strictly older than `date`; returns how many rows went. */
-export async function purgeOlderThan(db: Kysely<DbSchema>, date: Date): Promise<number> {
-  const result = await db.deleteFrom('login_history').where('at', '<', date).executeTakeFirst();
-  return Number(result.numDeletedRows);
-}

@@ -9,7 +9,8 @@ import path from 'node:path';
 import { sql } from 'kysely';
 import { DatabaseLockedError, openDatabase, type Database } from '../../../broker/store/db.js';
 import { getOrCreatePseudonym } from '../../../broker/store/pseudonyms.js';
-import { purgeOlderThan, recordLogin } from '../../../broker/store/login-history.js';
+import { recordLogin } from '../../../broker/store/login-history.js';
+import { purgeTable } from '../../../broker/store/retention.js';
 import { createTestDatabase, describeServer, serverTarget, testConfig, type TestDatabase } from '../../helpers/store-targets.js';
 
 interface Implementation {
@@ -137,7 +138,7 @@ function contract(impl: Implementation): void {
       await recordLogin(a.db, { personId: id, spEntityID: 'https://sp.example/', method: 'pin', loa: '2', outcome: 'success', ip: '192.0.2.1', at: old });
       await recordLogin(a.db, { personId: id, spEntityID: 'https://sp.example/', method: 'pin', loa: '2', outcome: 'success', at: recent });
       const cutoff = new Date('2021-01-01T00:00:00Z');
-      const purged = await purgeOlderThan(a.db, cutoff);
+      const purged = await purgeTable(a.db, 'login_history', cutoff);
       assert.ok(purged >= 1);
       const left = await a.db.selectFrom('login_history').selectAll().where('person_id', '=', id).execute();
       assert.equal(left.length, 1);
