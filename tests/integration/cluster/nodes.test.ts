@@ -181,6 +181,10 @@ describeServer(db, (dbUrl) => {
         const after = outcomes.filter((o) => o.startedAt > killedAt);
         assert.ok(after.length >= WORKERS, `logins started after the kill: ${after.length}`);
         assert.ok(after.every((o) => o.ok), summary(after));
+        // the kill did meet traffic: nginx found the node gone and moved those requests on
+        const moved = (await c.nginxLog()).split('\n').filter((l) => l.includes(`upstream: "http://127.0.0.1${port}`));
+        console.log(`      nginx moved ${moved.length} request(s) off the killed node: ${[...new Set(moved.map((l) => /\*\d+ (.*?) while/.exec(l)?.[1]))].join('; ')}`);
+        assert.ok(moved.length > 0, 'nginx logged requests to the killed node');
         await victim.start();
       });
 
