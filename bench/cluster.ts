@@ -88,6 +88,24 @@ function perOp(a: Counters, b: Counters, n: number, own: { redis: number; pg: nu
   };
 }
 
+/** Keys of the run grouped by kind (the segment after the prefix), with their average MEMORY USAGE. */
+async function keyMemory(redis: Redis, prefix: string): Promise<string> {
+  const keys = await redis.keys(`${prefix}*`);
+  const byKind = new Map<string, string[]>();
+  for (const k of keys) {
+    const kind = k.slice(prefix.length).split(':')[0]!;
+    byKind.set(kind, [...(byKind.get(kind) ?? []), k]);
+  }
+  const parts: string[] = [];
+  for (const [kind, list] of [...byKind].sort((a, b) => b[1].length - a[1].length)) {
+    const sample = list.slice(0, 200);
+    const sizes = await Promise.all(sample.map((k) => redis.call('MEMORY', 'USAGE', k) as Promise<number | null>));
+    const avg = sizes.reduce<number>((t, x) => t + (x ?? 0), 0) / sample.length;
+    parts.push(`${kind} ${list.length} keys × ${Math.round(avg)} B`);
+  }
+  return parts.join(', ');
+}
+
 async function startNode(databaseUrl: string, redisUrl: string, prefix: string, publicUrl: string | undefined, seed: number, cpu: number): Promise<{ child: PinnedChild; url: string; publicUrl: string }> {
   const child = startPinned('bench/cluster-server.ts', [databaseUrl, redisUrl, prefix, publicUrl ?? '-', String(seed)], { cpu, timeoutMs: 90_000 });
   const ready = (await child.ready) as { url: string; publicUrl: string };
@@ -171,6 +189,8 @@ async function main(): Promise<void> {
     const twoNodes = await runPasswordLogins(both, { connections: connections * 2, warmSeconds: 2, seconds, documents, password: BENCH_PASSWORD });
     console.log(`  logins/s, two nodes: ${twoNodes.perSecond}\n`);
     const failures = [...oneNode.failures, ...twoNodes.failures].map(([why, n]) => `${n} × ${why}`);
+    const memory = await keyMemory(redis, prefix);
+    console.log(`  Redis memory by kind of key: ${memory}\n`);
 
     const f1 = (x: number) => x.toFixed(1);
     const kb = (x: number) => `${(x / 1024).toFixed(1)} KiB`;
@@ -187,6 +207,8 @@ async function main(): Promise<void> {
     ];
     const notes = [
       `${SEQUENTIAL} logins and ${SEQUENTIAL} SSO round trips one at a time for the store costs; ${PERSONS} persons; login history and audit writes included (the history is written behind in batches, so its inserts are shared by several logins)`,
+      `Redis memory by kind of key left after the run (MEMORY USAGE, sampled): ${memory}`,
+      'PostgreSQL transactions are pg_stat_database deltas of the run’s database: they include autovacuum and autoanalyze work in the window, so they are an upper bound (a statement log of the same run shows 4 statements per login — person by document, account, audit entry, person by id — plus the batched history insert, and none per SSO round trip beyond the batched history insert and per-node cache misses)',
       `latency p50 / p99: one node ${oneNode.latencyMs.p50} / ${oneNode.latencyMs.p99} ms, two nodes ${twoNodes.latencyMs.p50} / ${twoNodes.latencyMs.p99} ms`,
       ...(failures.length ? [`FAILED LOGINS: ${failures.join(', ')}`] : []),
     ];
