@@ -3,9 +3,8 @@
 // deployment), answering for `publicUrl` (the first node's URL: every node of a deployment has the
 // same public address). With `seed`, it first registers and activates the benchmark persons.
 // Usage: node --import tsx bench/cluster-server.ts <database URL> <redis URL> <key prefix> <publicUrl|-> <seed count>
-import { hashActivationCode, newActivationCode } from '../broker/identity/activation-code.js';
 import { openBenchBroker } from './bench-broker.js';
-import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
+import { seedBenchPersons } from './password-persons.js';
 
 async function main(): Promise<void> {
   const [databaseUrl, redisUrl, keyPrefix, publicUrl, seedArg] = process.argv.slice(2);
@@ -20,17 +19,9 @@ async function main(): Promise<void> {
       ...(publicUrl !== '-' ? { publicUrl } : {}),
     },
   });
-  const { config, identity, credentials, now } = bench.broker.services;
   const count = Number(seedArg ?? 0);
-  const p = config.connectors.permanente;
-  await Promise.all(
-    benchPersons(count).map(async (person) => {
-      const added = await identity.add(person);
-      await credentials.accounts.issueActivationCode(added.id, hashActivationCode(newActivationCode()), now());
-      await credentials.accounts.setPassword(added.id, await credentials.hasher.hash(BENCH_PASSWORD), now(), p.passwordHistory);
-    }),
-  );
-  bench.serve({ publicUrl: config.publicUrl });
+  await seedBenchPersons(bench.broker.services, count);
+  bench.serve({ publicUrl: bench.broker.services.config.publicUrl });
 }
 
 main().catch((err: unknown) => {

@@ -3,6 +3,8 @@
 // DNI). Valid DNIs from 71000000 up, one mobile each (the registry wants them unique).
 import { isValidDocument } from '../broker/identity/documents.js';
 import type { NewPerson } from '../broker/identity/person.js';
+import { hashActivationCode, newActivationCode } from '../broker/identity/activation-code.js';
+import type { BrokerServices } from '../broker/services.js';
 
 /** Long enough for the policy's sentence rule, though the benchmark sets it without the policy. */
 export const BENCH_PASSWORD = 'Banco-de-pruebas-2026';
@@ -27,4 +29,20 @@ export function benchPersons(count: number): NewPerson[] {
     email: `prueba${i}@bench.invalid`,
     registrationLevel: 'advanced',
   }));
+}
+
+/**
+ * Registers `count` benchmark persons in a broker and activates their Cl@ve Permanente account
+ * with BENCH_PASSWORD, through the broker's own services, as the registrar and the activation
+ * page would.
+ */
+export async function seedBenchPersons(s: BrokerServices, count: number): Promise<void> {
+  const p = s.config.connectors.permanente;
+  await Promise.all(
+    benchPersons(count).map(async (person) => {
+      const added = await s.identity.add(person);
+      await s.credentials.accounts.issueActivationCode(added.id, hashActivationCode(newActivationCode()), s.now());
+      await s.credentials.accounts.setPassword(added.id, await s.credentials.hasher.hash(BENCH_PASSWORD), s.now(), p.passwordHistory);
+    }),
+  );
 }

@@ -8,9 +8,8 @@
 // Prints one JSON line `{"url","varDir","persons","argon2","hashingConcurrency"}` once it listens
 // on 127.0.0.1.
 // Usage: node --import tsx bench/password-server.ts <count> [postgresql://… a fresh database]
-import { hashActivationCode, newActivationCode } from '../broker/identity/activation-code.js';
 import { openBenchBroker } from './bench-broker.js';
-import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
+import { seedBenchPersons } from './password-persons.js';
 
 async function main(): Promise<void> {
   const [countArg, databaseUrl] = process.argv.slice(2);
@@ -24,15 +23,8 @@ async function main(): Promise<void> {
     // addresses: the per-IP limit is still counted on every login, only never reached.
     overrides: { connectors: { permanente: { passwordChecksPerIpPerHour: 1_000_000_000 } } },
   });
-  const { config, identity, credentials, now } = bench.broker.services;
-  const p = config.connectors.permanente;
-  await Promise.all(
-    benchPersons(count).map(async (person) => {
-      const added = await identity.add(person);
-      await credentials.accounts.issueActivationCode(added.id, hashActivationCode(newActivationCode()), now());
-      await credentials.accounts.setPassword(added.id, await credentials.hasher.hash(BENCH_PASSWORD), now(), p.passwordHistory);
-    }),
-  );
+  await seedBenchPersons(bench.broker.services, count);
+  const p = bench.broker.services.config.connectors.permanente;
   bench.serve({ persons: count, argon2: p.argon2, hashingConcurrency: p.hashingConcurrency });
 }
 

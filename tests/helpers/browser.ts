@@ -6,13 +6,13 @@ import { execFile } from 'node:child_process';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import type { Server } from 'node:http';
 import https from 'node:https';
-import net, { type AddressInfo } from 'node:net';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { createDemoSp, listen, type DemoSp, type DemoSpOptions } from '../../examples/demo-sp/server.js';
 import { closeServer } from '../../broker/broker.js';
+export { freePort } from './processes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
 
@@ -53,17 +53,6 @@ export async function throwawayTlsCert(dir: string, hostnames: string[]): Promis
   return { key: await readFile(keyFile, 'utf8'), cert: await readFile(certFile, 'utf8') };
 }
 
-/** A port free on loopback now (the demo SPs' URLs must be known before the broker starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 export interface RunningDemoSp extends DemoSp {
   readonly url: string;

@@ -7,7 +7,7 @@
 // Process handling as in npm-start.test.ts: the npx → sh → tsx → node chain runs in its own process
 // group; signals go to the node running main.ts, and the group is killed only if a test failed.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { X509Certificate } from 'node:crypto';
 import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import https from 'node:https';
@@ -15,7 +15,8 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TLSSocket } from 'node:tls';
 import { PROJECT_ROOT } from '../../broker/config.js';
-import { freePort, throwawayTlsCert, type TlsPair } from '../helpers/browser.js';
+import { throwawayTlsCert, type TlsPair } from '../helpers/browser.js';
+import { exitOf, freePort, groupAlive, scriptProcessOfGroup } from '../helpers/processes.js';
 
 interface Answer {
   readonly status: number;
@@ -56,38 +57,8 @@ function spawnBroker(env: NodeJS.ProcessEnv, out: { text: string }): ChildProces
   return child;
 }
 
-function exitOf(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
-    const timer = setTimeout(() => reject(new Error(`still running after ${ms} ms`)), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
-}
 
-/** The node process running main.ts: the deepest of the group whose command names it (npm, sh and tsx's wrapper name it too). */
-function mainOfGroup(pgid: number): number {
-  const rows = execFileSync('ps', ['-o', 'pid=,ppid=,args=', '-g', String(pgid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
-  const runners = rows.filter((r) => r.args.includes('broker/main.ts'));
-  const deepest = runners.filter((r) => !runners.some((c) => c.ppid === r.pid));
-  assert.equal(deepest.length, 1, `one main.ts process in ${JSON.stringify(rows)}`);
-  return deepest[0]!.pid;
-}
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function until<T>(what: string, ms: number, probe: () => Promise<T>, log: { text: string }): Promise<T> {
   const end = Date.now() + ms;
@@ -165,7 +136,7 @@ describe('HTTPS served directly (tls.certFile / tls.keyFile)', function () {
     await assert.rejects(healthz(port, TLS11_CLIENT), /alert protocol version/);
     await assert.rejects(healthz(port, NO_FORWARD_SECRECY_CLIENT), /alert handshake failure/);
     // renewal: the files are replaced where they are (as certbot or an operator does), then SIGHUP
-    const main = mainOfGroup(child.pid!);
+    const main = scriptProcessOfGroup(child.pid!, 'broker/main.ts').pid;
     await copyFile(path.join(renewedDir, 'tls.key'), path.join(live, 'tls.key'));
     await copyFile(path.join(renewedDir, 'tls.crt'), path.join(live, 'tls.crt'));
     assert.equal((await healthz(port)).peerCn, cnOf(first), 'nothing changes before the signal');

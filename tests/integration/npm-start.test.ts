@@ -7,22 +7,12 @@
 // runs in its own process group, the SIGTERM goes to the dev-start process itself (what a service
 // manager's stop reaches), and its exit code must come back through tsx, sh and npm as 0.
 import assert from 'node:assert/strict';
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { exitOf, freePort, groupAlive, scriptProcessOfGroup } from '../helpers/processes.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
 
 function waitFor(child: ChildProcess, out: { text: string }, done: (text: string) => boolean, ms: number): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -42,39 +32,8 @@ function waitFor(child: ChildProcess, out: { text: string }, done: (text: string
   });
 }
 
-/** The process of group `pgid` that has no child in the group: the node running dev-start.ts. */
-/** The process that runs dev-start itself: the deepest one of the group whose command names it (npm, sh and tsx's wrapper name it too; esbuild's service, its child, does not). */
-function devStartOfGroup(pgid: number): { pid: number; args: string } {
-  const rows = execFileSync('ps', ['-o', 'pid=,ppid=,args=', '-g', String(pgid)], { encoding: 'utf8' })
-    .split('\n')
-    .map((l) => /^\s*(\d+)\s+(\d+)\s+(.*)$/.exec(l))
-    .filter((m): m is RegExpExecArray => m !== null)
-    .map((m) => ({ pid: Number(m[1]), ppid: Number(m[2]), args: m[3]! }));
-  const runners = rows.filter((r) => r.args.includes('tools/dev-start.ts'));
-  const deepest = runners.filter((r) => !runners.some((c) => c.ppid === r.pid));
-  assert.equal(deepest.length, 1, `one dev-start process in ${JSON.stringify(rows)}`);
-  return deepest[0]!;
-}
 
-function groupAlive(pgid: number): boolean {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
-function exitOf(child: ChildProcess, ms: number): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
-  return new Promise((resolve, reject) => {
-    if (child.exitCode !== null || child.signalCode !== null) return resolve({ code: child.exitCode, signal: child.signalCode });
-    const timer = setTimeout(() => reject(new Error(`still running ${ms} ms after SIGTERM`)), ms);
-    child.once('exit', (code, signal) => {
-      clearTimeout(timer);
-      resolve({ code, signal });
-    });
-  });
-}
 
 describe('npm start (tools/dev-start.ts)', function () {
   this.timeout(60_000);
@@ -127,7 +86,7 @@ describe('npm start (tools/dev-start.ts)', function () {
     assert.equal(selector.status, 303, await selector.text());
     assert.match(selector.headers.get('location') ?? '', /^\/login\/[A-Za-z0-9_-]{22}$/);
 
-    const devStart = devStartOfGroup(child.pid!);
+    const devStart = scriptProcessOfGroup(child.pid!, 'tools/dev-start.ts');
     assert.match(devStart.args, /tools\/dev-start\.ts/);
     const started = Date.now();
     process.kill(devStart.pid, 'SIGTERM');
