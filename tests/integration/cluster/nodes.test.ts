@@ -5,11 +5,12 @@
 import assert from 'node:assert/strict';
 import { SP1, SP2 } from '../../helpers/test-broker.js';
 import { describeServer, serverTarget, createTestDatabase, type TestDatabase } from '../../helpers/store-targets.js';
-import { Browser, describeCluster, loadPersons, sleep, startCluster, type BrokerNode, type Cluster } from '../../helpers/cluster.js';
+import { Browser, REGISTRAR_TOKEN, describeCluster, loadPersons, sleep, startCluster, type BrokerNode, type Cluster } from '../../helpers/cluster.js';
+import { solveChallenge } from '../../../broker/web/anti-automation.js';
 import { authnRequestQuery, isSuccess, loginLoop, pinLogin, responseXml, type Outcome } from '../../helpers/cluster-login.js';
 import { CARMEN, csrfOf, parseXml, txOf } from '../../helpers/flow-driver.js';
 import { statusOf } from '../../helpers/sp-requests.js';
-import { buildLogoutRequest, buildLogoutResponse, redirectQuery, testKey } from '../../helpers/sign-request.js';
+import { buildAuthnRequest, buildLogoutRequest, buildLogoutResponse, redirectQuery, testKey } from '../../helpers/sign-request.js';
 
 const A = 'urn:oasis:names:tc:SAML:2.0:assertion';
 const CARMEN_PIN = { document: CARMEN.document, documentDate: CARMEN.documentDate!, mobile: CARMEN.mobile };
@@ -39,7 +40,7 @@ describeServer(db, (dbUrl) => {
           databaseUrl: database.url,
           redisUrl,
           persons: PERSONS,
-          config: { connectors: { pin: { requestsPerIpPerHour: PER_IP_PIN_REQUESTS, requestsPerPersonPerHour: 100_000 } } },
+          config: { connectors: { pin: { requestsPerIpPerHour: PER_IP_PIN_REQUESTS, requestsPerPersonPerHour: 100_000 }, permanente: { antiAutomationBits: 8 } } },
         });
       });
       after(async () => {
@@ -88,6 +89,50 @@ describeServer(db, (dbUrl) => {
         // the session is gone on every node
         for (let i = 0; i < 3; i++) assert.equal((await b.get(authnRequestQuery(c, SP2))).status, 303);
         assert.equal(new Set(served(b).slice(-3)).size, 3);
+      });
+
+      it('Cl@ve Permanente across nodes: registration, activation (proof of work, SMS code, password) and a reinforced login, each step on another node', async () => {
+        const registered = await fetch(`${c.url}/api/registrar/persons`, {
+          method: 'POST',
+          headers: { authorization: `Bearer ${REGISTRAR_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ documentNumber: '87654321X', documentDate: '2031-01-01', givenName: 'Nuria', firstSurname: 'Ortega', mobile: '+34699000123', email: 'nuria@example.es', registrationLevel: 'advanced' }),
+        });
+        assert.equal(registered.status, 201);
+        const { activationCode } = (await registered.json()) as { activationCode: string };
+        const b = browser('10.200.0.9');
+        const form = await b.get('/connectors/permanente/account/activate');
+        assert.equal(form.status, 200);
+        const challenge = /data-pow-challenge="([^"]+)"/.exec(form.text)![1]!;
+        let since = Date.now();
+        const started = await b.post('/connectors/permanente/account/activate', {
+          csrf: csrfOf(form.text), document: '87654321X', email: 'nuria@example.es', activationCode, powChallenge: challenge, powNonce: solveChallenge(challenge, 8),
+        });
+        assert.equal(started.status, 303, started.text);
+        const activationSms = await c.outbox.code('+34699000123', since);
+        const confirmed = await b.post('/connectors/permanente/account/recovery/code', { csrf: csrfOf((await b.get('/connectors/permanente/account/recovery/code')).text), code: activationSms });
+        assert.equal(confirmed.status, 303, confirmed.text);
+        const passwordForm = await b.get('/connectors/permanente/account/recovery/password');
+        const activated = await b.post('/connectors/permanente/account/recovery/password', { csrf: csrfOf(passwordForm.text), newPassword: 'Lavanda-y-Romero-77', repeatPassword: 'Lavanda-y-Romero-77' });
+        assert.equal(activated.status, 200, activated.text);
+
+        // the service asks for substantial: password, then the SMS code of the reinforced mode
+        const substantial = { comparison: 'minimum' as const, classRefs: ['http://eidas.europa.eu/LoA/substantial'] };
+        const reinforced = await b.get(`/saml/sso?${redirectQuery(buildAuthnRequest({ issuer: SP2, destination: `${c.url}/saml/sso`, acsUrl: 'https://sp2.test/acs', requestedAuthnContext: substantial }), undefined)}`);
+        assert.equal(reinforced.status, 303, reinforced.text);
+        const tx = txOf(reinforced.location!);
+        const selector = await b.get(`/login/${tx}`);
+        const csrf = csrfOf(selector.text);
+        assert.equal((await b.post(`/login/${tx}/choose`, { csrf, method: 'permanente' })).status, 303);
+        since = Date.now();
+        const password = await b.post(`/connectors/permanente/${tx}/password`, { csrf, document: '87654321X', password: 'Lavanda-y-Romero-77' });
+        assert.equal(password.status, 303, password.text);
+        const code = await c.outbox.code('+34699000123', since);
+        const done = await b.post(`/connectors/permanente/${tx}/second-factor`, { csrf, code });
+        assert.ok(isSuccess(done), done.text.slice(0, 500));
+        assert.equal(statusOf(done.text).top, 'Success');
+        const nodes = served(b);
+        assert.equal(new Set(nodes).size, 3, `steps served by ${nodes.join(', ')}`);
+        for (let i = 1; i < nodes.length; i++) assert.notEqual(nodes[i], nodes[i - 1], `no stickiness: ${nodes.join(', ')}`);
       });
 
       it('the replay cache across nodes: one signed AuthnRequest sent to three nodes at once is accepted once', async () => {
