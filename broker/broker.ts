@@ -17,6 +17,7 @@ import { startRetention, type RetentionPurger } from './store/retention.js';
 import { openCredentials } from './identity/credentials.js';
 import { loadSeedFile } from './identity/seed.js';
 import { createNotifier } from './notify/index.js';
+import { trackInFlight } from './notify/in-flight.js';
 import { createSpRegistry } from './saml/sp-registry.js';
 import { loadSigningKeys } from './saml/keys.js';
 import { createRateLimiter } from './flow/rate-limit.js';
@@ -89,6 +90,9 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
     const loginHistory = createLoginHistoryWriter(database.db, log);
     // Flushed before the database closes (closers run first to last).
     closers.unshift(() => loginHistory.close());
+    const notify = trackInFlight(createNotifier(cfg, log));
+    // runs first on close: deliveries the answers did not wait for still go out
+    closers.unshift(() => notify.drain(5000));
     const services: BrokerServices = {
       config: cfg,
       log,
@@ -101,7 +105,7 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
       persons: createCachedPersonLookup(identity, { ttlMs: cfg.flow.personCacheSeconds * 1000 }),
       nameIDs: createNameIDIssuer(database.db, cfg),
       loginHistory,
-      notify: createNotifier(cfg, log),
+      notify,
       spRegistry,
       keys,
       rateLimit: createRateLimiter(ephemeral),
