@@ -10,19 +10,17 @@
 //    with every request of a login sent to the other node in turn, as a round-robin balancer does.
 //    On a 2-CPU machine the load generator shares the CPUs with the two nodes: the two-node figure
 //    is then a lower bound.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { parseArgs } from 'node:util';
 import pg from 'pg';
 import { Redis } from 'ioredis';
 import { createTestDatabase, uniqueName } from '../tests/helpers/store-targets.js';
 import { startBench } from './machine.js';
-import { PROJECT_ROOT, startPinned, type PinnedChild } from './pinned-child.js';
+import { startPinned, type PinnedChild } from './pinned-child.js';
 import { openLogin, passwordLogin, passwordStep, roundRobin, runPasswordLogins, single, type Target } from './password-load.js';
 import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
 import { CookieJar, send } from './login.js';
 import { freshRedirectPath } from './authn-requests.js';
-import { machineLine, markdown, replaceSection, textTable, type DocSection, type Row } from './report.js';
+import { machineLine, textTable, writeDocsSection, type DocSection, type Row } from './report.js';
 
 const DEADLINE_MS = 240_000;
 const PERSONS = 50;
@@ -215,12 +213,8 @@ async function main(): Promise<void> {
     console.log(textTable(rows));
     console.log('\n' + notes.map((n) => `- ${n}`).join('\n'));
     if (values['write-docs']) {
-      const file = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
-      await mkdir(path.dirname(file), { recursive: true });
-      const before = await readFile(file, 'utf8').catch(() => undefined);
       const command = 'npm run bench:cluster -- --write-docs --database-url <PostgreSQL URL> --redis-url <Redis URL>';
-      await writeFile(file, replaceSection(before, markdown(rows, machine, pinning, command, notes, SECTION), SECTION.name));
-      console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+      await writeDocsSection(rows, machine, pinning, command, notes, SECTION);
     }
   } finally {
     await Promise.all(nodes.map((n) => n.stop()));

@@ -16,7 +16,7 @@
 // thread's time goes), --database-url postgresql://… (the broker uses a fresh database on that
 // PostgreSQL server, created and dropped by the run, instead of PGlite in memory on its own CPU:
 // how the login costs with the durable store on another machine, as in production).
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALG } from '../broker/saml/namespaces.js';
@@ -27,9 +27,9 @@ import { watchCpu, type CpuShare } from './cpu-share.js';
 import { startBench } from './machine.js';
 import { passwordLogin, runPasswordLogins, runPasswordSteps, single } from './password-load.js';
 import { BENCH_PASSWORD, benchPersons } from './password-persons.js';
-import { PROJECT_ROOT, runPinned, startPinned } from './pinned-child.js';
+import { runPinned, startPinned } from './pinned-child.js';
 import { monotonicUs, summariseProfile, type Step, type Window } from './profile-summary.js';
-import { machineLine, markdown, replaceSection, textTable, type DocSection, type Row } from './report.js';
+import { machineLine, textTable, writeDocsSection, type DocSection, type Row } from './report.js';
 
 const BROKER_CPU = 0;
 const LOAD_CPU = 1;
@@ -230,11 +230,8 @@ async function main(): Promise<void> {
   }
 
   if (values['write-docs']) {
-    const file = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
-    const before = await readFile(file, 'utf8').catch(() => undefined);
     const command = `npm run bench:password -- --write-docs${seconds !== 10 ? ` --seconds ${seconds}` : ''}${connections !== 6 ? ` --connections ${connections}` : ''}${persons !== 50 ? ` --persons ${persons}` : ''}${databaseUrl ? ' --database-url <PostgreSQL URL>' : ''}`;
-    await writeFile(file, replaceSection(before, markdown(rows, machine, pinning, command, notes, SECTION), SECTION.name));
-    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+    await writeDocsSection(rows, machine, pinning, command, notes, SECTION);
   }
 }
 

@@ -1,5 +1,8 @@
 // The printed table and the docs/benchmarks.md text, from the same rows so they never disagree.
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
 import type { Machine } from './machine.js';
+import { PROJECT_ROOT } from './pinned-child.js';
 
 export interface Row {
   readonly figure: string;
@@ -92,4 +95,12 @@ export function markdown(rows: readonly Row[], m: Machine, pinning: string, comm
   ];
   if (notes.length) lines.push('Notes from this run:', '', ...notes.map((n) => `- ${n}`), '');
   return lines.join('\n');
+}
+
+/** Replaces (or appends) `section` of docs/benchmarks.md with this run's rows and notes. */
+export async function writeDocsSection(rows: readonly Row[], m: Machine, pinning: string, command: string, notes: readonly string[], section: DocSection = SSO_SECTION): Promise<void> {
+  const file = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
+  const before = await readFile(file, 'utf8').catch(() => undefined);
+  await writeFile(file, replaceSection(before, markdown(rows, m, pinning, command, notes, section), section.name));
+  console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
 }

@@ -9,7 +9,7 @@
 // Flags: --write-docs (update docs/benchmarks.md), --seconds N (measured time per variant,
 // default 10), --connections N (default 10), --profile DIR (also run variant 1 once more under
 // `node --cpu-prof` and print where its time goes), --profile-variant N (profile variant N instead).
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { ALG } from '../broker/saml/namespaces.js';
@@ -18,9 +18,9 @@ import { watchCpu, type CpuShare } from './cpu-share.js';
 import { runLoad, type LoadResult } from './load.js';
 import { loginOnce, send } from './login.js';
 import { startBench } from './machine.js';
-import { PROJECT_ROOT, runPinned, startPinned } from './pinned-child.js';
+import { runPinned, startPinned } from './pinned-child.js';
 import { monotonicUs, summariseProfile, type Window } from './profile-summary.js';
-import { machineLine, markdown, replaceSection, textTable, type Row } from './report.js';
+import { machineLine, textTable, writeDocsSection, type Row } from './report.js';
 import { freshRedirectPath } from './authn-requests.js';
 
 const BROKER_CPU = 0;
@@ -150,11 +150,8 @@ async function main(): Promise<void> {
   }
 
   if (values['write-docs']) {
-    const file = path.join(PROJECT_ROOT, 'docs', 'benchmarks.md');
-    const before = await readFile(file, 'utf8').catch(() => undefined);
     const command = `npm run bench:sso -- --write-docs${seconds !== 10 ? ` --seconds ${seconds}` : ''}${connections !== 10 ? ` --connections ${connections}` : ''}`;
-    await writeFile(file, replaceSection(before, markdown(rows, machine, pinning, command, notes)));
-    console.log(`\nwrote ${path.relative(process.cwd(), file)}`);
+    await writeDocsSection(rows, machine, pinning, command, notes);
   }
 }
 
