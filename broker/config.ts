@@ -38,6 +38,7 @@ export const spPolicySchema = z
     allowedMethods: z.array(methodId).optional().describe('connector ids this SP allows; default every enabled connector'),
     secondFactors: z.array(z.enum(['sms', 'totp', 'email'])).min(1).optional().describe("second factors of Cl@ve Permanente's reinforced mode this SP accepts; default every one the broker offers"),
     relayStateMaxBytes: z.number().int().min(80).max(8192).default(1024).describe('longest RelayState accepted (never truncated)'),
+    encryptIdentifiers: z.boolean().default(false).describe('send the eHerkenning LegalSubjectID and ActingSubjectID as EncryptedID to the SP metadata encryption key'),
   })
   .describe('per-SP policy entry');
 export type SpPolicy = z.infer<typeof spPolicySchema>;
@@ -189,6 +190,7 @@ export const configSchema = z
       .object({
         registrarToken: z.string().min(24).optional().describe('bearer token of the registrar API (REGISTRAR_TOKEN); absent: the API is off'),
         auditToken: z.string().min(24).optional().describe('bearer token of the read-only audit log API that `pasarela audit export --broker` uses (AUDIT_TOKEN); absent: the API is off'),
+        operatorToken: z.string().min(24).optional().describe('bearer token of the operator part of the management API: organisations, approval of members, the service catalogue (OPERATOR_TOKEN); absent: that part is off'),
       })
       .describe('management APIs'),
     retention: z
@@ -199,6 +201,27 @@ export const configSchema = z
       })
       .describe('retention of personal data'),
     seedFile: z.string().nullable().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
+    mandates: z
+      .object({
+        timeZone: z.string().min(1).describe('IANA time zone in which mandate and membership dates are days (start, end, "tomorrow")'),
+        maxYears: z.number().int().min(1).max(10).describe('a mandate or chain mandate ends at most this many years after today (seed 004: 5)'),
+        defaultYears: z.number().int().min(1).max(10).describe('duration of a mandate granted without an end date'),
+        endingSoonMonths: z.number().int().min(1).max(12).describe('a mandate ending within this many months is flagged as extendable (seed 004: 2)'),
+        activationDays: z.number().int().min(1).max(365).describe('days an approved member has to activate (seed 004: 30)'),
+        chainMinimumRung: rung.describe('rung an acting member of the intermediary must reach, and the administrators granting or receiving chain mandates must hold, for chain mandates'),
+        adminMinimumRung: rung.describe('rung an administrator must reach at login to use the management module (seed 004: 2+)'),
+        documentMaxBytes: z.number().int().min(1024).describe('largest identity document copy accepted (seed 004: 5 MB)'),
+        documentRetentionDays: z.number().int().min(0).describe('days after approval (or rejection) the copies of identity documents are deleted'),
+        actingSubjectQualifier: z.string().min(1).optional().describe('NameQualifier of urn:etoegang:core:ActingSubjectID; default the broker entityID'),
+        seedFile: z.string().nullable().optional().describe('JSON file of organisations, services, members and mandates added at start when absent (demo data); relative to the project root'),
+      })
+      .describe('organisations, members, mandates and chain mandates (issue 7, seed 004)'),
+    admin: z
+      .object({
+        sessionIdleSeconds: z.number().int().min(60).describe('management session idle lifetime'),
+        sessionAbsoluteSeconds: z.number().int().min(300).describe('management session absolute lifetime'),
+      })
+      .describe('the management module: administrators log in through the broker itself'),
   })
   .describe('Pasarela configuration');
 
@@ -245,6 +268,7 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'NOTIFY_HTTP_TOKEN', path: ['notify', 'http', 'token'], parse: asIs },
   { name: 'REGISTRAR_TOKEN', path: ['api', 'registrarToken'], parse: asIs },
   { name: 'AUDIT_TOKEN', path: ['api', 'auditToken'], parse: asIs },
+  { name: 'OPERATOR_TOKEN', path: ['api', 'operatorToken'], parse: asIs },
   { name: 'PSEUDONYM_SECRET', path: ['keys', 'pseudonymSecrets'], parse: (v) => [{ version: 1, secret: v }], note: 'replaces the list with one secret, version 1' },
   { name: 'CREDENTIAL_SECRET', path: ['keys', 'credentialSecrets'], parse: (v) => [{ version: 1, secret: v }], note: 'replaces the list with one secret, version 1' },
 ];

@@ -85,6 +85,130 @@ export interface PermanentePasswordHistoryTable {
   retired_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+type DateColumn = string; // yyyy-mm-dd
+type Rung = '1' | '2' | '2+' | '3' | '4';
+
+export interface OrganisationsTable {
+  id: Generated<string>;
+  identifier_type: 'kvk' | 'rsin' | 'nif' | 'vat' | 'lei' | 'eidas';
+  identifier: string;
+  name: string;
+  rsin: string | null;
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  country: string | null; // ISO 3166-1 alpha-2
+  phone: string | null;
+  status: Generated<'active' | 'ended'>;
+  ended_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface OrganisationBranchesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  branch_number: string;
+  name: string;
+  street: string | null;
+  postcode: string | null;
+  city: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ServicesTable {
+  id: Generated<string>;
+  service_id: string;
+  service_uuid: string;
+  sp_entity_id: string;
+  acs_index: number | null;
+  is_default: Generated<boolean>;
+  name_nl: string;
+  name_en: string;
+  name_es: string;
+  min_rung: Rung;
+  representation: Generated<'none' | 'optional' | 'required'>;
+  accepts_chain: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MembersTable {
+  id: Generated<string>;
+  organisation_id: string;
+  person_id: string | null;
+  subject_kind: 'registry' | 'eidas' | 'invitation';
+  document_type: 'DNI' | 'NIE' | null;
+  document_number: string | null;
+  eidas_person_identifier: string | null;
+  invitation_email: string | null;
+  given_name: string;
+  surname: string;
+  date_of_birth: DateColumn | null;
+  id_document_type: string | null;
+  id_document_number: string | null;
+  id_document_expiry: DateColumn | null;
+  role: 'administrator' | 'user';
+  level: '2' | '2+' | '3' | '4';
+  contact_mobile: string | null;
+  contact_email: string;
+  status: 'awaiting_approval' | 'awaiting_activation' | 'active' | 'activation_expired' | 'rejected' | 'ended';
+  requested_by: string | null;
+  approved_at: Date | null;
+  activation_deadline: Date | null;
+  activation_token_hash: string | null;
+  activated_at: Date | null;
+  rejected_at: Date | null;
+  rejection_reason: string | null;
+  period_end: DateColumn | null;
+  end_date: DateColumn | null;
+  ended_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface MemberDocumentsTable {
+  id: Generated<string>;
+  member_id: string;
+  media_type: string;
+  byte_size: number;
+  sealed: string;
+  uploaded_by: string | null;
+  delete_after: Date | null;
+  created_at: CreatedAt;
+}
+
+export interface MandatesTable {
+  id: Generated<string>;
+  organisation_id: string;
+  member_id: string;
+  service_id: string | null;
+  general_authority_rung: Rung | null;
+  branch_id: string | null;
+  start_date: DateColumn;
+  end_date: DateColumn;
+  revoked_at: Date | null;
+  granted_by: string | null;
+  last_used_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
+export interface ChainMandatesTable {
+  id: Generated<string>;
+  client_organisation_id: string;
+  intermediary_organisation_id: string;
+  service_id: string | null;
+  general_authority_rung: Rung | null;
+  branch_id: string | null;
+  start_date: DateColumn;
+  end_date: DateColumn;
+  revoked_at: Date | null;
+  granted_by: string | null;
+  created_at: CreatedAt;
+  updated_at: UpdatedAt;
+}
+
 export interface DbSchema {
   persons: PersonsTable;
   pairwise_pseudonyms: PairwisePseudonymsTable;
@@ -92,6 +216,13 @@ export interface DbSchema {
   audit_log: AuditLogTable;
   permanente_accounts: PermanenteAccountsTable;
   permanente_password_history: PermanentePasswordHistoryTable;
+  organisations: OrganisationsTable;
+  organisation_branches: OrganisationBranchesTable;
+  services: ServicesTable;
+  members: MembersTable;
+  member_documents: MemberDocumentsTable;
+  mandates: MandatesTable;
+  chain_mandates: ChainMandatesTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
