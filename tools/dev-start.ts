@@ -21,7 +21,7 @@ async function main(): Promise<void> {
   cfg = loadConfig(process.env, {
     sps: {
       metadataDirs: [...cfg.sps.metadataDirs, path.relative(PROJECT_ROOT, demoDir)],
-      policies: { [demo.entityID]: { displayName: 'Demo service (Pasarela)', dialects: ['eidas', 'clave'] } },
+      policies: { [demo.entityID]: { displayName: 'Demo service (Pasarela)', dialects: ['eidas', 'clave', 'eherkenning'] } },
     },
   });
   const broker = await openBroker(cfg, { defaultMetrics: true });

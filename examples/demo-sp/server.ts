@@ -21,6 +21,15 @@ const LOA_CHOICES: Record<string, { label: string; uri: string }> = {
   high: { label: 'high (eIDAS high)', uri: 'http://eidas.europa.eu/LoA/high' },
 };
 
+/**
+ * The demo services in the broker's catalogue (config/demo-organisations.json), chosen by
+ * AttributeConsumingServiceIndex as eHerkenning SPs do: the tax return accepts chain mandates.
+ */
+const SERVICE_CHOICES: Record<string, { label: string; index: string }> = {
+  'tax-return': { label: 'Demo tax return (LoA 3, organisations and accountants may act)', index: '1' },
+  permit: { label: 'Demo permit (LoA 2+, organisations may act)', index: '2' },
+};
+
 export interface DemoSpOptions {
   /** the demo SP's own base URL, e.g. http://localhost:8081 */
   readonly publicUrl: string;
@@ -74,8 +83,9 @@ function requestIdCache(ttlMs: number): CacheProvider {
 
 const REQUEST_ID_TTL_MS = 15 * 60_000;
 
-function samlConfig(opts: DemoSpOptions, loa: string | undefined, cacheProvider?: CacheProvider): SamlConfig {
+function samlConfig(opts: DemoSpOptions, loa: string | undefined, service: string | undefined, cacheProvider?: CacheProvider): SamlConfig {
   const choice = loa ? LOA_CHOICES[loa] : undefined;
+  const serviceChoice = service ? SERVICE_CHOICES[service] : undefined;
   return {
     issuer: `${opts.publicUrl}/metadata`,
     callbackUrl: `${opts.publicUrl}/acs`,
@@ -96,6 +106,7 @@ function samlConfig(opts: DemoSpOptions, loa: string | undefined, cacheProvider?
     validateInResponseTo: ValidateInResponseTo.always,
     requestIdExpirationPeriodMs: REQUEST_ID_TTL_MS,
     ...(cacheProvider ? { cacheProvider } : {}),
+    ...(serviceChoice ? { attributeConsumingServiceIndex: serviceChoice.index } : {}),
     authnRequestBinding: opts.authnRequestBinding ?? 'HTTP-Redirect',
     // node-saml DEFLATEs HTTP-POST requests unless told not to; SAML bindings §3.5.4 (and the
     // broker) want them base64 only. The option also governs Redirect, which must stay deflated.
@@ -116,15 +127,17 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
   const app = express();
   app.disable('x-powered-by');
   const entityID = `${opts.publicUrl}/metadata`;
-  const metadataXml = new SAML(samlConfig(opts, undefined)).generateServiceProviderMetadata(null, DEMO_SP_CERT);
+  const metadataXml = new SAML(samlConfig(opts, undefined, undefined)).generateServiceProviderMetadata(null, DEMO_SP_CERT);
   const cache = requestIdCache(REQUEST_ID_TTL_MS);
   const strategy = new MultiSamlStrategy(
     {
       passReqToCallback: true,
       getSamlOptions(req, done) {
         // the login form posts the chosen LoA; other requests (ACS, SLO) do not need it
-        const loa = (req.body as Record<string, unknown> | undefined)?.loa;
-        const config = samlConfig(opts, typeof loa === 'string' ? loa : undefined, cache);
+        const body = req.body as Record<string, unknown> | undefined;
+        const loa = body?.loa;
+        const service = body?.service;
+        const config = samlConfig(opts, typeof loa === 'string' ? loa : undefined, typeof service === 'string' ? service : undefined, cache);
         // node-saml looks for InResponseTo on <Response> only, so with `always` every LogoutResponse
         // over HTTP-POST fails with "InResponseTo is missing from response" (node-saml/node-saml#331,
         // node-saml/passport-saml#438). `ifPresent` lets the signed LogoutResponse through; the
@@ -167,6 +180,8 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
           html`<p>This demo service provider logs you in through Pasarela.</p>
 <form method="post" action="/login"><label for="loa">Level of assurance</label>
 <select id="loa" name="loa">${Object.entries(LOA_CHOICES).map(([k, v]) => html`<option value="${k}">${v.label}</option>`)}</select>
+<label for="service">Service</label>
+<select id="service" name="service"><option value="">(the SP's default service)</option>${Object.entries(SERVICE_CHOICES).map(([k, v]) => html`<option value="${k}">${v.label}</option>`)}</select>
 <button type="submit" id="login">Log in</button></form>`,
         ),
       );
@@ -185,6 +200,7 @@ export function createDemoSp(opts: DemoSpOptions): DemoSp {
     // (express 5: req.query is a getter, so the choice stays in req.body for getSamlOptions)
     const body = (req.body ??= {}) as Record<string, unknown>;
     if (!(typeof body.loa === 'string' && body.loa in LOA_CHOICES)) body.loa = 'low';
+    if (!(typeof body.service === 'string' && body.service in SERVICE_CHOICES)) delete body.service;
     auth.authenticate('saml', { failureRedirect: '/', failureMessage: true })(req, res, next);
   });
   app.post('/acs', auth.authenticate('saml', { failWithError: true }), (_req, res) => {

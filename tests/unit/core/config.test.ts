@@ -49,6 +49,7 @@ describe('configuration (style.md §6)', () => {
     const cfg = parseConfig(raw);
     assert.equal(cfg.notify.transport, 'http');
     assert.equal(cfg.seedFile, null);
+    assert.equal(cfg.mandates.seedFile, null);
   });
 
   it('environment variables win over the files', () => {

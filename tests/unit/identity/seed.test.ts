@@ -17,7 +17,7 @@ describe('identity seed file', () => {
 
   it('reads config/demo-persons.json', () => {
     const persons = loadSeedFile(path.join(PROJECT_ROOT, 'config', 'demo-persons.json'));
-    assert.equal(persons.length, 2);
+    assert.equal(persons.length, 3);
     assert.equal(persons[0]!.documentNumber, '12345678Z');
   });
   it('names the entry and field of each problem', () => {
