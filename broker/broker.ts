@@ -25,6 +25,7 @@ import { createPageRenderer } from './web/render.js';
 import { createMetrics } from './metrics.js';
 import { connectorFactories } from '../connectors/index.js';
 import { createApp } from './app.js';
+import { loadAdminSp, withAdminSpPolicy } from './admin/admin-sp.js';
 import { ConfigError } from './config.js';
 
 export interface Broker {
@@ -62,12 +63,14 @@ function embeddedDefaults(cfg: Config): string[] {
   if (!cfg.ephemeral.redisUrl) w.push('in-memory ephemeral store: one node only (set REDIS_URL)');
   if (cfg.notify.transport === 'outbox') w.push('development outbox instead of an SMS gateway (notify.transport: http)');
   if (!cfg.keys.signingKeyFile) w.push('generated signing key under varDir (keys.signingKeyFile)');
+  if (!cfg.admin.spSigningKeyFile) w.push('generated management SP key under varDir (admin.spSigningKeyFile)');
   if (cfg.keys.pseudonymSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development pseudonym secret (PSEUDONYM_SECRET)');
   if (cfg.keys.credentialSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development credential secret (CREDENTIAL_SECRET)');
   return w;
 }
 
-export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<Broker> {
+export async function openBroker(configured: Config, opts: OpenOptions = {}): Promise<Broker> {
+  const cfg = withAdminSpPolicy(configured);
   const log = opts.log ?? pino({ level: cfg.logLevel, redact: ['req.headers.cookie', 'code', 'pin', 'password', 'activationCode'] });
   const now = opts.now ?? (() => new Date());
   const connectors = enabledConnectors(cfg);
@@ -84,7 +87,8 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
       const added = await identity.seed(loadSeedFile(path.resolve(PROJECT_ROOT, cfg.seedFile)));
       if (added) log.info({ added }, 'seed persons added');
     }
-    const spRegistry = await createSpRegistry(cfg, log);
+    const adminSp = await loadAdminSp(cfg);
+    const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry] });
     closers.unshift(async () => spRegistry.close());
     const keys = await loadSigningKeys(cfg, cfg.varDir);
     const loginHistory = createLoginHistoryWriter(database.db, log);
@@ -107,6 +111,7 @@ export async function openBroker(cfg: Config, opts: OpenOptions = {}): Promise<B
       loginHistory,
       notify,
       spRegistry,
+      adminSp,
       keys,
       rateLimit: createRateLimiter(ephemeral),
       pages: createPageRenderer(),

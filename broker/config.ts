@@ -220,6 +220,8 @@ export const configSchema = z
       .object({
         sessionIdleSeconds: z.number().int().min(60).describe('management session idle lifetime'),
         sessionAbsoluteSeconds: z.number().int().min(300).describe('management session absolute lifetime'),
+        spSigningKeyFile: z.string().optional().describe("PEM private key of the management module's own SP, which signs its AuthnRequests to the broker; absent: a development key pair under varDir/<keys.dir>/admin-sp.* generated on first start"),
+        spSigningCertFile: z.string().optional().describe('PEM certificate of admin.spSigningKeyFile, published in that SP\'s metadata'),
       })
       .describe('the management module: administrators log in through the broker itself'),
   })

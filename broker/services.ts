@@ -8,6 +8,7 @@ import type { IdentityRegistry } from './identity/registry.js';
 import type { Notifier } from './notify/notifier.js';
 import type { SpRegistry } from './saml/sp-registry.js';
 import type { SigningKeys } from './saml/keys.js';
+import type { AdminSp } from './admin/admin-sp.js';
 import type { RateLimiter } from './flow/rate-limit.js';
 import type { PageRenderer } from './web/render.js';
 import type { Connector } from '../connectors/connector.js';
@@ -33,6 +34,8 @@ export interface BrokerServices {
   readonly loginHistory: LoginHistoryWriter;
   readonly notify: Notifier;
   readonly spRegistry: SpRegistry;
+  /** the management module's own SP (broker/admin/admin-sp.ts) */
+  readonly adminSp: AdminSp;
   readonly keys: SigningKeys;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;

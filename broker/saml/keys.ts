@@ -147,8 +147,8 @@ async function loadOrGenerateKeyPair(dir: string, now: Date): Promise<{ keyPem: 
   }
 }
 
-/** A development signing pair: RSA-3072, self-signed, valid 3 years from `now`. */
-export async function generateSelfSigned(now: Date): Promise<{ keyPem: string; certPem: string }> {
+/** A development signing pair: RSA (3072 bits unless told), self-signed, valid 3 years from `now`. */
+export async function generateSelfSigned(now: Date, opts: { bits?: number; name?: string } = {}): Promise<{ keyPem: string; certPem: string }> {
   // @peculiar/x509 (through tsyringe) needs the Reflect metadata polyfill loaded first.
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
@@ -158,13 +158,13 @@ export async function generateSelfSigned(now: Date): Promise<{ keyPem: string; c
     name: 'RSASSA-PKCS1-v1_5',
     hash: 'SHA-256',
     publicExponent: new Uint8Array([1, 0, 1]),
-    modulusLength: GENERATED_KEY_BITS,
+    modulusLength: opts.bits ?? GENERATED_KEY_BITS,
   };
   const keys = (await subtle.generateKey(alg, true, ['sign', 'verify'])) as CryptoKeyPair;
   const notAfter = new Date(now.getTime() + GENERATED_VALIDITY_DAYS * 86_400_000);
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
     serialNumber: webcrypto.getRandomValues(new Uint8Array(16)).reduce((s, b) => s + b.toString(16).padStart(2, '0'), '7f'),
-    name: 'CN=Pasarela development signing key, O=Pasarela',
+    name: opts.name ?? 'CN=Pasarela development signing key, O=Pasarela',
     notBefore: new Date(now.getTime() - 60_000),
     notAfter,
     signingAlgorithm: alg,

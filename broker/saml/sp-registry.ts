@@ -2,6 +2,7 @@
 // (fetched with a timeout, refreshed, their own enveloped signature verified where a
 // signingCertFile is configured). A broken source is logged and skipped; a URL that fails to
 // refresh keeps its previous good entries. reload() re-reads everything (the app calls it on SIGHUP).
+// The broker's own SPs (localEntries) come first, so no metadata file can redefine them.
 import { readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { PROJECT_ROOT, type Config } from '../config.js';
@@ -29,6 +30,8 @@ export interface SpRegistryOptions {
   fetch?: typeof fetch;
   now?: () => Date;
   fetchTimeoutMs?: number;
+  /** SPs of the broker itself (the management module), registered in-process ahead of any source */
+  localEntries?: readonly SpEntry[];
 }
 
 type UrlSource = Config['sps']['metadataUrls'][number];
@@ -80,7 +83,7 @@ export async function createSpRegistry(cfg: Config, log: RegistryLog, opts: SpRe
   function rebuild(): void {
     const next = new Map<string, SpEntry>();
     const at = now();
-    for (const e of [...fileEntries, ...[...urlEntries.values()].flat()]) {
+    for (const e of [...(opts.localEntries ?? []), ...fileEntries, ...[...urlEntries.values()].flat()]) {
       if (e.validUntil && e.validUntil <= at) {
         log.warn({ entityID: e.entityID, validUntil: e.validUntil.toISOString() }, 'SP metadata expired; entry dropped');
         continue;
