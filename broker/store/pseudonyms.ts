@@ -33,3 +33,9 @@ async function select(db: Kysely<DbSchema>, personId: string, spEntityID: string
     .executeTakeFirst();
   return row?.name_id;
 }
+
+/** The person a persistent NameID issued to `spEntityID` stands for (the management SP reads its logins back this way). */
+export async function personOfPseudonym(db: Kysely<DbSchema>, spEntityID: string, nameID: string): Promise<string | undefined> {
+  const row = await db.selectFrom('pairwise_pseudonyms').select('person_id').where('sp_entity_id', '=', spEntityID).where('name_id', '=', nameID).executeTakeFirst();
+  return row?.person_id;
+}
