@@ -85,6 +85,20 @@ export interface PermanentePasswordHistoryTable {
   retired_at: ColumnType<Date, Date | string | undefined, never>;
 }
 
+export interface DevicesTable {
+  id: Generated<string>; // uuid
+  person_id: string;
+  public_key_pem: string;
+  push_kind: 'webhook' | 'token';
+  /** the webhook URL or the push-service token */
+  push_target: string;
+  label: string;
+  status: Generated<'active' | 'deactivated'>;
+  activated_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  deactivated_at: Date | null;
+  last_seen_at: Date | null;
+}
+
 type DateColumn = string; // yyyy-mm-dd
 type Rung = '1' | '2' | '2+' | '3' | '4';
 
@@ -223,9 +237,11 @@ export interface DbSchema {
   member_documents: MemberDocumentsTable;
   mandates: MandatesTable;
   chain_mandates: ChainMandatesTable;
+  devices: DevicesTable;
 }
 
 export type PersonRow = Selectable<PersonsTable>;
 export type NewPersonRow = Insertable<PersonsTable>;
 export type LoginHistoryRow = Selectable<LoginHistoryTable>;
 export type PermanenteAccountRow = Selectable<PermanenteAccountsTable>;
+export type DeviceRow = Selectable<DevicesTable>;

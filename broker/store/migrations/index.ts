@@ -4,11 +4,13 @@ import type { Migration, MigrationProvider } from 'kysely';
 import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_permanente.js';
 import * as m0003 from './0003_mandates.js';
+import * as m0004 from './0004_devices.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
   '0002_permanente': m0002,
   '0003_mandates': m0003,
+  '0004_devices': m0004,
 };
 
 export const migrationProvider: MigrationProvider = {
