@@ -6,6 +6,7 @@ import type { LoaRung, RequestedLoa } from '../loa.js';
 import type { RegistrationLevel } from '../identity/person.js';
 import type { MethodPermissions } from './allowed-methods.js';
 import type { ReplyTarget } from '../errors.js';
+import type { LoginService } from '../mandates/representations.js';
 
 export type NameIDFormat = 'persistent' | 'transient' | 'unspecified';
 
@@ -32,6 +33,13 @@ export interface LoginTransaction {
   readonly methods: MethodPermissions;
   /** connector-private state, keyed by connector id; a connector reads and writes only its own */
   readonly connectorState: Readonly<Record<string, unknown>>;
+  /**
+   * The SP's service in the catalogue (AttributeConsumingServiceIndex, else its default), for
+   * the representation step; null or absent: the SP has none, nobody acts for an organisation.
+   */
+  readonly service?: LoginService | null;
+  /** set while the person chooses whom to act for: the SSO session whose authentication it is */
+  readonly representationStep?: { readonly ssoSessionId: string };
 }
 
 /** A person reference that a connector hands back: no SAML in here. */
