@@ -170,6 +170,16 @@ export const configSchema = z
             totpIssuer: z.string().min(1).max(40).describe('issuer name shown by authenticator apps'),
           })
           .describe('Cl@ve Permanente connector'),
+        movil: z
+          .object({
+            requestValiditySeconds: z.number().int().min(60).max(900).describe('how long a Cl@ve Móvil login request waits for the app (issue 4: 5 minutes)'),
+            requestsPerPersonPerHour: z.number().int().min(1).describe('login requests pushed to one DNI/NIE per hour (against push-bombing)'),
+            requestsPerIpPerHour: z.number().int().min(1).describe('login requests (QR or push) started from one IP address per hour'),
+            refusalsBeforeCooldown: z.number().int().min(1).max(10).describe('refusals in the app after which the person gets no new request for cooldownSeconds'),
+            cooldownSeconds: z.number().int().min(60).describe('the pause after refusalsBeforeCooldown refusals; also the window in which refusals are counted'),
+            maxWaitingBrowsers: z.number().int().min(1).describe('browsers one node keeps waiting on server-sent events; beyond it the node answers 503 and the page falls back to polling'),
+          })
+          .describe('Cl@ve Móvil connector'),
       })
       .describe('connectors'),
     notify: z
