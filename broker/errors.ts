@@ -30,6 +30,8 @@ export const outcomes = {
   'no-method-for-loa': { to: 'sp', status: 'Responder', sub: 'NoAuthnContext' },
   'passive-impossible': { to: 'sp', status: 'Responder', sub: 'NoPassive' },
   denied: { to: 'sp', status: 'Responder', sub: 'RequestDenied' },
+  /** the service accepts only logins on behalf of an organisation, and the person holds no valid mandate for it */
+  'representation-required': { to: 'sp', status: 'Responder', sub: 'RequestDenied' },
   /** the browser came back without (or with someone else's) transaction */
   'transaction-unknown': { to: 'page', http: 400 },
   'rate-limited': { to: 'page', http: 429 },

@@ -6,7 +6,8 @@ import type { Request, Response } from 'express';
 import { BrokerError } from '../errors.js';
 import { assertableRung, minRung, type LoaRung } from '../loa.js';
 import { replyTargetOf, type AuthnResult, type Authentication, type LoginTransaction } from './login-transaction.js';
-import { handBack, type HandBackDeps } from './hand-back.js';
+import type { HandBackDeps } from './hand-back.js';
+import { continueToAssertion } from './representation.js';
 import { html } from '../web/html.js';
 
 export async function finishLogin(deps: HandBackDeps, req: Request, res: Response, tx: LoginTransaction, connectorId: string, result: AuthnResult): Promise<void> {
@@ -41,5 +42,5 @@ export async function finishLogin(deps: HandBackDeps, req: Request, res: Respons
     authnInstant: result.authnInstant.getTime(),
   };
   const session = await deps.sessions.start(req, res, authentication);
-  await handBack(deps, req, res, tx, session);
+  await continueToAssertion(deps, req, res, tx, session);
 }

@@ -1,5 +1,5 @@
 // The last step of a login: the Assertion for the waiting SP, built from the SSO session's
-// authentication, sent by auto-submitting HTTP-POST form; the SSO session learns the SP (for
+// authentication and the representation chosen (if any), sent by auto-submitting HTTP-POST form; the SSO session learns the SP (for
 // logout) and the login history records the login.
 import type { Request, Response } from 'express';
 import type { BrokerServices } from '../services.js';
@@ -15,6 +15,10 @@ import { randomId } from './random-id.js';
 import { sendPostToSp } from './post-to-sp.js';
 import { idpEntityID } from '../saml/addresses.js';
 import { signingAlgorithmFor } from '../saml/signing-algorithm.js';
+import { encryptIdentifierValues } from '../saml/encrypt-id.js';
+import { releaseRepresentationAttributes } from '../mandates/attributes.js';
+import { actingSubjectID } from '../mandates/acting-subject.js';
+import type { RepresentationChoice } from '../mandates/model.js';
 
 export interface HandBackDeps {
   readonly services: BrokerServices;
@@ -22,7 +26,8 @@ export interface HandBackDeps {
   readonly transactions: TransactionStore;
 }
 
-export async function handBack(deps: HandBackDeps, req: Request, res: Response, tx: LoginTransaction, session: SsoSession): Promise<void> {
+/** `representation`: the organisation the person chose to act for (flow/representation.ts); none: for themselves */
+export async function handBack(deps: HandBackDeps, req: Request, res: Response, tx: LoginTransaction, session: SsoSession, representation?: RepresentationChoice): Promise<void> {
   const { services } = deps;
   const { config: cfg } = services;
   const replyTo = replyTargetOf(tx);
@@ -41,7 +46,7 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
   // assertion), so a second assertion to the same SP changes nothing that logout needs.
   const known = session.participants.find((p) => p.spEntityID === sp.entityID && p.nameID === nameID.value && p.nameIDFormat === nameID.format);
   const sessionIndex = known?.sessionIndex ?? `_${randomId()}`;
-  const attributes = releaseAttributes({
+  const natural = releaseAttributes({
     person,
     method: auth.method,
     registrationLevel: auth.registrationLevel,
@@ -49,8 +54,18 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
     requested: tx.request.requestedAttributes,
     policy,
   });
+  const acting = representation
+    ? actingSubjectID(cfg, { personId: person.id, organisationId: representation.organisation.id, intermediaryId: representation.intermediary?.id ?? null, spEntityID: sp.entityID })
+    : null;
+  let attributes = releaseRepresentationAttributes({ natural, service: tx.service ?? null, representation: representation ?? null, actingSubjectID: acting, policy });
+  const cannotProtect = (what: string) => new BrokerError('internal', 'the assertion cannot be protected as the service requires', `sp ${sp.entityID} asks for ${what} but has no encryption key`, replyTo);
+  if (policy.encryptIdentifiers && representation) {
+    const to = sp.encryptionCerts[0];
+    if (!to) throw cannotProtect('encrypted identifiers');
+    attributes = encryptIdentifierValues(attributes, to);
+  }
   const encryptTo = policy.encryptAssertion ? sp.encryptionCerts[0] : undefined;
-  if (policy.encryptAssertion && !encryptTo) throw new BrokerError('internal', 'the assertion cannot be protected as the service requires', `sp ${sp.entityID} asks for encryption but has no encryption key`, replyTo);
+  if (policy.encryptAssertion && !encryptTo) throw cannotProtect('encryption');
   const xml = buildSuccessResponse(
     {
       issuer: idpEntityID(cfg),

@@ -1,5 +1,6 @@
 // From a verified AuthnRequest to a LoginTransaction (design.md "Data through one login" 1–2):
-// reuse the SSO session when it suffices, answer NoPassive when it does not and the SP asked for
+// the service of the SP's catalogue is looked up once here; reuse the SSO session when it suffices
+// (through the representation step), answer NoPassive when it does not and the SP asked for
 // a passive login, otherwise send the browser to the selector.
 import type { Request, Response } from 'express';
 import type { ReceivedAuthnRequest } from '../saml/receive-authn-request.js';
@@ -11,7 +12,8 @@ import { allowedMethods, methodPermissions } from './allowed-methods.js';
 import { ensureBrowserBinding } from './browser-binding.js';
 import { nameIDFormatOf } from './name-id.js';
 import { randomId } from './random-id.js';
-import { handBack, type HandBackDeps } from './hand-back.js';
+import type { HandBackDeps } from './hand-back.js';
+import { continueToAssertion, representationsOf } from './representation.js';
 import { methodStates, offeredIds } from './selector.js';
 
 export async function openLogin(deps: HandBackDeps, req: Request, res: Response, received: ReceivedAuthnRequest): Promise<void> {
@@ -45,6 +47,7 @@ export async function openLogin(deps: HandBackDeps, req: Request, res: Response,
     },
     methods,
     connectorState: {},
+    service: await representationsOf(services).serviceFor(sp.entityID, request.attributeConsumingServiceIndex),
   };
 
   const session = request.forceAuthn ? undefined : await deps.sessions.current(req);
@@ -53,7 +56,7 @@ export async function openLogin(deps: HandBackDeps, req: Request, res: Response,
     assertableRung(session.authentication.loa, loa) !== undefined &&
     allowedMethods(methods).includes(session.authentication.connectorId);
   if (usable) {
-    await handBack(deps, req, res, tx, session);
+    await continueToAssertion(deps, req, res, tx, session);
     return;
   }
   if (request.isPassive) throw new BrokerError('passive-impossible', 'no usable session for a passive login', undefined, replyTo);

@@ -9,6 +9,7 @@ import { methodStates, offeredIds } from './selector.js';
 import { renderSelector } from './selector-page.js';
 import { finishLogin } from './finish.js';
 import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
+import { representationRouter } from './representation.js';
 
 function txParam(req: Request): string {
   const id = req.params.tx;
@@ -42,6 +43,8 @@ export function flowRouter(deps: HandBackDeps): Router {
     }
     res.redirect(303, `/connectors/${method}/${tx.id}`);
   });
+
+  router.use(representationRouter(deps));
 
   router.post('/login/:tx/cancel', form, async (req, _res) => {
     const tx = await deps.transactions.load(req, txParam(req));

@@ -4,7 +4,8 @@
 // Recipient = ACS URL, InResponseTo and NotOnOrAfter but no NotBefore; Conditions with NotBefore
 // back-dated 5 s (never in the future: Keycloak's default skew is 0), NotOnOrAfter = now + lifetime,
 // exactly one AudienceRestriction/Audience = the SP; an AuthnStatement with SessionIndex (logout
-// needs it); attributes with NameFormat uri, Name and FriendlyName, xs:string values.
+// needs it); attributes with NameFormat uri, Name and FriendlyName, xs:string values or, for the
+// eHerkenning identifiers, a NameID or EncryptedID as element content.
 //
 // The Assertion declares saml, xs and xsi itself, so it stays valid XML when lifted out of the
 // Response: encrypted, or embedded into the Response as a string after signing.
@@ -13,11 +14,40 @@ import { ATTRNAME_FORMAT, NAMEID_FORMAT, NS, SUBJECT_CONFIRMATION_BEARER } from 
 import { el, type XmlElement } from './xml-writer.js';
 import { serializeXml } from './xml-serialize.js';
 
+/** A saml:NameID carried as an attribute value (eHerkenning LegalSubjectID, ActingSubjectID). */
+export interface NameIDValue {
+  readonly kind: 'NameID';
+  readonly value: string;
+  readonly nameQualifier: string;
+  readonly format?: string;
+  readonly spNameQualifier?: string;
+}
+
+/** A saml:EncryptedID (core §2.2.4) holding such a NameID, as encrypt-id.ts builds it. */
+export interface EncryptedIDValue {
+  readonly kind: 'EncryptedID';
+  readonly element: XmlElement;
+}
+
+/** Text (xs:string), or element content: a NameID, or an EncryptedID. */
+export type AttributeValue = string | NameIDValue | EncryptedIDValue;
+
 export interface ReleasedAttribute {
   name: string;
   friendlyName: string;
-  values: string[];
+  values: AttributeValue[];
   nameFormat?: string;
+}
+
+export function nameIDElement(v: NameIDValue): XmlElement {
+  return el(NS.saml, 'saml:NameID', { NameQualifier: v.nameQualifier, SPNameQualifier: v.spNameQualifier, Format: v.format }, [v.value]);
+}
+
+// A value with element content has no xsi:type: AttributeValue is xs:anyType, and declaring
+// xs:string over a child element would make the value invalid.
+function attributeValueElement(v: AttributeValue): XmlElement {
+  if (typeof v === 'string') return el(NS.saml, 'saml:AttributeValue', { 'xsi:type': 'xs:string' }, [v]);
+  return el(NS.saml, 'saml:AttributeValue', {}, [v.kind === 'NameID' ? nameIDElement(v) : v.element]);
 }
 
 export interface AssertionInput {
@@ -89,7 +119,7 @@ export function assertionElement(input: AssertionInput, id: string): XmlElement 
       'AttributeStatement',
       {},
       input.attributes.map((a) =>
-        s('Attribute', { Name: a.name, NameFormat: a.nameFormat ?? ATTRNAME_FORMAT.uri, FriendlyName: a.friendlyName }, a.values.map((v) => s('AttributeValue', { 'xsi:type': 'xs:string' }, [v]))),
+        s('Attribute', { Name: a.name, NameFormat: a.nameFormat ?? ATTRNAME_FORMAT.uri, FriendlyName: a.friendlyName }, a.values.map(attributeValueElement)),
       ),
     );
 

@@ -52,16 +52,16 @@ function keyTransportMethod(transport: KeyTransport): XmlElement {
 }
 
 /**
- * Encrypt a (signed) Assertion to the holder of `recipientCertPem`. `assertionXml` must be a
- * self-contained saml:Assertion (it declares its own namespaces: build-assertion.ts does).
+ * The xenc:EncryptedData of one self-contained element (Type Element), to the holder of
+ * `recipientCertPem`: shared by EncryptedAssertion and EncryptedID (encrypt-id.ts).
  */
-export function encryptAssertionElement(assertionXml: string, recipientCertPem: string, opts: { keyTransport?: KeyTransport } = {}): XmlElement {
+export function encryptedDataElement(elementXml: string, recipientCertPem: string, opts: { keyTransport?: KeyTransport } = {}): XmlElement {
   const transport = opts.keyTransport ?? 'rsa-oaep-mgf1p';
   const recipient = new X509Certificate(recipientCertPem).publicKey;
-  if (recipient.asymmetricKeyType !== 'rsa') throw new TypeError('assertion encryption needs an RSA encryption certificate');
+  if (recipient.asymmetricKeyType !== 'rsa') throw new TypeError('encryption to an SP needs an RSA encryption certificate');
 
   const contentKey = randomBytes(32);
-  const encryptedContent = aes256GcmEncrypt(contentKey, Buffer.from(assertionXml, 'utf8'));
+  const encryptedContent = aes256GcmEncrypt(contentKey, Buffer.from(elementXml, 'utf8'));
   const encryptedKey = publicEncrypt(
     { key: recipient, padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: transport === 'rsa-oaep-mgf1p' ? 'sha1' : 'sha256' },
     contentKey,
@@ -71,7 +71,7 @@ export function encryptAssertionElement(assertionXml: string, recipientCertPem: 
   const cipherData = (bytes: Buffer) =>
     el(NS.xenc, 'xenc:CipherData', {}, [el(NS.xenc, 'xenc:CipherValue', {}, [bytes.toString('base64')])]);
 
-  const encryptedData = el(
+  return el(
     NS.xenc,
     'xenc:EncryptedData',
     { Id: newSamlId(), Type: XMLENC.element },
@@ -83,7 +83,14 @@ export function encryptAssertionElement(assertionXml: string, recipientCertPem: 
       cipherData(encryptedContent),
     ],
   );
-  return el(NS.saml, 'saml:EncryptedAssertion', {}, [encryptedData]);
+}
+
+/**
+ * Encrypt a (signed) Assertion to the holder of `recipientCertPem`. `assertionXml` must be a
+ * self-contained saml:Assertion (it declares its own namespaces: build-assertion.ts does).
+ */
+export function encryptAssertionElement(assertionXml: string, recipientCertPem: string, opts: { keyTransport?: KeyTransport } = {}): XmlElement {
+  return el(NS.saml, 'saml:EncryptedAssertion', {}, [encryptedDataElement(assertionXml, recipientCertPem, opts)]);
 }
 
 /** The EncryptedAssertion as text (tests and callers outside the tree builders). */

@@ -33,6 +33,12 @@ export const nl: Catalogue = {
   'selector.cancel': 'Annuleren en terug naar de dienst',
   'pin.request.submit': 'Pincode ophalen',
   'pin.enter.submit': 'Toegang',
+  'represent.title': 'Namens wie handelt u?',
+  'represent.myself': 'Voor mezelf',
+  'represent.direct': 'Namens {organisation}',
+  'represent.chain': 'Namens {client} via {intermediary}',
+  'represent.branch': 'Alleen voor de vestiging {name} ({number})',
+  'represent.identifier.kvk': 'KvK-nummer {value}',
 };
 export const fr: Catalogue = {
   'app.tagline': 'Passerelle d’identification des administrations publiques',
