@@ -4,6 +4,7 @@
 import { es as brokerEs } from './es.js';
 import { en as brokerEn } from './en.js';
 import { permanenteMessages } from '../../../connectors/permanente/messages.js';
+import { movilMessages } from '../../../connectors/movil/messages.js';
 import { ca, eu, gl, nl, fr } from './partial.js';
 
 export type Catalogue = Readonly<Record<string, string>>;
@@ -15,8 +16,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   es: 'Español', en: 'English', ca: 'Català', eu: 'Euskara', gl: 'Galego', nl: 'Nederlands', fr: 'Français',
 };
 
-const es: Catalogue = { ...brokerEs, ...permanenteMessages.es };
-const en: Catalogue = { ...brokerEn, ...permanenteMessages.en };
+const es: Catalogue = { ...brokerEs, ...permanenteMessages.es, ...movilMessages.es };
+const en: Catalogue = { ...brokerEn, ...permanenteMessages.en, ...movilMessages.en };
 const catalogues: Record<Language, Catalogue> = { es, en, ca, eu, gl, nl, fr };
 
 export function isLanguage(v: unknown): v is Language {
