@@ -15,6 +15,8 @@ import { createLoginHistoryWriter } from './store/login-history-writer.js';
 import { createAuditLog } from './store/audit-log.js';
 import { startRetention, type RetentionPurger } from './store/retention.js';
 import { openCredentials } from './identity/credentials.js';
+import { createDeviceRegistry } from './identity/devices/registry.js';
+import { pushAddressRules } from './identity/devices/push-address.js';
 import { loadSeedFile } from './identity/seed.js';
 import { createNotifier } from './notify/index.js';
 import { trackInFlight } from './notify/in-flight.js';
@@ -105,6 +107,7 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       ephemeral,
       identity,
       credentials: openCredentials(cfg, database.db),
+      devices: createDeviceRegistry(database.db, { pushRules: pushAddressRules(cfg.publicUrl), now }),
       audit: createAuditLog(database.db, now),
       persons: createCachedPersonLookup(identity, { ttlMs: cfg.flow.personCacheSeconds * 1000 }),
       nameIDs: createNameIDIssuer(database.db, cfg),

@@ -194,8 +194,26 @@ export const configSchema = z
             retries: z.number().int().min(0).max(5).describe('retries after a failed attempt'),
           })
           .describe('HTTP gateway transport'),
+        push: z
+          .object({
+            webhookTimeoutMs: z.number().int().min(100).max(30000).describe("timeout of one POST to a device's webhook (redirects are not followed)"),
+            smsFallbackSeconds: z.number().int().min(1).max(600).describe('a code pushed to the Cl@ve app is also sent by SMS when the app has not fetched it within this time (seed 000 §4.1.1: 60 s)'),
+          })
+          .describe('pushes to the Cl@ve app and the SMS fallback of codes'),
       })
       .describe('delivery of codes'),
+    devices: z
+      .object({
+        clockSkewSeconds: z.number().int().min(5).max(600).describe("how far a signed app call's X-Timestamp may be from the broker's clock; its nonce is remembered twice as long"),
+        activationCodeValiditySeconds: z.number().int().min(60).max(86400).describe('validity of an app activation code sent by SMS (10 minutes)'),
+        registrarCodeValiditySeconds: z.number().int().min(60).max(604800).describe('validity of an app activation code issued by a registrar (`pasarela registrar device-activation`)'),
+        activationCodeMaxAttempts: z.number().int().min(1).max(10).describe('wrong entries that void an activation code (5)'),
+        activationRequestsPerPersonPerHour: z.number().int().min(1).describe('activation codes sent by SMS per person and hour'),
+        activationRequestsPerIpPerHour: z.number().int().min(1).describe('activation-code requests and entries per IP address and hour'),
+        inboxTtlSeconds: z.number().int().min(60).max(86400).describe("how long a message waits in a device's inbox for the app to fetch it"),
+        inboxMaxMessages: z.number().int().min(1).max(200).describe("messages kept per device inbox; older ones make room for newer ones"),
+      })
+      .describe('Cl@ve app devices and the app API (/api/app/v1)'),
     api: z
       .object({
         registrarToken: z.string().min(24).optional().describe('bearer token of the registrar API (REGISTRAR_TOKEN); absent: the API is off'),

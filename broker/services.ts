@@ -18,6 +18,7 @@ import type { NameIDIssuer } from './flow/name-id.js';
 import type { LoginHistoryWriter } from './store/login-history-writer.js';
 import type { AuditLog } from './store/audit-log.js';
 import type { Credentials } from './identity/credentials.js';
+import type { DeviceRegistry } from './identity/devices/registry.js';
 
 export interface BrokerServices {
   readonly config: Config;
@@ -27,6 +28,8 @@ export interface BrokerServices {
   readonly ephemeral: EphemeralStore;
   readonly identity: IdentityRegistry;
   readonly credentials: Credentials;
+  /** Cl@ve app devices, one active per person */
+  readonly devices: DeviceRegistry;
   readonly audit: AuditLog;
   /** person reads for assertions from an SSO session: cached briefly per node */
   readonly persons: PersonLookup;

@@ -14,6 +14,7 @@ import type { Config } from '../broker/config.js';
 import type { Logger } from 'pino';
 import type { Credentials } from '../broker/identity/credentials.js';
 import type { AuditLog } from '../broker/store/audit-log.js';
+import type { DeviceRegistry } from '../broker/identity/devices/registry.js';
 
 export interface Connector {
   readonly id: string;
@@ -34,6 +35,8 @@ export interface ConnectorContext {
   readonly identity: IdentityRegistry;
   readonly credentials: Credentials;
   readonly audit: AuditLog;
+  /** Cl@ve app devices (one active per person); signed app calls: broker/identity/devices/signed-request.ts */
+  readonly devices: DeviceRegistry;
   readonly notify: Notifier;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;

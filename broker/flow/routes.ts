@@ -61,6 +61,7 @@ export function flowRouter(deps: HandBackDeps): Router {
       identity: services.identity,
       credentials: services.credentials,
       audit: services.audit,
+      devices: services.devices,
       notify: services.notify,
       rateLimit: services.rateLimit,
       pages: services.pages,
