@@ -18,8 +18,12 @@ import { openCredentials } from './identity/credentials.js';
 import { createDeviceRegistry } from './identity/devices/registry.js';
 import { pushAddressRules } from './identity/devices/push-address.js';
 import { loadSeedFile } from './identity/seed.js';
+import { loadMandatesSeedFile, seedMandates } from './mandates/seed.js';
+import { dayOf } from './mandates/dates.js';
 import { createNotifier } from './notify/index.js';
 import { trackInFlight } from './notify/in-flight.js';
+import { createNotify } from './notify/notify.js';
+import { createDeviceInbox } from './identity/devices/inbox.js';
 import { createSpRegistry } from './saml/sp-registry.js';
 import { loadSigningKeys } from './saml/keys.js';
 import { createRateLimiter } from './flow/rate-limit.js';
@@ -89,6 +93,11 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       const added = await identity.seed(loadSeedFile(path.resolve(PROJECT_ROOT, cfg.seedFile)));
       if (added) log.info({ added }, 'seed persons added');
     }
+    if (cfg.mandates.seedFile) {
+      const seed = loadMandatesSeedFile(path.resolve(PROJECT_ROOT, cfg.mandates.seedFile));
+      const added = await seedMandates(database.db, seed, { today: dayOf(now(), cfg.mandates.timeZone), years: cfg.mandates.defaultYears, now: now() });
+      if (Object.values(added).some((n) => n > 0)) log.info({ added }, 'seed organisations and mandates added');
+    }
     const adminSp = await loadAdminSp(cfg);
     const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry] });
     closers.unshift(async () => spRegistry.close());
@@ -96,9 +105,18 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     const loginHistory = createLoginHistoryWriter(database.db, log);
     // Flushed before the database closes (closers run first to last).
     closers.unshift(() => loginHistory.close());
-    const notify = trackInFlight(createNotifier(cfg, log));
-    // runs first on close: deliveries the answers did not wait for still go out
-    closers.unshift(() => notify.drain(5000));
+    const devices = createDeviceRegistry(database.db, { pushRules: pushAddressRules(cfg.publicUrl), now });
+    const notify = createNotify({
+      transport: trackInFlight(createNotifier(cfg, log)),
+      devices,
+      inbox: createDeviceInbox(ephemeral, { ttlMs: cfg.devices.inboxTtlSeconds * 1000, max: cfg.devices.inboxMaxMessages }),
+      ephemeral,
+      smsFallbackMs: cfg.notify.push.smsFallbackSeconds * 1000,
+      now,
+      log,
+    });
+    // runs first on close: deliveries the answers did not wait for, and pending SMS fallbacks, still go out
+    closers.unshift(() => notify.close(5000));
     const services: BrokerServices = {
       config: cfg,
       log,
@@ -107,7 +125,7 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       ephemeral,
       identity,
       credentials: openCredentials(cfg, database.db),
-      devices: createDeviceRegistry(database.db, { pushRules: pushAddressRules(cfg.publicUrl), now }),
+      devices,
       audit: createAuditLog(database.db, now),
       persons: createCachedPersonLookup(identity, { ttlMs: cfg.flow.personCacheSeconds * 1000 }),
       nameIDs: createNameIDIssuer(database.db, cfg),

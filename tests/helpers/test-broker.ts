@@ -85,6 +85,8 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
     // Tests move the clock by years; a purge firing mid-suite would delete what they then read.
     // The retention tests turn it on (or call broker.retention.runNow()).
     retention: { purgeIntervalMinutes: 0 },
+    // Suites build the organisations they need; the demo ones have their own test.
+    mandates: { seedFile: null },
     keys: { signingKeyFile: 'tests/fixtures/keys/idp.key', signingCertFile: 'tests/fixtures/keys/idp.crt' },
     sps: {
       metadataDirs: ['tests/fixtures/metadata'],
