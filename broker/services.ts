@@ -5,7 +5,7 @@ import type { Config } from './config.js';
 import type { EphemeralStore } from './store/ephemeral.js';
 import type { DbSchema } from './store/schema.js';
 import type { IdentityRegistry } from './identity/registry.js';
-import type { Notifier } from './notify/notifier.js';
+import type { Notify } from './notify/notify.js';
 import type { SpRegistry } from './saml/sp-registry.js';
 import type { SigningKeys } from './saml/keys.js';
 import type { AdminSp } from './admin/admin-sp.js';
@@ -35,7 +35,8 @@ export interface BrokerServices {
   readonly persons: PersonLookup;
   readonly nameIDs: NameIDIssuer;
   readonly loginHistory: LoginHistoryWriter;
-  readonly notify: Notifier;
+  /** SMS, e-mail, pushes to the Cl@ve app, and codes by app or SMS */
+  readonly notify: Notify;
   readonly spRegistry: SpRegistry;
   /** the management module's own SP (broker/admin/admin-sp.ts) */
   readonly adminSp: AdminSp;

@@ -7,7 +7,7 @@ import type { LoaRung } from '../broker/loa.js';
 import type { AuthnResult, LoginTransaction } from '../broker/flow/login-transaction.js';
 import type { EphemeralStore } from '../broker/store/ephemeral.js';
 import type { IdentityRegistry } from '../broker/identity/registry.js';
-import type { Notifier } from '../broker/notify/notifier.js';
+import type { Notify } from '../broker/notify/notify.js';
 import type { RateLimiter } from '../broker/flow/rate-limit.js';
 import type { PageRenderer } from '../broker/web/render.js';
 import type { Config } from '../broker/config.js';
@@ -37,7 +37,8 @@ export interface ConnectorContext {
   readonly audit: AuditLog;
   /** Cl@ve app devices (one active per person); signed app calls: broker/identity/devices/signed-request.ts */
   readonly devices: DeviceRegistry;
-  readonly notify: Notifier;
+  /** send (SMS, e-mail), push to a device, deliverCode (app or SMS, chosen from the person's devices) */
+  readonly notify: Notify;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;
   /** the broker's clock (tests move it) */

@@ -1,4 +1,5 @@
-// The production transport: POST {channel, to, subject, text} as JSON to the gateway with a bearer
+// The production transport: POST {channel, to, subject, text} (a push to a token adds {token,
+// notice}) as JSON to the gateway with a bearer
 // token. Each attempt has its own timeout; network errors, timeouts and 5xx are retried after a
 // short, growing pause; a 4xx is our mistake and is not. The text carries the one-time code, so
 // neither it nor the recipient is ever logged: only the channel, the attempt and the outcome.
@@ -43,7 +44,9 @@ export function createHttpGatewayNotifier(opts: HttpGatewayOptions): Notifier {
   return {
     async send(message: OutgoingMessage) {
       // the code travels inside the text only, as the person will read it
-      const body = JSON.stringify({ channel: message.channel, to: message.to, subject: message.subject, text: message.text });
+      // a push to a token names the token and the notice; the gateway talks to the push service
+      const token = message.push?.address.kind === 'token' ? { token: message.push.address.token, notice: message.push.notice } : {};
+      const body = JSON.stringify({ channel: message.channel, to: message.to, subject: message.subject, text: message.text, ...token });
       let last = '';
       for (let n = 0; n <= opts.retries; n++) {
         if (n > 0) await new Promise((r) => setTimeout(r, backoffMs * 2 ** (n - 1)));
