@@ -15,6 +15,7 @@ import { createLoginHistoryWriter } from './store/login-history-writer.js';
 import { createAuditLog } from './store/audit-log.js';
 import { startRetention, type RetentionPurger } from './store/retention.js';
 import { openCredentials } from './identity/credentials.js';
+import { createMandateRegistry } from './mandates/registry.js';
 import { createDeviceRegistry } from './identity/devices/registry.js';
 import { pushAddressRules } from './identity/devices/push-address.js';
 import { loadSeedFile } from './identity/seed.js';
@@ -23,7 +24,7 @@ import { dayOf } from './mandates/dates.js';
 import { createNotifier } from './notify/index.js';
 import { trackInFlight } from './notify/in-flight.js';
 import { createNotify } from './notify/notify.js';
-import { createDeviceInbox } from './identity/devices/inbox.js';
+import { deviceInboxFor } from './identity/devices/setup.js';
 import { createSpRegistry } from './saml/sp-registry.js';
 import { loadSigningKeys } from './saml/keys.js';
 import { createRateLimiter } from './flow/rate-limit.js';
@@ -109,7 +110,7 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     const notify = createNotify({
       transport: trackInFlight(createNotifier(cfg, log)),
       devices,
-      inbox: createDeviceInbox(ephemeral, { ttlMs: cfg.devices.inboxTtlSeconds * 1000, max: cfg.devices.inboxMaxMessages }),
+      inbox: deviceInboxFor(cfg, ephemeral),
       ephemeral,
       smsFallbackMs: cfg.notify.push.smsFallbackSeconds * 1000,
       now,
@@ -117,6 +118,8 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     });
     // runs first on close: deliveries the answers did not wait for, and pending SMS fallbacks, still go out
     closers.unshift(() => notify.close(5000));
+    const credentials = openCredentials(cfg, database.db);
+    const audit = createAuditLog(database.db, now);
     const services: BrokerServices = {
       config: cfg,
       log,
@@ -124,9 +127,9 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       dbPing: () => database.ping(),
       ephemeral,
       identity,
-      credentials: openCredentials(cfg, database.db),
+      credentials,
       devices,
-      audit: createAuditLog(database.db, now),
+      audit,
       persons: createCachedPersonLookup(identity, { ttlMs: cfg.flow.personCacheSeconds * 1000 }),
       nameIDs: createNameIDIssuer(database.db, cfg),
       loginHistory,
@@ -138,9 +141,10 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       pages: createPageRenderer(),
       connectors,
       metrics: createMetrics({ defaultMetrics: opts.defaultMetrics ?? false }),
+      mandates: createMandateRegistry({ db: database.db, config: cfg, audit, notify, secrets: credentials.secrets, log, now }),
       now,
     };
-    const retention = startRetention({ db: database.db, kind: database.kind, settings: cfg.retention, log, now, purged: services.metrics.retentionPurged, ...opts.retention });
+    const retention = startRetention({ db: database.db, kind: database.kind, settings: cfg.retention, log, now, purged: services.metrics.retentionPurged, purgeDocuments: (at) => services.mandates.purgeDocuments(at), ...opts.retention });
     // Stopped before the login history flushes and the database closes.
     closers.unshift(() => retention.close());
     const app = createApp(services);

@@ -18,6 +18,7 @@ import type { NameIDIssuer } from './flow/name-id.js';
 import type { LoginHistoryWriter } from './store/login-history-writer.js';
 import type { AuditLog } from './store/audit-log.js';
 import type { Credentials } from './identity/credentials.js';
+import type { MandateRegistry } from './mandates/model.js';
 import type { DeviceRegistry } from './identity/devices/registry.js';
 
 export interface BrokerServices {
@@ -45,6 +46,8 @@ export interface BrokerServices {
   readonly pages: PageRenderer;
   readonly connectors: readonly Connector[];
   readonly metrics: BrokerMetrics;
+  /** organisations, members, mandates and chain mandates (broker/mandates/registry.ts) */
+  readonly mandates: MandateRegistry;
   /** injectable clock: tests move time instead of sleeping */
   readonly now: () => Date;
 }

@@ -91,6 +91,8 @@ export interface RetentionDeps {
   readonly batchSize?: number;
   /** delay of the first purge after start (default 10 to 40 s, random so restarted nodes spread) */
   readonly firstDelayMs?: number;
+  /** deletes identity document copies past their delete_after (mandates registry); idempotent, so every node may run it */
+  readonly purgeDocuments?: (now: Date) => Promise<number>;
 }
 
 /** Purges on `settings.purgeIntervalMinutes` (0: never on its own; runNow still works). */
@@ -107,6 +109,11 @@ export function startRetention(deps: RetentionDeps): RetentionPurger {
     else {
       for (const [table, n] of Object.entries(result.deleted)) deps.purged?.inc({ table }, n);
       deps.log.info({ deleted: result.deleted, ms: Date.now() - started }, 'retention purge done');
+    }
+    if (deps.purgeDocuments) {
+      const documents = await deps.purgeDocuments(deps.now());
+      deps.purged?.inc({ table: 'member_documents' }, documents);
+      if (documents) deps.log.info({ documents }, 'identity document copies past their retention deleted');
     }
     return result;
   }
