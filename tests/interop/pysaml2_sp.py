@@ -100,6 +100,17 @@ def cmd_login(state_dir, idp_metadata):
     print(json.dumps({"id": req_id, "url": url}))
 
 
+def value_of(v):
+    """An AttributeValue as pysaml2 parsed it: its text, or for element content (the eHerkenning
+    NameID identifiers) each child element pysaml2 kept as an extension element."""
+    if not v.extension_elements:
+        return v.text
+    return [
+        {"namespace": e.namespace, "tag": e.tag, "attributes": dict(e.attributes), "text": e.text}
+        for e in v.extension_elements
+    ]
+
+
 def cmd_acs(state_dir, idp_metadata, response_file):
     client = Saml2Client(config(idp_metadata))
     with open(response_file) as f:
@@ -126,7 +137,7 @@ def cmd_acs(state_dir, idp_metadata, response_file):
                         "name": a.name,
                         "friendly_name": a.friendly_name,
                         "name_format": a.name_format,
-                        "values": [v.text for v in a.attribute_value],
+                        "values": [value_of(v) for v in a.attribute_value],
                     }
                     for st in resp.assertion.attribute_statement
                     for a in st.attribute
