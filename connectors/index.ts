@@ -3,5 +3,6 @@
 import type { ConnectorFactory } from './connector.js';
 import { pin } from './pin/index.js';
 import { permanente } from './permanente/index.js';
+import { movil } from './movil/index.js';
 
-export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente];
+export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente, movil];
