@@ -13,6 +13,8 @@ import { flowRouter } from './flow/routes.js';
 import { healthRouter } from './health.js';
 import { errorHandler, notFound } from './flow/error-handler.js';
 import { createRegistrarRouter } from './identity/registrar-api.js';
+import { createRegistrarDevicesRouter } from './identity/devices/registrar-api.js';
+import { createAppApiRouter } from './identity/devices/app-api/router.js';
 import { createAuditRouter } from './admin/audit-api.js';
 import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
@@ -58,6 +60,8 @@ export function createApp(services: BrokerServices): Express {
   app.use(languageMiddleware);
   app.use(samlRouter(deps));
   app.use(flowRouter(deps));
+  app.use('/api/app/v1', createAppApiRouter(services));
+  app.use('/api/registrar', createRegistrarDevicesRouter(services));
   app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken, accounts: services.credentials.accounts, audit: services.audit, now: services.now }));
   app.use('/api/audit', createAuditRouter(services.db, cfg.api.auditToken));
   app.get('/', (_req, res) => {
