@@ -115,9 +115,20 @@ function samlConfig(opts: DemoSpOptions, loa: string | undefined, service: strin
   };
 }
 
+/**
+ * An attribute value as text. node-saml hands over element content as parsed XML: the eHerkenning
+ * identifiers (LegalSubjectID, ActingSubjectID) are a NameID, shown as "value (NameQualifier)".
+ */
+function attributeText(v: unknown): string {
+  const nameID = (v as { NameID?: { _?: string; $?: { NameQualifier?: string } }[] } | null)?.NameID?.[0];
+  if (!nameID) return String(v);
+  const qualifier = nameID.$?.NameQualifier;
+  return qualifier ? `${nameID._ ?? ''} (${qualifier})` : (nameID._ ?? '');
+}
+
 function toUser(profile: Profile): SessionUser {
   const attributes: Record<string, string> = {};
-  for (const [k, v] of Object.entries(profile.attributes ?? {})) attributes[k] = Array.isArray(v) ? v.join(', ') : String(v);
+  for (const [k, v] of Object.entries(profile.attributes ?? {})) attributes[k] = Array.isArray(v) ? v.map(attributeText).join(', ') : attributeText(v);
   const assertion = profile.getAssertion?.() as { Assertion?: { AuthnStatement?: { AuthnContext?: { AuthnContextClassRef?: { _: string }[] }[] }[] } } | undefined;
   const loa = assertion?.Assertion?.AuthnStatement?.[0]?.AuthnContext?.[0]?.AuthnContextClassRef?.[0]?._;
   return { nameID: profile.nameID, nameIDFormat: profile.nameIDFormat, sessionIndex: profile.sessionIndex, loa, attributes };
