@@ -12,5 +12,6 @@ export const commands: Readonly<Record<string, Command>> = {
   'config-docs': { summary: 'print or --write docs/config.md, the configuration reference generated from the schema', run: async (a, e, io) => (await import('./config-docs.js')).main(a, e, io) },
   keys: { summary: 'signing-key rollover (status, next, promote, retire) and new pseudonym secrets', run: async (a, e, io) => (await import('./keys.js')).main(a, e, io) },
   'keycloak-idp': { summary: 'print the Keycloak identity provider and attribute mappers for this broker (docs/keycloak.md)', run: async (a, e, io) => (await import('./keycloak-idp.js')).main(a, e, io) },
+  'movil-app': { summary: 'the reference Cl@ve app simulator: activate a device, fetch its inbox (PINs, login requests)', run: async (a, e, io) => (await import('./movil-app.js')).main(a, e, io) },
   registrar: { summary: 'register persons, seed a file, issue Cl@ve Permanente activation codes', run: async (a, e, io) => (await import('./registrar.js')).main(a, e, io) },
 };
