@@ -35,5 +35,6 @@ export function decryptEncryptedID(encryptedID: Element, privateKeyPem: string):
   const nameID = parseXml(plaintext).documentElement;
   assert.equal(nameID.namespaceURI, SAML);
   assert.equal(nameID.localName, 'NameID');
-  return { nameQualifier: nameID.getAttribute('NameQualifier'), format: nameID.getAttribute('Format'), value: nameID.textContent ?? '' };
+  const attr = (name: string) => (nameID.hasAttribute(name) ? nameID.getAttribute(name) : null);
+  return { nameQualifier: attr('NameQualifier'), format: attr('Format'), value: nameID.textContent ?? '' };
 }
