@@ -16,6 +16,7 @@ import { createRegistrarRouter } from './identity/registrar-api.js';
 import { createRegistrarDevicesRouter } from './identity/devices/registrar-api.js';
 import { createAppApiRouter } from './identity/devices/app-api/router.js';
 import { createAuditRouter } from './admin/audit-api.js';
+import { createAdminRouter } from './admin/index.js';
 import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
 import type { HandBackDeps } from './flow/hand-back.js';
@@ -64,6 +65,7 @@ export function createApp(services: BrokerServices): Express {
   app.use('/api/registrar', createRegistrarDevicesRouter(services));
   app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken, accounts: services.credentials.accounts, audit: services.audit, now: services.now }));
   app.use('/api/audit', createAuditRouter(services.db, cfg.api.auditToken));
+  app.use('/admin', createAdminRouter(services, () => services.mandates));
   app.get('/', (_req, res) => {
     res.redirect(302, '/saml/metadata');
   });
