@@ -1,0 +1,144 @@
+// Administrator login through the broker itself: the management module is an SP of our own IdP
+// (passport + @node-saml/passport-saml). /admin/login sends a signed AuthnRequest asking for at
+// least the administrators' rung (eHerkenning URI, Comparison minimum, persistent NameID);
+// /admin/saml/acs verifies the Response with the IdP's signing certificates (audience, signed
+// assertion, InResponseTo through the ephemeral store, clock skew), checks the rung reached,
+// finds the person from the pairwise NameID and starts a new session.
+import { randomBytes } from 'node:crypto';
+import express, { Router, type Request, type Response } from 'express';
+import passport from 'passport';
+import { Strategy as SamlStrategy, ValidateInResponseTo, type Profile, type VerifiedCallback } from '@node-saml/passport-saml';
+import type { BrokerServices } from '../../services.js';
+import { lowestRungForUri, rungAtLeast, uriForRung, type LoaRung } from '../../loa.js';
+import { NAMEID_FORMAT } from '../../saml/namespaces.js';
+import { toPem } from '../../saml/sp-metadata.js';
+import { personOfPseudonym } from '../../store/pseudonyms.js';
+import { sendApiError } from '../api-error.js';
+import { ephemeralRequestIdCache } from './request-id-cache.js';
+import type { AdminLogin } from './admin-session.js';
+
+/** Where a browser lands after a successful login: the session's own description. */
+export const AFTER_LOGIN = '/admin/api/session';
+
+interface AssertionView {
+  Assertion?: { AuthnStatement?: { $?: { AuthnInstant?: string }; AuthnContext?: { AuthnContextClassRef?: (string | { _: string })[] }[] }[] };
+}
+
+interface LoginClaim {
+  readonly nameID: string;
+  readonly nameIDFormat: string;
+  readonly classRef: string | undefined;
+  readonly authnInstant: string | undefined;
+}
+
+function claimOf(profile: Profile): LoginClaim {
+  const statement = (profile.getAssertion?.() as AssertionView | undefined)?.Assertion?.AuthnStatement?.[0];
+  const ref = statement?.AuthnContext?.[0]?.AuthnContextClassRef?.[0];
+  return {
+    nameID: profile.nameID,
+    nameIDFormat: profile.nameIDFormat,
+    classRef: typeof ref === 'string' ? ref : ref?._,
+    authnInstant: statement?.$?.AuthnInstant,
+  };
+}
+
+function createStrategy(services: BrokerServices): SamlStrategy {
+  const cfg = services.config;
+  const { adminSp, keys } = services;
+  const requested = uriForRung(cfg.mandates.adminMinimumRung, 'eherkenning');
+  if (!requested) throw new TypeError(`mandates.adminMinimumRung ${cfg.mandates.adminMinimumRung} has no eHerkenning URI`);
+  const idpCerts = [keys.certPem, ...(keys.nextCertBase64 ? [toPem(keys.nextCertBase64)] : [])];
+  return new SamlStrategy(
+    {
+      issuer: adminSp.entityID,
+      callbackUrl: adminSp.acsUrl,
+      entryPoint: `${cfg.publicUrl}/saml/sso`,
+      idpIssuer: `${cfg.publicUrl}/saml/metadata`,
+      idpCert: idpCerts,
+      privateKey: adminSp.keyPem,
+      publicCert: adminSp.certPem,
+      signatureAlgorithm: 'sha256',
+      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
+      identifierFormat: NAMEID_FORMAT.persistent,
+      authnContext: [requested],
+      racComparison: 'minimum',
+      audience: adminSp.entityID,
+      wantAssertionsSigned: true,
+      wantAuthnResponseSigned: true,
+      validateInResponseTo: ValidateInResponseTo.always,
+      requestIdExpirationPeriodMs: cfg.flow.transactionTtlSeconds * 1000,
+      cacheProvider: ephemeralRequestIdCache(services.ephemeral, cfg.flow.transactionTtlSeconds * 1000, services.now),
+      acceptedClockSkewMs: cfg.saml.clockSkewSeconds * 1000,
+      authnRequestBinding: 'HTTP-Redirect',
+    },
+    (profile: Profile | null, done: VerifiedCallback) => (profile ? done(null, claimOf(profile) as unknown as Record<string, unknown>) : done(new Error('no profile'))),
+    (_profile: Profile | null, done: VerifiedCallback) => done(null),
+  );
+}
+
+type Refusal = { readonly status: number; readonly reason: string; readonly message: string };
+
+async function admit(services: BrokerServices, claim: LoginClaim): Promise<{ personId: string; rung: LoaRung } | Refusal> {
+  const cfg = services.config;
+  const rung = claim.classRef ? lowestRungForUri(claim.classRef) : undefined;
+  if (!rung || !rungAtLeast(rung, cfg.mandates.adminMinimumRung)) {
+    return { status: 403, reason: 'rung-too-low', message: `the management module needs a login at level ${cfg.mandates.adminMinimumRung} or higher` };
+  }
+  if (claim.nameIDFormat !== NAMEID_FORMAT.persistent) return { status: 403, reason: 'nameid-not-persistent', message: 'the login did not identify a person' };
+  const personId = await personOfPseudonym(services.db, services.adminSp.entityID, claim.nameID);
+  if (!personId) return { status: 403, reason: 'unknown-person', message: 'the login did not identify a person' };
+  return { personId, rung };
+}
+
+function startSession(req: Request, login: AdminLogin): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // a new session id at every login: an id planted before it is worth nothing after
+    req.session.regenerate((err) => {
+      if (err) return reject(err as Error);
+      req.session.admin = login;
+      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
+    });
+  });
+}
+
+export function samlLoginRouter(services: BrokerServices): Router {
+  const router = Router();
+  const auth = new passport.Passport();
+  // passport-saml bundles its own @types/express, so its Strategy type differs only nominally.
+  auth.use('saml', createStrategy(services) as unknown as passport.Strategy);
+
+  router.get('/saml/metadata', (_req, res) => {
+    res.type('application/samlmetadata+xml').send(services.adminSp.metadataXml);
+  });
+
+  router.get('/login', auth.authenticate('saml', { session: false }));
+
+  router.post('/saml/acs', express.urlencoded({ extended: false, limit: services.config.saml.maxMessageBytes * 2 }), (req: Request, res: Response, next) => {
+    auth.authenticate('saml', { session: false }, (err: unknown, user: LoginClaim | false) => {
+      if (err || !user) {
+        // a bad signature, an unknown InResponseTo, or an IdP status such as NoAuthnContext
+        services.log.info({ reason: (err as Error | undefined)?.message ?? 'no assertion' }, 'management login refused');
+        return sendApiError(res, 401, 'login-failed', 'the login through the broker did not succeed; start again at /admin/login');
+      }
+      admit(services, user)
+        .then(async (admitted) => {
+          if ('status' in admitted) {
+            services.log.info({ reason: admitted.reason }, 'management login refused');
+            return sendApiError(res, admitted.status, 'login-refused', admitted.message, { reason: admitted.reason });
+          }
+          await startSession(req, {
+            personId: admitted.personId,
+            rung: admitted.rung,
+            authnInstant: user.authnInstant ?? services.now().toISOString(),
+            loggedInAt: services.now().toISOString(),
+            csrfToken: randomBytes(32).toString('base64url'),
+          });
+          await services.audit.record({ actor: `person:${admitted.personId}`, action: 'admin.login', subject: admitted.personId, ip: req.ip, detail: { rung: admitted.rung } });
+          res.redirect(303, AFTER_LOGIN);
+        })
+        .catch(next);
+    })(req, res, next);
+  });
+
+  return router;
+}
