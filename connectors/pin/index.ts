@@ -1,5 +1,7 @@
 // Cl@ve PIN connector (seed 000 §4): DNI/NIE and the document date (or the NIE support number),
-// optionally a 4-character personal code, then a one-time 3-character PIN sent by SMS. Wrong
+// optionally a 4-character personal code, then a one-time 3-character PIN, which notify delivers
+// to the person's Cl@ve app or by SMS (§4.1.1; the connector never looks at devices itself). The
+// code page offers "send it by SMS" for a PIN waiting in the app. Wrong
 // identity data, unknown persons and wrong PINs are answered alike. PIN logins never represent
 // an organisation (seed 000 §4.3.2).
 import express, { type Request } from 'express';
@@ -15,6 +17,7 @@ import { createPinStore } from './pin-store.js';
 import { renderCodeForm, renderRequestForm, type RequestFormValues } from './pages.js';
 
 const HOUR = 3_600_000;
+const SMS_REQUESTS_PER_LOGIN = 3;
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 function field(body: unknown, name: string): string {
@@ -71,16 +74,26 @@ function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): v
     if (usable) {
       const pin = generatePin();
       await pins.issue(tx.id, usable.id, prefix + pin, !!values.personalise);
-      const text = ctx.pages.t(res, 'pin.sms.text', { service: tx.sp.displayName, code: pin });
+      const service = tx.sp.displayName;
+      const validityMs = opts.validitySeconds * 1000;
+      const delivery = ctx.notify.deliverCode({ id: usable.id, mobile: usable.mobile! }, {
+        kind: 'pin',
+        smsText: ctx.pages.t(res, 'pin.sms.text', { service, code: pin }),
+        pushText: ctx.pages.t(res, 'pin.push.text', { service }),
+        code: pin,
+        data: { pin, service, expiresAt: new Date(ctx.now().getTime() + validityMs).toISOString() },
+        validityMs,
+      });
       // Delivery is not awaited: the answer must take the same time whether or not the person
       // exists (uniform answers); a failed delivery is logged and the person asks again.
-      ctx.notify.send({ channel: 'sms', to: usable.mobile!, text, code: pin }).catch((err: unknown) => {
+      delivery.done.catch((err: unknown) => {
         ctx.log.error({ tx: tx.id, err: (err as Error).message }, 'PIN delivery failed');
       });
+      await ctx.saveState(tx, 'pin', { requested: true, delivery: delivery.ref });
     } else {
       await pins.issue(tx.id, null, null, !!values.personalise);
+      await ctx.saveState(tx, 'pin', { requested: true });
     }
-    await ctx.saveState(tx, 'pin', { requested: true });
     res.redirect(303, `/connectors/pin/${tx.id}/code`);
   });
 
@@ -92,6 +105,27 @@ function mountPin(cfg: Config, router: express.Router, ctx: ConnectorContext): v
       return;
     }
     renderCodeForm(ctx.pages, req, res, tx, { personalised });
+  });
+
+  // "Send it by SMS": the PIN waiting in the app goes by SMS as well. Counted with the PIN
+  // requests of this address, and a few per login; the answer is the same whatever happened.
+  router.post('/:tx/sms', form, async (req, res) => {
+    const tx = await ctx.loadTransaction(req);
+    ctx.checkCsrf(tx, req.body);
+    const personalised = await pins.isPersonalised(tx.id);
+    if (personalised === undefined) {
+      renderRequestForm(ctx.pages, req, res, tx, { errorKey: 'pin.error.voided' });
+      return;
+    }
+    const withinIp = await ctx.rateLimit.hit(`pin-request:ip:${ip(req)}`, opts.requestsPerIpPerHour, HOUR);
+    const withinLogin = await ctx.rateLimit.hit(`pin-sms:tx:${tx.id}`, SMS_REQUESTS_PER_LOGIN, HOUR);
+    if (!withinIp || !withinLogin) {
+      renderCodeForm(ctx.pages, req, res, tx, { personalised, errorKey: 'pin.error.rateLimited', status: 429 });
+      return;
+    }
+    const ref = (tx.connectorState.pin as { delivery?: unknown } | undefined)?.delivery;
+    if (typeof ref === 'string') await ctx.notify.sendCodeBySms(ref);
+    renderCodeForm(ctx.pages, req, res, tx, { personalised, noticeKey: 'pin.smsInstead.done' });
   });
 
   router.post('/:tx/code', form, async (req, res) => {

@@ -35,19 +35,25 @@ export function renderRequestForm(pages: PageRenderer, req: Request, res: Respon
   });
 }
 
-export function renderCodeForm(pages: PageRenderer, req: Request, res: Response, tx: LoginTransaction, opts: { personalised: boolean; errorKey?: string }): void {
+export function renderCodeForm(pages: PageRenderer, req: Request, res: Response, tx: LoginTransaction, opts: { personalised: boolean; errorKey?: string; noticeKey?: string; status?: number }): void {
   const t = (k: string) => pages.t(res, k);
   pages.send(req, res, {
-    status: opts.errorKey ? 422 : 200,
+    status: opts.status ?? (opts.errorKey ? 422 : 200),
     title: t('pin.title'),
     body: html`${opts.errorKey ? html`<p class="error" role="alert">${t(opts.errorKey)}</p>` : ''}
+${opts.noticeKey ? html`<p class="notice" role="status">${t(opts.noticeKey)}</p>` : ''}
 <p>${t('pin.enter.intro')}</p>
+<p>${t('pin.enter.app')}</p>
 ${opts.personalised ? html`<p>${t('pin.enter.intro.personal')}</p>` : ''}
 <form method="post" action="/connectors/pin/${tx.id}/code">
 <input type="hidden" name="csrf" value="${tx.csrf}">
 <label for="pin">${t('pin.code')} <span class="hint" id="pin-hint">${t('pin.code.hint')}</span></label>
 <input type="text" id="pin" name="pin" required autocomplete="one-time-code" autocapitalize="characters" spellcheck="false" maxlength="${opts.personalised ? 7 : 3}" aria-describedby="pin-hint" autofocus>
 <div class="actions"><button type="submit">${t('pin.enter.submit')}</button></div>
+</form>
+<form method="post" action="/connectors/pin/${tx.id}/sms">
+<input type="hidden" name="csrf" value="${tx.csrf}">
+<button type="submit" class="secondary">${t('pin.smsInstead.submit')}</button>
 </form>
 <form method="get" action="/connectors/pin/${tx.id}"><button type="submit" class="secondary">${t('pin.enter.newPin')}</button></form>`,
   });
