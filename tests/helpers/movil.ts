@@ -142,3 +142,10 @@ export function openEvents(at: MovilBrowser): EventStream {
     httpStatus: response.then((r) => r.status),
   };
 }
+
+/** the login requests waiting in the device's inbox (GET /api/app/v1/inbox, which empties it) */
+export async function inboxLoginRequests(b: TestBroker, device: TestDevice): Promise<string[]> {
+  const res = await appCall(b, device, 'GET', '/api/app/v1/inbox').expect(200);
+  const messages = (res.body as { messages: { kind: string; data: Record<string, string> }[] }).messages;
+  return messages.filter((m) => m.kind === 'login-request').map((m) => m.data.requestId!);
+}
