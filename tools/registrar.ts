@@ -10,6 +10,11 @@
 //     --email carmen@example.es --level advanced [--support-number E12345678] [--broker URL]
 //   tsx tools/registrar.ts seed config/demo-persons.json [--broker URL]
 //   tsx tools/registrar.ts activation-code 12345678Z [--broker URL]
+//   tsx tools/registrar.ts device-activation 12345678Z --broker URL
+// `device-activation` issues a one-time code that activates the Cl@ve app for a person the
+// registrar identified in person or by certificate (it stands in for the app's activation with a
+// qualified certificate until the broker validates certificates); the code lives in the broker's
+// ephemeral store, so it always goes through the broker.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -31,6 +36,7 @@ const USAGE = `usage:
                 [--birth yyyy-mm-dd] [--mobile +34…] [--email <address>] --level basic|advanced
   registrar seed <file.json>
   registrar activation-code <DNI/NIE>
+  registrar device-activation <DNI/NIE>     (Cl@ve app activation code; needs --broker)
 options: --broker <URL> (or PASARELA_URL) with REGISTRAR_TOKEN: go through a running broker`;
 
 class UsageError extends Error {}
@@ -64,10 +70,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     let persons: NewPerson[];
     if (command === 'add' && rest.length === 0) persons = [personFromOptions(values)];
     else if (command === 'seed' && rest.length === 1) persons = loadSeedFile(path.resolve(rest[0]!));
-    else if (command === 'activation-code' && rest.length === 1) persons = [];
+    else if ((command === 'activation-code' || command === 'device-activation') && rest.length === 1) persons = [];
     else throw new UsageError(`unknown command or arguments: ${positionals.join(' ')}`);
 
     const broker = values.broker ?? env.PASARELA_URL;
+    if (command === 'device-activation' && !broker) throw new UsageError("device-activation goes through a running broker (its codes live in the broker's ephemeral store): give --broker URL (or PASARELA_URL) and REGISTRAR_TOKEN");
     const target = broker ? apiTarget(broker, env.REGISTRAR_TOKEN) : await databaseTarget(env);
     try {
       if (command === 'add') {
@@ -77,6 +84,9 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         const added = await target.seed(persons);
         for (const a of added) io.out(`added ${a.id}${activationLine(a.activationCode)}`);
         io.out(`added ${added.length} of ${persons.length} persons (the others were already registered)`);
+      } else if (command === 'device-activation') {
+        const issued = await target.deviceActivation(rest[0]!);
+        io.out(`${rest[0]!.toUpperCase()}  Cl@ve app activation code: ${issued.code} (valid until ${issued.expiresAt})`);
       } else {
         io.out(`${rest[0]!.toUpperCase()}${activationLine(await target.renew(rest[0]!))}`);
       }
@@ -119,6 +129,8 @@ interface Target {
   seed(ps: NewPerson[]): Promise<{ id: string; activationCode: string | undefined }[]>;
   /** a new activation code */
   renew(documentNumber: string): Promise<string>;
+  /** a Cl@ve app activation code (broker only) */
+  deviceActivation(documentNumber: string): Promise<{ code: string; expiresAt: string }>;
   close(): Promise<void>;
 }
 
@@ -128,14 +140,14 @@ const idOf = (p: NewPerson) => p.documentNumber ?? p.eidasPersonIdentifier ?? '?
 function apiTarget(broker: string, token: string | undefined): Target {
   if (!token) throw new UsageError('REGISTRAR_TOKEN is required to go through the broker (--broker / PASARELA_URL)');
   const url = `${broker.replace(/\/+$/, '')}/api/registrar/persons`;
-  const call = async (target: string, what: string, body?: NewPerson): Promise<{ activationCode?: string } | 'duplicate'> => {
+  const call = async (target: string, what: string, body?: NewPerson): Promise<{ activationCode?: string; expiresAt?: string } | 'duplicate'> => {
     const res = await fetch(target, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', Authorization: `Bearer ${token}` },
       body: JSON.stringify(body ?? {}),
       signal: AbortSignal.timeout(15_000),
     });
-    const answer = (await res.json().catch(() => ({}))) as { error?: string; message?: string; activationCode?: string };
+    const answer = (await res.json().catch(() => ({}))) as { error?: string; message?: string; activationCode?: string; expiresAt?: string };
     if (res.status === 201) return answer;
     if (res.status === 409 && answer.error === 'duplicate') return 'duplicate';
     if (res.status === 404 && answer.error !== 'not-found') throw new Error(`${url}: 404, the registrar API is off on that broker (no registrar token configured)`);
@@ -160,6 +172,11 @@ function apiTarget(broker: string, token: string | undefined): Target {
       const r = await call(`${url}/${encodeURIComponent(documentNumber)}/activation-code`, documentNumber);
       if (r === 'duplicate' || !r.activationCode) throw new Error(`${documentNumber}: no activation code in the answer`);
       return r.activationCode;
+    },
+    async deviceActivation(documentNumber) {
+      const r = await call(`${url}/${encodeURIComponent(documentNumber)}/device-activation`, documentNumber);
+      if (r === 'duplicate' || !r.activationCode || !r.expiresAt) throw new Error(`${documentNumber}: no app activation code in the answer`);
+      return { code: r.activationCode, expiresAt: r.expiresAt };
     },
     close: async () => {},
   };
@@ -190,6 +207,9 @@ async function databaseTarget(env: NodeJS.ProcessEnv): Promise<Target> {
       return added;
     },
     renew: async (documentNumber) => (await renewActivationCode(deps, documentNumber)).activationCode,
+    deviceActivation: async () => {
+      throw new UsageError('device-activation needs --broker');
+    },
     close: () => database.close(),
   };
 }
