@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { generateKeyPairSync } from 'node:crypto';
 import { forEachStores, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN } from '../../helpers/flow-driver.js';
-import { assertionText, statusOf } from '../../helpers/sp-requests.js';
+import { assertionText, newAgent, statusOf } from '../../helpers/sp-requests.js';
 import {
   MOVIL_ON, activateDevice, appCall, decide, openEvents, openMovil, pressContinue, requestPath, showQr, signedDecision,
   type FetchedRequest, type TestDevice,
@@ -186,6 +186,14 @@ forEachStores('Cl@ve Móvil connector (seed 000 §3.2)', (stores) => {
     assert.match(res.text, /<script src="\/static\/movil-wait.js" defer><\/script>/);
     assert.doesNotMatch(res.text, /<script>/);
     await at.agent.get('/static/movil-wait.js').expect(200).expect('content-type', /javascript/);
+  });
+
+  it("the app API's OpenAPI document describes the two routes and the decision's canonical bytes", async () => {
+    const doc = (await newAgent(b).get('/api/app/v1/openapi.json').expect(200)).body as { paths: Record<string, Record<string, { description?: string; servers?: unknown }>> };
+    const item = doc.paths['/connectors/movil/app/requests/{id}/decision']!;
+    assert.ok(doc.paths['/connectors/movil/app/requests/{id}']?.get);
+    assert.deepEqual(item.servers, [{ url: b.url }]);
+    assert.match((item as unknown as { post: { description: string } }).post.description, /"requestId":…,"verificationCode":…,"service":…,"decision":"confirm"\|"refuse","unlocked":true\|false,"at":…/);
   });
 
   it('bad input to the app API gets a clear JSON refusal', async () => {

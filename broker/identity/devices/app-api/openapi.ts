@@ -40,7 +40,8 @@ function operation(route: AppRoute): JsonObject {
   };
 }
 
-export function buildAppOpenApi(routes: readonly AppRoute[], publicUrl: string): JsonObject {
+/** `morePaths`: path items served elsewhere (a connector's app routes), each naming its own server */
+export function buildAppOpenApi(routes: readonly AppRoute[], publicUrl: string, morePaths: JsonObject = {}): JsonObject {
   const paths: Record<string, Record<string, JsonObject>> = {};
   for (const route of routes) (paths[route.path] ??= {})[route.method] = operation(route);
   return {
@@ -51,7 +52,7 @@ export function buildAppOpenApi(routes: readonly AppRoute[], publicUrl: string):
       description: 'What the Cl@ve app calls: device activation (by an SMS code or a registrar\'s code), the device, and its inbox of PINs, login requests and notices. Pushes carry only a notice; the content is fetched from the inbox. ' + SIGNED_CALL,
     },
     servers: [{ url: `${publicUrl}/api/app/v1` }],
-    paths,
+    paths: { ...paths, ...morePaths },
     components: {
       securitySchemes: { deviceSignature: { type: 'apiKey', in: 'header', name: 'X-Signature', description: SIGNED_CALL } },
       schemas: { Error: toSchema(errorBody, 'output') },

@@ -9,6 +9,7 @@ import { DeviceError, DEVICE_ERROR_STATUS } from '../device-error.js';
 import { deviceActivationFor, deviceInboxFor } from '../setup.js';
 import { appApiRoutes } from './routes.js';
 import { buildAppOpenApi } from './openapi.js';
+import { movilAppPaths } from '../../../../connectors/movil/openapi.js';
 
 const issues = (e: z.ZodError) => e.issues.map((i) => `${i.path.join('.') || '(body)'}: ${i.message}`).join('; ');
 
@@ -17,7 +18,9 @@ export function createAppApiRouter(services: BrokerServices): Router {
   const routes = appApiRoutes(services, deviceActivationFor(services), deviceInboxFor(services.config, services.ephemeral));
   const signed = requireDeviceSignature({ devices: services.devices, ephemeral: services.ephemeral, now: services.now, clockSkewSeconds: services.config.devices.clockSkewSeconds });
   const json = express.json({ limit: '16kb', strict: true, type: () => true });
-  const openApi = buildAppOpenApi(routes, services.config.publicUrl);
+  // the Cl@ve Móvil connector's app routes (fetch and decide a login request), when it is enabled
+  const movilPaths = services.config.connectors.enabled.includes('movil') ? movilAppPaths(services.config.publicUrl) : {};
+  const openApi = buildAppOpenApi(routes, services.config.publicUrl, movilPaths);
 
   router.use((_req, res, next) => {
     res.set('Cache-Control', 'no-store');
