@@ -8,11 +8,16 @@ import { parseCommand, UsageError, type AppCommand } from './movil-app/command.j
 import { activate } from './movil-app/activate.js';
 import { device } from './movil-app/device.js';
 import { inbox } from './movil-app/inbox.js';
+import { pending } from './movil-app/pending.js';
+import { confirm, refuse } from './movil-app/decide.js';
 
 export const movilAppCommands: Readonly<Record<string, AppCommand>> = {
   activate,
   device,
   inbox,
+  pending,
+  confirm,
+  refuse,
 };
 
 function usage(): string {
