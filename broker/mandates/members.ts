@@ -8,7 +8,7 @@ import * as input from './input.js';
 import { MandateRuleError, type Actor, type Member, type MemberLevel, type MemberRole, type MemberWithMandates, type NewMember, type Organisation } from './model.js';
 import { email, notices } from './notices.js';
 import { getOrganisationById } from './organisations.js';
-import { effectiveStatus, loadOrganisations, toMandate, toMember, type MemberRow } from './rows.js';
+import { effectiveStatus, isOpen, loadOrganisations, toMandate, toMember, type MemberRow } from './rows.js';
 import { revokeMandatesAbove } from './revocations.js';
 import { checkNotLastAdministrator, checkWithinOwnLevel, levelReaches } from './rules.js';
 
@@ -70,7 +70,7 @@ export function createMembers(ctx: Ctx) {
           const open = await trx.selectFrom('members').selectAll().where('organisation_id', '=', id).where('status', 'not in', ['rejected', 'ended']).execute();
           const same = open.some(
             (m) =>
-              isOpenNow(ctx, m) &&
+              isOpen(m, ctx.now(), ctx.calendar.today()) &&
               ((data.document_number !== null && m.document_number === data.document_number) || (data.eidas_person_identifier !== null && m.eidas_person_identifier === data.eidas_person_identifier)),
           );
           if (same) throw new MandateRuleError('conflict', `this person is already a member of ${org.name} or awaiting approval there`, 'already-member');
@@ -205,11 +205,6 @@ export function createMembers(ctx: Ctx) {
       return rows.map((r) => ({ member: toMember(ctx, r), organisation: orgs.get(r.organisation_id)! }));
     },
   };
-}
-
-function isOpenNow(ctx: Ctx, m: MemberRow): boolean {
-  const s = effectiveStatus(m, ctx.now(), ctx.calendar.today());
-  return s !== 'ended' && s !== 'rejected';
 }
 
 function notifyContactChange(fx: Effects, org: Organisation, oldEmail: string, newEmail: string | undefined, mobile: boolean): void {

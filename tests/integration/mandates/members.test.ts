@@ -144,8 +144,11 @@ forEachStores('mandates registry: members', (stores) => {
         'invalid-document',
       );
       assert.match(bad.message, /check the letter/);
-      await refused(() => w.m.addMember(admin.actor('3'), [org.id], { ...w.newMember({ document: '12345678Z' } as never), contactEmail: 'not-an-address' }), 'invalid', 'invalid-email');
-      await refused(() => w.m.addMember(admin.actor('3'), [org.id], { ...w.newMember({ document: '12345678Z' } as never), level: '5' as never }), 'invalid', 'invalid-level');
+      const p = await w.person();
+      await refused(() => w.m.addMember(admin.actor('3'), [org.id], { ...w.newMember(p), contactEmail: 'not-an-address' }), 'invalid', 'invalid-email');
+      await refused(() => w.m.addMember(admin.actor('3'), [org.id], { ...w.newMember(p), level: '5' as never }), 'invalid', 'invalid-level');
+      await refused(() => w.m.addMember(admin.actor('3'), [org.id], { ...w.newMember(p), subject: { kind: 'nobody' } as never }), 'invalid', 'invalid-subject');
+      await refused(() => w.m.addMember(admin.actor('3'), ['not-a-uuid'], w.newMember(p)), 'not-found');
       await refused(() => w.m.getMember(admin.actor('3'), org.id, 'not-a-uuid'), 'not-found');
     });
   });
