@@ -17,7 +17,7 @@ import { handBack, type HandBackDeps } from './hand-back.js';
 import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
 import type { SsoSession } from './sso-session.js';
 import { MYSELF, renderRepresentationPage } from './representation-page.js';
-
+import { txParam } from './tx-param.js';
 
 export function representationsOf(services: BrokerServices): Representations {
   const { mandates } = services.config;
@@ -29,9 +29,11 @@ async function choicesOf(services: BrokerServices, tx: LoginTransaction, session
   const service = tx.service ?? null;
   if (!service || service.representation === 'none') return { service: null, choices: [] };
   const auth = session.authentication;
-  const connector = services.connectors.find((c) => c.id === auth.connectorId);
   const rung = assertableRung(auth.loa, tx.request.loa);
-  if (!connector?.allowsRepresentation || !rung) return { service, choices: [] };
+  // a session below the request goes on to the hand-back, which answers NoAuthnContext
+  if (!rung) return { service: null, choices: [] };
+  const connector = services.connectors.find((c) => c.id === auth.connectorId);
+  if (!connector?.allowsRepresentation) return { service, choices: [] };
   return { service, choices: await representationsOf(services).choicesFor({ personId: auth.personId, service, rung, now: services.now() }) };
 }
 
@@ -58,12 +60,6 @@ export async function continueToAssertion(deps: HandBackDeps, req: Request, res:
   }
   await deps.transactions.save({ ...tx, representationStep: { ssoSessionId: session.id } });
   res.redirect(303, `/login/${tx.id}/represent`);
-}
-
-function txParam(req: Request): string {
-  const id = req.params.tx;
-  if (typeof id !== 'string') throw new BrokerError('transaction-unknown', 'unknown login');
-  return id;
 }
 
 export function representationRouter(deps: HandBackDeps): Router {

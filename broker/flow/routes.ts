@@ -10,12 +10,7 @@ import { renderSelector } from './selector-page.js';
 import { finishLogin } from './finish.js';
 import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
 import { representationRouter } from './representation.js';
-
-function txParam(req: Request): string {
-  const id = req.params.tx;
-  if (typeof id !== 'string') throw new BrokerError('transaction-unknown', 'unknown login');
-  return id;
-}
+import { txParam } from './tx-param.js';
 
 async function failLogin(deps: HandBackDeps, tx: LoginTransaction, code: 'cancelled' | 'denied', method: string): Promise<never> {
   await deps.transactions.remove(tx.id);
