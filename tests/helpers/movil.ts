@@ -117,14 +117,16 @@ export interface EventStream {
   /** the statuses the stream carried, once the node ended it */
   readonly statuses: Promise<string[]>;
   readonly httpStatus: Promise<number>;
+  /** the browser goes away */
+  close(): void;
 }
 
 /** opens the waiting page's event stream on the agent's node */
 export function openEvents(at: MovilBrowser): EventStream {
   let onSubscribed!: () => void;
   const subscribed = new Promise<void>((resolve) => (onSubscribed = resolve));
-  const response = at.agent
-    .get(`/connectors/movil/${at.tx}/events`)
+  const req = at.agent.get(`/connectors/movil/${at.tx}/events`);
+  const response = req
     .buffer(true)
     .parse((res, done) => {
       let text = '';
@@ -135,11 +137,13 @@ export function openEvents(at: MovilBrowser): EventStream {
       });
       res.on('end', () => done(null, text));
     })
-    .then((r) => r);
+    // a stream the test closed itself ends without an answer
+    .then((r) => ({ status: r.status, body: String(r.body) }), () => ({ status: 0, body: '' }));
   return {
     subscribed,
-    statuses: response.then((r) => [...String(r.body).matchAll(/^event: status\ndata: (\w+)$/gm)].map((m) => m[1]!)),
+    statuses: response.then((r) => [...r.body.matchAll(/^event: status\ndata: (\w+)$/gm)].map((m) => m[1]!)),
     httpStatus: response.then((r) => r.status),
+    close: () => req.abort(),
   };
 }
 

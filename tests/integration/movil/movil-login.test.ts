@@ -15,7 +15,8 @@ import {
 forEachStores('Cl@ve Móvil connector (seed 000 §3.2)', (stores) => {
   let b: TestBroker;
   let carmen: TestDevice;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000);
     b = await startTestBroker({ stores, overrides: MOVIL_ON });
     carmen = await activateDevice(b, CARMEN.document);
   });
@@ -205,5 +206,34 @@ forEachStores('Cl@ve Móvil connector (seed 000 §3.2)', (stores) => {
     assert.deepEqual([junk.status, junk.body.error], [400, 'invalid']);
     const unsigned = await at.agent.get(requestPath(requestId));
     assert.equal(unsigned.status, 401);
+  });
+});
+
+describe('Cl@ve Móvil: browsers waiting by server-sent events are bounded per node', () => {
+  let b: TestBroker;
+  before(async function () {
+    this.timeout(60_000);
+    b = await startTestBroker({ overrides: { ...MOVIL_ON, connectors: { ...MOVIL_ON.connectors, movil: { maxWaitingBrowsers: 1 } } } });
+  });
+  after(async () => b.close());
+
+  it('beyond the bound the node answers 503, and a browser that leaves frees its place', async () => {
+    const first = await openMovil(b);
+    await showQr(first);
+    const second = await openMovil(b);
+    await showQr(second);
+    const waiting = openEvents(first);
+    await waiting.subscribed;
+    const refused = openEvents(second);
+    assert.equal(await refused.httpStatus, 503);
+    waiting.close();
+    for (let i = 0; i < 50; i++) {
+      const again = openEvents(second);
+      const status = await Promise.race([again.subscribed.then(() => 200), again.httpStatus]);
+      again.close();
+      if (status === 200) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    assert.fail('the place of the browser that left was never freed');
   });
 });

@@ -2,6 +2,7 @@
 // on node 1 while the app's decision reaches node 2; the wake-up travels through Redis
 // publish/subscribe. Needs TEST_DATABASE_URL and TEST_REDIS_URL (under CI their absence fails).
 import assert from 'node:assert/strict';
+import { Redis } from 'ioredis';
 import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN } from '../../helpers/flow-driver.js';
 import { statusOf } from '../../helpers/sp-requests.js';
@@ -18,7 +19,8 @@ describe('Cl@ve Móvil across two nodes on one Redis', function () {
   let node1: TestBroker;
   let node2: TestBroker;
   let carmen: TestDevice;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000);
     node1 = await startTestBroker({ stores: 'real', overrides: MOVIL_ON });
     node2 = await startTestBroker({ stores: 'real', nodeOf: node1, overrides: MOVIL_ON });
     carmen = await activateDevice(node1, CARMEN.document);
@@ -48,6 +50,24 @@ describe('Cl@ve Móvil across two nodes on one Redis', function () {
     await decide(node2, carmen, fetched, 'refuse').expect(200);
     assert.deepEqual(await events.statuses, ['pending', 'refused']);
     assert.equal(statusOf((await pressContinue(at).expect(200)).text).sub, 'AuthnFailed');
+  });
+
+  it("a browser that leaves takes its node's Redis subscription with it", async () => {
+    const at = await openMovil(node1);
+    const { requestId } = await showQr(at);
+    const channel = `${node1.broker.services.config.ephemeral.keyPrefix}movil:${requestId}`;
+    const redis = new Redis(process.env.TEST_REDIS_URL!);
+    try {
+      const subscribers = async () => Number(((await redis.pubsub('NUMSUB', channel)) as [string, number])[1]);
+      const events = openEvents(at);
+      await events.subscribed;
+      assert.equal(await subscribers(), 1);
+      events.close();
+      for (let i = 0; i < 100 && (await subscribers()) > 0; i++) await new Promise((r) => setTimeout(r, 20));
+      assert.equal(await subscribers(), 0);
+    } finally {
+      redis.disconnect();
+    }
   });
 
   it('the same decision sent to both nodes at once is taken once', async () => {

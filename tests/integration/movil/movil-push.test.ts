@@ -18,7 +18,8 @@ const LUCIA = { document: '87654321X', documentDate: '2031-06-30' };
 forEachStores('Cl@ve Móvil by DNI/NIE and push (seed 000 §3.2)', (stores) => {
   let b: TestBroker;
   let carmen: TestDevice;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000);
     b = await startTestBroker({ stores, overrides: { ...MOVIL_ON, connectors: { ...MOVIL_ON.connectors, movil: { requestsPerPersonPerHour: 20 } } } });
     carmen = await activateDevice(b, CARMEN.document);
   });
@@ -122,7 +123,8 @@ forEachStores('Cl@ve Móvil by DNI/NIE and push (seed 000 §3.2)', (stores) => {
 
 forEachStores('Cl@ve Móvil request limits', (stores) => {
   let b: TestBroker;
-  before(async () => {
+  before(async function () {
+    this.timeout(60_000);
     b = await startTestBroker({ stores, overrides: { ...MOVIL_ON, connectors: { ...MOVIL_ON.connectors, movil: { requestsPerPersonPerHour: 3, requestsPerIpPerHour: 6 } } } });
   });
   after(async () => b.close());
