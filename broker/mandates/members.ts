@@ -44,15 +44,26 @@ export function createMembers(ctx: Ctx) {
   return {
     async listMembers(actor: Actor, organisationId: string, opts: { search?: string } = {}): Promise<readonly Member[]> {
       await requireAdministrator(ctx, ctx.db, actor, organisationId);
-      const rows = await ctx.db.selectFrom('members').selectAll().where('organisation_id', '=', organisationId.toLowerCase()).where('status', '<>', 'rejected').orderBy('surname').orderBy('given_name').execute();
+      const rows = await ctx.db.selectFrom('members').selectAll().where('organisation_id', '=', organisationId.toLowerCase()).where('status', 'not in', ['rejected', 'ended']).orderBy('surname').orderBy('given_name').execute();
       const search = typeof opts.search === 'string' ? opts.search.trim().toLowerCase() : '';
-      return rows.filter((r) => !search || matches(r, search)).map((r) => toMember(ctx, r));
+      const now = ctx.now();
+      const today = ctx.calendar.today();
+      // an ended membership leaves the overview at once (seed 004 §3.4); getMember still reads it
+      return rows.filter((r) => isOpen(r, now, today) && (!search || matches(r, search))).map((r) => toMember(ctx, r));
     },
 
     async getMember(actor: Actor, organisationId: string, memberId: string): Promise<MemberWithMandates> {
       await requireAdministrator(ctx, ctx.db, actor, organisationId);
       const row = await memberOf(ctx.db, organisationId.toLowerCase(), memberId);
-      const mandates = await ctx.db.selectFrom('mandates').selectAll().where('member_id', '=', row.id).where('revoked_at', 'is', null).orderBy('end_date').execute();
+      // revoked and expired mandates are no longer shown (seed 004 §3.11.2)
+      const mandates = await ctx.db
+        .selectFrom('mandates')
+        .selectAll()
+        .where('member_id', '=', row.id)
+        .where('revoked_at', 'is', null)
+        .where('end_date', '>', ctx.calendar.today())
+        .orderBy('end_date')
+        .execute();
       return { ...toMember(ctx, row), mandates: mandates.map((m) => toMandate(ctx, m)) };
     },
 

@@ -133,6 +133,7 @@ forEachStores('mandates registry: mandates', (stores) => {
       try {
         await refused(() => w.m.setMandateEnd(admin.actor('3'), org.id, m!.id, { years: 1 }), 'conflict', 'mandate-ended');
         assert.equal((await w.m.myMandates(user.person.actor('3')))[0]!.mandates.length, 0);
+        assert.equal((await w.m.getMember(admin.actor('3'), org.id, user.member.id)).mandates.length, 0, 'an expired mandate is no longer shown');
         const [again] = await w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [user.member.id], scopes: [{ kind: 'service', serviceId: s3.id }], duration: { years: 1 } });
         assert.equal(again!.startDate, w.day());
         assert.equal(again!.endDate, addYears(w.day(), 1));

@@ -272,8 +272,10 @@ forEachStores('mandates registry: members', (stores) => {
       await refused(() => w.m.endMember(admin.actor('3'), org.id, u.member.id, { when: 'date', date: w.day(0) }), 'invalid', 'end-date-too-early');
       await refused(() => w.m.endMember(admin.actor('3'), org.id, u.member.id, { when: 'period-end' }), 'invalid', 'no-period-end');
       await refused(() => w.m.endMember(admin.actor('3'), org.id, u.member.id, { when: 'soon' as never }), 'invalid');
+      assert.ok((await w.m.listMembers(admin.actor('3'), org.id)).some((x) => x.id === u.member.id));
       const ended = await w.m.endMember(admin.actor('3'), org.id, u.member.id, { when: 'now' });
       assert.equal(ended.member.status, 'ended');
+      assert.ok(!(await w.m.listMembers(admin.actor('3'), org.id)).some((x) => x.id === u.member.id), 'an ended member leaves the overview');
       assert.ok((await w.emailsTo(u.person.email)).some((e) => /ended/.test(e.text)));
       await refused(() => w.m.endMember(admin.actor('3'), org.id, u.member.id, { when: 'now' }), 'conflict', 'member-ended');
     });
