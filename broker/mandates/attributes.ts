@@ -9,8 +9,10 @@
 // (LegalPersonIdentifier, LegalName) and the natural person acting moves under
 // naturalperson/representative/, FriendlyName "Representative" + the natural one
 // (RepresentativePersonIdentifier, RepresentativeFirstName, RepresentativeFamilyName,
-// RepresentativeDateOfBirth), as eIDAS nodes name them. eIDAS has no attribute for an
-// intermediary: a chain mandate appears there as the client represented by the person.
+// RepresentativeDateOfBirth), as eIDAS nodes name them. A chain mandate's intermediary is the
+// legal person that represents the client: legalperson/representative/LegalPersonIdentifier and
+// LegalName (RepresentativeLegalPersonIdentifier, RepresentativeLegalName), so an intermediary
+// without a KvK number, which eHerkenning cannot name, still reaches the SP (design.md).
 //
 // eHerkenning: FriendlyName is the last segment of the URI (design.md), so the represented and
 // the intermediate CompanyName share one; their Names tell them apart.
@@ -24,6 +26,7 @@ import type { LoginService } from './representations.js';
 const EIDAS_NP = 'http://eidas.europa.eu/attributes/naturalperson/';
 const EIDAS_REPRESENTATIVE = `${EIDAS_NP}representative/`;
 const EIDAS_LP = 'http://eidas.europa.eu/attributes/legalperson/';
+const EIDAS_LP_REPRESENTATIVE = `${EIDAS_LP}representative/`;
 
 export const EHERKENNING = {
   legalSubjectID: 'urn:etoegang:core:LegalSubjectID',
@@ -39,6 +42,8 @@ export const EHERKENNING = {
 export const EIDAS_LEGAL_PERSON = {
   identifier: `${EIDAS_LP}LegalPersonIdentifier`,
   name: `${EIDAS_LP}LegalName`,
+  representativeIdentifier: `${EIDAS_LP_REPRESENTATIVE}LegalPersonIdentifier`,
+  representativeName: `${EIDAS_LP_REPRESENTATIVE}LegalName`,
 } as const;
 
 /** The eIDAS name of a natural-person attribute when its holder acts for someone else. */
@@ -92,9 +97,16 @@ function eidasRepresentation(r: RepresentationChoice, natural: readonly Released
     const name = representativeName(a.name);
     return name ? [{ ...a, name, friendlyName: `Representative${a.friendlyName}` }] : [];
   });
+  const intermediary = r.intermediary
+    ? [
+        attribute(EIDAS_LEGAL_PERSON.representativeIdentifier, 'RepresentativeLegalPersonIdentifier', eidasLegalPersonIdentifier(r.intermediary.identifier)),
+        attribute(EIDAS_LEGAL_PERSON.representativeName, 'RepresentativeLegalName', r.intermediary.name),
+      ]
+    : [];
   return [
     attribute(EIDAS_LEGAL_PERSON.identifier, 'LegalPersonIdentifier', eidasLegalPersonIdentifier(r.organisation.identifier)),
     attribute(EIDAS_LEGAL_PERSON.name, 'LegalName', r.organisation.name),
+    ...intermediary,
     ...representative,
   ];
 }

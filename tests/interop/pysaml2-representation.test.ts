@@ -138,7 +138,7 @@ describe('interop python3-pysaml2 as SP of logins on behalf of organisations (bo
     assert.equal(attrs.get('urn:etoegang:1.9:IntermediateEntityID:KvKnr'), undefined);
   });
 
-  it('chain mandate: for Santos through Vries, the intermediary in the eHerkenning chain attributes', async () => {
+  it('chain mandate: for Santos through Vries, the intermediary in the eHerkenning chain attributes and as the eIDAS legal representative', async () => {
     const { santos, vries } = await santosAndVries();
     await fx.mandate({ organisationId: vries.id, memberId: await member(vries.id), serviceId: service.id });
     await fx.chainMandate({ clientId: santos.id, intermediaryId: vries.id, serviceId: service.id });
@@ -148,6 +148,8 @@ describe('interop python3-pysaml2 as SP of logins on behalf of organisations (bo
     assert.deepEqual(attrs.get('urn:etoegang:1.13:attribute-intermediate:CompanyName'), ['Accountants Vries']);
     assert.deepEqual(attrs.get('urn:etoegang:1.11:attribute-represented:CompanyName'), ['Santos B.V.']);
     assert.deepEqual(attrs.get(`${LP}LegalName`), ['Santos B.V.']);
+    assert.deepEqual(attrs.get(`${LP}representative/LegalPersonIdentifier`), [`NL/ES/${vries.identifier}`]);
+    assert.deepEqual(attrs.get(`${LP}representative/LegalName`), ['Accountants Vries']);
     assert.deepEqual(attrs.get(`${NP}representative/PersonIdentifier`), ['ES/ES/12345678Z']);
   });
 

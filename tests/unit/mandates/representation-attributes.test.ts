@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { releaseRepresentationAttributes, EHERKENNING, EIDAS_LEGAL_PERSON } from '../../../broker/mandates/attributes.js';
 import { deriveActingSubjectID } from '../../../broker/mandates/acting-subject.js';
+import { eidasLegalPersonIdentifier } from '../../../broker/mandates/identifiers.js';
 import type { RepresentationChoice } from '../../../broker/mandates/model.js';
 import type { LoginService } from '../../../broker/mandates/representations.js';
 import { releaseAttributes } from '../../../broker/saml/attributes.js';
@@ -80,9 +81,23 @@ describe('mandates/attributes: representation attributes per dialect', () => {
     const byName = new Map(attrs.map((a) => [a.name, a.values]));
     assert.deepEqual(byName.get(EHERKENNING.legalSubjectID), [{ kind: 'NameID', value: 'B12345674', nameQualifier: 'urn:pasarela:EntityConcernedID:NIF' }]);
     assert.deepEqual(byName.get(EIDAS_LEGAL_PERSON.identifier), ['ES/ES/B12345674']);
+    // the intermediary eHerkenning cannot name (no KvK number) is the client's legal representative in eIDAS
+    assert.deepEqual(byName.get(EIDAS_LEGAL_PERSON.representativeIdentifier), [eidasLegalPersonIdentifier(lei.identifier)]);
+    assert.deepEqual(byName.get(EIDAS_LEGAL_PERSON.representativeName), ['Global Ltd']);
     assert.equal(byName.get(EHERKENNING.intermediateKvK), undefined);
     assert.deepEqual(byName.get(EHERKENNING.intermediateName), ['Global Ltd']);
     assert.deepEqual(byName.get(EHERKENNING.branch), ['000012345678']);
+  });
+
+  it('eIDAS, chain mandate: the intermediary as the legal representative of the client, between the client and the acting person', () => {
+    assert.deepEqual(names(release({ dialects: ['eidas'] }, chain)).slice(0, 5), [
+      EIDAS_LEGAL_PERSON.identifier,
+      EIDAS_LEGAL_PERSON.name,
+      EIDAS_LEGAL_PERSON.representativeIdentifier,
+      EIDAS_LEGAL_PERSON.representativeName,
+      `${NP}representative/PersonIdentifier`,
+    ]);
+    assert.equal(release({ dialects: ['eidas'] }, direct).some((a) => a.name === EIDAS_LEGAL_PERSON.representativeIdentifier), false);
   });
 
   it('acting for oneself: the natural person unchanged; with eHerkenning on, ServiceID and ServiceUUID; nothing else', () => {
