@@ -1,6 +1,7 @@
 // The OpenAPI document at /admin/api/openapi.json: OpenAPI 3.1 in shape, one operation for every
 // route of the table and nothing else, each route of the table really mounted (it answers 401,
-// not 404, without credentials), and the operator part off (404) without api.operatorToken.
+// not 404, without credentials), failures as 500 JSON, and the operator part off (404) without
+// api.operatorToken.
 import assert from 'node:assert/strict';
 import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { newAgent } from '../../helpers/sp-requests.js';
@@ -89,6 +90,18 @@ describe('management API OpenAPI document (issue 7)', () => {
       const res = await newAgent(b)[r.method](`/admin/api${concrete(r.path)}`);
       assert.equal(res.status, 401, `${r.method} ${r.path}: ${res.status} ${res.text.slice(0, 200)}`);
       assert.equal(res.body.error, r.access === 'operator' ? 'unauthorized' : 'unauthenticated');
+    }
+  });
+
+  it('a failure inside a route answers 500 JSON without a stack or the failure text', async () => {
+    const registry = b.broker.services.mandates as { listServices: () => Promise<unknown> };
+    const original = registry.listServices;
+    registry.listServices = () => Promise.reject(new Error('database on fire at /secret/path'));
+    try {
+      const res = await newAgent(b).get('/admin/api/operator/services').set('Authorization', 'Bearer operator-token-for-tests-only-0123456789').expect(500).expect('content-type', /json/);
+      assert.deepEqual(res.body, { error: 'internal', message: 'the request could not be completed' });
+    } finally {
+      registry.listServices = original;
     }
   });
 
