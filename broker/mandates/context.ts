@@ -1,13 +1,14 @@
 // What every part of the registry works with, and the one way it changes anything: a transaction
 // that first locks the organisation rows concerned (fixed id order, so two changes over the same
 // organisations never deadlock), then checks the rules against what is committed, then writes.
-// Audit entries and e-mails are collected on the way and sent only once the change committed, so
-// nobody is told about a change that was rolled back.
+// Audit entries are written in the same transaction, so a change never stands unaudited; e-mails
+// are collected on the way and sent only once the change committed, so nobody is told about a
+// change that was rolled back.
 import { sql, type Kysely } from 'kysely';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import type { DbSchema } from '../store/schema.js';
-import type { AuditEntry, AuditLog } from '../store/audit-log.js';
+import { createAuditLog, type AuditEntry, type AuditLog } from '../store/audit-log.js';
 import type { Notifier, OutgoingMessage } from '../notify/notifier.js';
 import type { SecretBox } from '../identity/secret-box.js';
 import { createCalendar, type Calendar } from './dates.js';
@@ -68,8 +69,8 @@ export async function lockOrganisations(trx: Tx, organisationIds: readonly strin
 }
 
 /**
- * Runs `fn` in one transaction holding the locks of `organisationIds`, then records its audit
- * entries and sends its e-mails. A failed e-mail is logged, not thrown: the change stands, and
+ * Runs `fn` in one transaction holding the locks of `organisationIds` and writing its audit
+ * entries, then sends its e-mails. A failed e-mail is logged, not thrown: the change stands, and
  * the administrator can send a new activation link.
  */
 export async function change<T>(ctx: Ctx, organisationIds: readonly string[], fn: (trx: Tx, fx: Effects) => Promise<T>): Promise<T> {
@@ -78,15 +79,13 @@ export async function change<T>(ctx: Ctx, organisationIds: readonly string[], fn
   const fx: Effects = { audit: (e) => void audits.push(e), mail: (m) => void mails.push(m) };
   const result = await ctx.db.transaction().execute(async (trx) => {
     await lockOrganisations(trx, organisationIds);
-    return fn(trx, fx);
+    const value = await fn(trx, fx);
+    const audit = createAuditLog(trx, ctx.now);
+    for (const entry of audits) await audit.record(entry);
+    return value;
   });
-  await finish(ctx, audits, mails);
-  return result;
-}
-
-async function finish(ctx: Ctx, audits: readonly AuditEntry[], mails: readonly OutgoingMessage[]): Promise<void> {
-  for (const entry of audits) await ctx.deps.audit.record(entry);
   for (const message of mails) {
     await ctx.deps.notify.send(message).catch((err: unknown) => ctx.deps.log.error({ err: (err as Error).message, subject: message.subject }, 'mandates e-mail not sent'));
   }
+  return result;
 }

@@ -66,20 +66,26 @@ export interface Calendar {
    * work), at the latest today + maxYears.
    */
   checkEndDate(endDate: unknown, maxYears: number): Day;
+  /** a planned end (a membership's): a day from tomorrow on */
+  checkFromTomorrow(endDate: unknown): Day;
 }
 
 export function createCalendar(now: () => Date, timeZone: string): Calendar {
   const today = () => dayOf(now(), timeZone);
+  const checkFromTomorrow = (endDate: unknown): Day => {
+    if (!isDay(endDate)) throw new MandateRuleError('invalid', 'the end date must be a day written yyyy-mm-dd', 'invalid-date');
+    if (endDate <= today()) throw new MandateRuleError('invalid', 'the end date can be tomorrow at the earliest', 'end-date-too-early');
+    return endDate;
+  };
   return {
     today,
     tomorrow: () => addDays(today(), 1),
     endsWithinMonths: (endDate, months) => endDate <= addMonths(today(), months),
+    checkFromTomorrow,
     checkEndDate(endDate, maxYears) {
-      if (!isDay(endDate)) throw new MandateRuleError('invalid', 'the end date must be a day written yyyy-mm-dd', 'invalid-date');
-      const t = today();
-      if (endDate <= t) throw new MandateRuleError('invalid', 'the end date can be tomorrow at the earliest', 'end-date-too-early');
-      if (endDate > addYears(t, maxYears)) throw new MandateRuleError('invalid', `the end date can be at most ${maxYears} years from today`, 'end-date-too-late');
-      return endDate;
+      const day = checkFromTomorrow(endDate);
+      if (day > addYears(today(), maxYears)) throw new MandateRuleError('invalid', `the end date can be at most ${maxYears} years from today`, 'end-date-too-late');
+      return day;
     },
   };
 }

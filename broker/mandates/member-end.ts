@@ -17,7 +17,7 @@ export function createMemberEnd(ctx: Ctx) {
   /** the day a membership ends on, or null for now */
   function endDayOf(end: MemberEnd, target: MemberRow): string | null {
     if (end.when === 'now') return null;
-    if (end.when === 'date') return ctx.calendar.checkEndDate(end.date, 100);
+    if (end.when === 'date') return ctx.calendar.checkFromTomorrow(end.date);
     if (end.when === 'period-end') {
       if (!target.period_end) throw new MandateRuleError('invalid', 'this membership has no period end', 'no-period-end');
       if (target.period_end <= ctx.calendar.today()) throw new MandateRuleError('invalid', 'the period of this membership has already ended; end it now', 'period-ended');

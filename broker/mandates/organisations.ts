@@ -62,6 +62,7 @@ export function createOrganisations(ctx: Ctx) {
             if (uniqueViolation(err)) throw new MandateRuleError('conflict', 'an organisation with this identifier is already registered', 'organisation-exists');
             throw err;
           });
+        if (org.branches !== undefined && !Array.isArray(org.branches)) throw input.invalid('the branches are a list');
         for (const b of org.branches ?? []) await insertBranch(trx, row.id, b);
         fx.audit({ actor: actorLabel(actor), action: 'organisation.create', subject: `organisation:${row.id}`, ip: actor.ip ?? undefined, detail: { identifierType: identifier.type, identifier: identifier.value } });
         let administrator: Member | null = null;

@@ -31,7 +31,8 @@ export function endDateOf(ctx: Ctx, duration: MandateDuration | undefined): Day 
 }
 
 function scopeKey(s: MandateScope): string {
-  return s.kind === 'service' ? `s:${s.serviceId}` : `g:${s.rung}`;
+  if (!s || typeof s !== 'object') throw input.invalid('a scope is a service or general authority', 'invalid-scope');
+  return s.kind === 'service' ? `s:${String(s.serviceId).toLowerCase()}` : `g:${String((s as { rung?: unknown }).rung)}`;
 }
 
 export async function resolveScopes(db: Tx, scopes: readonly MandateScope[]): Promise<ResolvedScope[]> {

@@ -102,6 +102,10 @@ forEachStores('mandates registry: mandates', (stores) => {
       assert.match(e.message, /general authority 3/);
       assert.equal((await mandatesOf(user.member.id)).length, 0);
       assert.equal((await mandatesOf(low.member.id)).length, 0);
+      assert.ok(!(await w.tb.broker.services.audit.forSubject(user.person.id)).some((x) => x.action === 'mandate.grant'), 'a refused grant audits nothing');
+      await refused(() => w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [user.member.id], scopes: [null as never] }), 'invalid', 'invalid-scope');
+      await refused(() => w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [user.member.id], scopes: [{ kind: 'service', serviceId: 'nope' }] }), 'invalid', 'unknown-service');
+      await refused(() => w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [user.member.id], scopes: [{ kind: 'general', rung: '5' as never }] }), 'invalid', 'invalid-rung');
       const granted = await w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [user.member.id, low.member.id], scopes: [{ kind: 'service', serviceId: s2plus.id }] });
       assert.equal(granted.length, 2);
       assert.ok((await w.emailsTo(low.person.email)).some((x) => /Permit/.test(x.text)));
