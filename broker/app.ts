@@ -50,7 +50,8 @@ export function createApp(services: BrokerServices): Express {
       logger: services.log,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       serializers: {
-        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0] }),
+        // the activation link's token is a secret in the path
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]!.replace(/^\/admin\/activate\/[^/]+/, '/admin/activate/…') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),

@@ -1,12 +1,13 @@
 // The management module under /admin: the session, the administrator login through the broker's
-// own IdP (/admin/login, /admin/saml/*), /admin/logout, and the JSON API under /admin/api with its
-// OpenAPI document. Everything under /admin/api answers JSON, errors included.
+// own IdP (/admin/login, /admin/saml/*), the activation link's page (/admin/activate/<token>),
+// /admin/logout, and the JSON API under /admin/api with its OpenAPI document. Everything under /admin/api answers JSON, errors included.
 import { Router } from 'express';
 import type { BrokerServices } from '../services.js';
 import type { MandateRegistry } from '../mandates/model.js';
 import { constantEquals } from '../constant-equals.js';
 import { adminSession, ADMIN_COOKIE } from './session/admin-session.js';
 import { samlLoginRouter } from './session/saml-login.js';
+import { activationPageRouter } from './session/activation-page.js';
 import { apiErrorHandler, apiNotFound, sendApiError } from './api-error.js';
 import { mountRoutes } from './api/mount.js';
 import { buildOpenApi } from './api/openapi.js';
@@ -19,6 +20,7 @@ export function createAdminRouter(services: BrokerServices, registry: () => Mand
   const openApi = buildOpenApi(adminRoutes, { publicUrl: services.config.publicUrl, version: API_VERSION });
   router.use(adminSession(services));
   router.use(samlLoginRouter(services));
+  router.use(activationPageRouter(services, registry));
 
   // ends the management session only; the broker's SSO session is the IdP's to end
   router.post('/logout', (req, res, next) => {

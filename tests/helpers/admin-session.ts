@@ -40,11 +40,13 @@ export function postToAdminAcs(b: TestBroker, agent: Agent, page: string) {
 
 /**
  * A full administrator login with Cl@ve Permanente reinforced (rung 3 for an advanced person,
- * whose account is activated with the demo password first).
+ * whose account is activated with the demo password first), or through the browser's broker SSO
+ * session when it has one. `loginPath` and `landing`: a login started elsewhere (the activation
+ * link) and where the ACS then sends the browser.
  */
-export async function loginAdmin(b: TestBroker, person: PinPerson, agent: Agent = newAgent(b)): Promise<AdminAgent> {
+export async function loginAdmin(b: TestBroker, person: PinPerson, agent: Agent = newAgent(b), opts: { loginPath?: string; landing?: string } = {}): Promise<AdminAgent> {
   await activatePermanente(b, person.document);
-  const start = await agent.get('/admin/login').expect(302);
+  const start = await agent.get(opts.loginPath ?? '/admin/login').expect(302);
   const sso = await agent.get(brokerPath(b, start.headers.location!));
   let answer: string;
   if (sso.status === 200) {
@@ -61,7 +63,7 @@ export async function loginAdmin(b: TestBroker, person: PinPerson, agent: Agent 
     assert.equal(done.status, 200, done.text.slice(0, 1500));
     answer = done.text;
   }
-  await postToAdminAcs(b, agent, answer).expect(303).expect('location', '/admin/api/session');
+  await postToAdminAcs(b, agent, answer).expect(303).expect('location', opts.landing ?? '/admin/api/session');
   const session = await agent.get('/admin/api/session').expect(200);
   const body = session.body as { csrfToken: string; personId: string; rung: string };
   return { agent, csrf: body.csrfToken, personId: body.personId, rung: body.rung };

@@ -111,7 +111,7 @@ export const member = z
   .object({
     id,
     organisationId: id,
-    personId: z.string().nullable(),
+    // (the registry person's id stays inside the broker: persons are named by their document)
     subject,
     givenName: z.string(),
     surname: z.string(),

@@ -16,8 +16,9 @@ import { personOfPseudonym } from '../../store/pseudonyms.js';
 import { sendApiError } from '../api-error.js';
 import { ephemeralRequestIdCache } from './request-id-cache.js';
 import type { AdminLogin } from './admin-session.js';
+import { isActivationPath } from './activation-page.js';
 
-/** Where a browser lands after a successful login: the session's own description. */
+/** Where a browser lands after a successful login (unless it came from the activation link): the session's own description. */
 export const AFTER_LOGIN = '/admin/api/session';
 
 interface AssertionView {
@@ -111,7 +112,17 @@ export function samlLoginRouter(services: BrokerServices): Router {
     res.type('application/samlmetadata+xml').send(services.adminSp.metadataXml);
   });
 
-  router.get('/login', auth.authenticate('saml', { session: false }));
+  // RelayState (passport-saml reads it from the query) may only bring the person back to a page of
+  // this module: the activation link
+  router.get(
+    '/login',
+    (req, res, next) => {
+      const back = req.query.RelayState;
+      if (back !== undefined && !isActivationPath(back)) return sendApiError(res, 400, 'bad-request', 'RelayState names no page of the management module');
+      next();
+    },
+    auth.authenticate('saml', { session: false }),
+  );
 
   router.post('/saml/acs', express.urlencoded({ extended: false, limit: services.config.saml.maxMessageBytes * 2 }), (req: Request, res: Response, next) => {
     auth.authenticate('saml', { session: false }, (err: unknown, user: LoginClaim | false) => {
@@ -134,7 +145,8 @@ export function samlLoginRouter(services: BrokerServices): Router {
             csrfToken: randomBytes(32).toString('base64url'),
           });
           await services.audit.record({ actor: `person:${admitted.personId}`, action: 'admin.login', subject: admitted.personId, ip: req.ip, detail: { rung: admitted.rung } });
-          res.redirect(303, AFTER_LOGIN);
+          const back = (req.body as Record<string, unknown>).RelayState;
+          res.redirect(303, isActivationPath(back) ? back : AFTER_LOGIN);
         })
         .catch(next);
     })(req, res, next);

@@ -259,6 +259,7 @@ forEachStores('management API (issue 7)', (stores) => {
       contactEmail: 'someone@example.org',
     }).expect(201);
     const rejected = await op('post', `/operator/members/${invited.body[0].id}/rejection`, { reason: 'no identity document' }).expect(200);
+    conforms(schemaOf('post', '/operator/members/:memberId/rejection'), rejected.body);
     assert.deepEqual([rejected.body.status, rejected.body.rejectionReason], ['rejected', 'no identity document']);
     await op('post', `/operator/members/${invited.body[0].id}/rejection`, {}).expect(422);
 
@@ -291,7 +292,14 @@ forEachStores('management API (issue 7)', (stores) => {
     const me = list.find((m: { givenName: string }) => m.givenName === 'Carmen');
     const self = await change(carmen, 'put', `/admin/api/organisations/${santos}/members/${me.id}/role`, { role: 'user' }).expect(403);
     assert.deepEqual([self.body.error, self.body.reason], ['forbidden', 'self-demote']);
+    // a new activation link only for an expired activation
     await change(carmen, 'post', `/admin/api/organisations/${santos}/members/${janRequest}/activation`).expect(409);
+    await op('post', `/operator/members/${janRequest}/approval`).expect(200);
+    await b.broker.services.db.updateTable('members').set({ activation_deadline: new Date(b.clock.now().getTime() - 1000) }).where('id', '=', janRequest).execute();
+    const expired = conforms(schemaOf('get', '/organisations/:organisationId/members/:memberId'), (await carmen.agent.get(`/admin/api/organisations/${santos}/members/${janRequest}`).expect(200)).body);
+    assert.equal(expired.status, 'activation_expired');
+    const resent = await change(carmen, 'post', `/admin/api/organisations/${santos}/members/${janRequest}/activation`).expect(200);
+    assert.equal(conforms(schemaOf('post', '/organisations/:organisationId/members/:memberId/activation'), resent.body).status, 'awaiting_activation');
   });
 
   it('mandates in bulk (service and general authority), one end date, revocation; all or nothing', async () => {
@@ -423,5 +431,37 @@ forEachStores('management API (issue 7)', (stores) => {
     assert.equal(body.organisationEnded, false);
     await change(carmen, 'post', `/admin/api/organisations/${santos}/members/${luciaInSantos}/end`, { when: 'now' }).expect(200);
     await change(carmen, 'post', `/admin/api/organisations/${santos}/members/${luciaInSantos}/end`, { when: 'sometime' }).expect(422);
+  });
+
+  it('the e-mailed activation link: login through the broker, back to the link, a confirmation, then active', async () => {
+    const added = await change(lucia, 'post', `/admin/api/organisations/${vries}/members`, {
+      subject: { kind: 'registry', documentType: 'DNI', documentNumber: CARMEN.document },
+      givenName: 'Carmen',
+      surname: 'Español Español',
+      role: 'user',
+      level: '3',
+      contactEmail: 'carmen.vries@example.es',
+    }).expect(201);
+    await op('post', `/operator/members/${added.body[0].id}/approval`).expect(200);
+    const token = await activationToken(b, 'carmen.vries@example.es');
+    const link = `/admin/activate/${token}`;
+    const agent = newAgent(b);
+    const toLogin = await agent.get(link).expect(303);
+    assert.equal(toLogin.headers.location, `/admin/login?RelayState=${encodeURIComponent(link)}`);
+    const admin = await loginAdmin(b, CARMEN, agent, { loginPath: toLogin.headers.location!, landing: link });
+    const page = await agent.get(link).expect(200).expect('content-type', /html/);
+    assert.match(page.text, new RegExp(`<form method="post" action="${link}"><input type="hidden" name="csrf" value="${admin.csrf}">`));
+    // a GET changes nothing; a POST without the session's token neither
+    const before = (await agent.get('/admin/api/me/memberships').expect(200)).body as { organisation: { id: string } }[];
+    assert.ok(!before.some((m) => m.organisation.id === vries));
+    await agent.post(link).type('form').send({ csrf: 'wrong' }).expect(303).expect('location', link);
+    const done = await agent.post(link).type('form').send({ csrf: admin.csrf }).expect(200);
+    assert.match(done.text, /Accountants Vries/);
+    const after = (await agent.get('/admin/api/me/memberships').expect(200)).body as { organisation: { id: string }; member: { status: string } }[];
+    assert.deepEqual(after.filter((m) => m.organisation.id === vries).map((m) => m.member.status), ['active']);
+    const again = await agent.post(link).type('form').send({ csrf: admin.csrf });
+    assert.ok(again.status >= 400 && again.status < 500 && /class="error"/.test(again.text), 'a used link shows the refusal');
+    await agent.get('/admin/activate/short').expect(404);
+    await agent.get(`/admin/login?RelayState=${encodeURIComponent('https://evil.test/')}`).expect(400);
   });
 });
