@@ -4,7 +4,7 @@
 import { Router } from 'express';
 import type { BrokerServices } from '../services.js';
 import type { MandateRegistry } from '../mandates/model.js';
-import { constantEquals } from '../constant-equals.js';
+import { hasCsrfHeader } from './session/csrf.js';
 import { adminSession, ADMIN_COOKIE } from './session/admin-session.js';
 import { samlLoginRouter } from './session/saml-login.js';
 import { activationPageRouter } from './session/activation-page.js';
@@ -26,8 +26,7 @@ export function createAdminRouter(services: BrokerServices, registry: () => Mand
   router.post('/logout', (req, res, next) => {
     const login = req.session?.admin;
     if (!login) return sendApiError(res, 401, 'unauthenticated', 'there is no session to end');
-    const sent = req.get('x-csrf-token');
-    if (!sent || !constantEquals(sent, login.csrfToken)) return sendApiError(res, 403, 'csrf', 'the X-CSRF-Token header is missing or wrong');
+    if (!hasCsrfHeader(req, login)) return sendApiError(res, 403, 'csrf', 'the X-CSRF-Token header is missing or wrong');
     req.session.destroy((err) => {
       if (err) return next(err);
       res.clearCookie(ADMIN_COOKIE, { path: '/admin' });

@@ -6,13 +6,12 @@ import express, { Router, type NextFunction, type Request, type RequestHandler, 
 import { z } from 'zod';
 import type { MandateRegistry, Actor } from '../../mandates/model.js';
 import type { BrokerServices } from '../../services.js';
-import { constantEquals } from '../../constant-equals.js';
+import { hasCsrfHeader } from '../session/csrf.js';
 import { requireBearerToken } from '../../web/bearer-token.js';
 import { ApiError, sendApiError } from '../api-error.js';
 import { isFileReply, isFileResponse, type ApiRoute } from './route.js';
 
 const JSON_LIMIT = '256kb';
-const CSRF_HEADER = 'x-csrf-token';
 
 function issuesOf(error: z.ZodError): { path: string; message: string; code: string }[] {
   return error.issues.map((i) => ({ path: i.path.map(String).join('.'), message: i.message, code: i.code }));
@@ -34,8 +33,7 @@ function requireSession(route: ApiRoute): RequestHandler {
     const login = req.session?.admin;
     if (!login) return sendApiError(res, 401, 'unauthenticated', 'log in at /admin/login first');
     if (changes) {
-      const sent = req.get(CSRF_HEADER);
-      if (!sent || !constantEquals(sent, login.csrfToken)) return sendApiError(res, 403, 'csrf', 'the X-CSRF-Token header is missing or wrong (GET /admin/api/session gives it)');
+      if (!hasCsrfHeader(req, login)) return sendApiError(res, 403, 'csrf', 'the X-CSRF-Token header is missing or wrong (GET /admin/api/session gives it)');
     }
     res.set('Cache-Control', 'no-store');
     next();

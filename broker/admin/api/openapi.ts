@@ -4,6 +4,8 @@ import { z } from 'zod';
 import type { ApiRoute } from './route.js';
 import { isFileResponse } from './route.js';
 import { errorBody } from './schemas.js';
+import { CSRF_HEADER } from '../session/csrf.js';
+import { ADMIN_COOKIE } from '../session/admin-session.js';
 
 type JsonObject = Record<string, unknown>;
 
@@ -85,8 +87,8 @@ export function buildOpenApi(routes: readonly ApiRoute[], opts: { publicUrl: str
     paths,
     components: {
       securitySchemes: {
-        adminSession: { type: 'apiKey', in: 'cookie', name: 'pasarela.admin', description: 'session cookie set by the login at /admin/login' },
-        csrfToken: { type: 'apiKey', in: 'header', name: 'X-CSRF-Token', description: 'the csrfToken of GET /session, required with the session on every change' },
+        adminSession: { type: 'apiKey', in: 'cookie', name: ADMIN_COOKIE, description: 'session cookie set by the login at /admin/login' },
+        csrfToken: { type: 'apiKey', in: 'header', name: CSRF_HEADER, description: 'the csrfToken of GET /session, required with the session on every change' },
         operatorToken: { type: 'http', scheme: 'bearer', description: 'api.operatorToken; when it is not configured the operator routes answer 404' },
       },
       schemas: { Error: toSchema(errorBody, 'output') },

@@ -8,7 +8,7 @@ import { html } from '../../web/html.js';
 import type { BrokerServices } from '../../services.js';
 import type { MandateRegistry } from '../../mandates/model.js';
 import { MandateRuleError } from '../../mandates/model.js';
-import { constantEquals } from '../../constant-equals.js';
+import { carriesCsrfToken } from './csrf.js';
 import { RULE_STATUS } from '../api-error.js';
 
 const TOKEN = /^[A-Za-z0-9_-]{20,100}$/;
@@ -46,8 +46,7 @@ export function activationPageRouter(services: BrokerServices, registry: () => M
     if (!TOKEN.test(token)) return invalid(res, req);
     const login = req.session?.admin;
     if (!login) return void res.redirect(303, `/admin/activate/${token}`);
-    const sent = (req.body as Record<string, unknown> | undefined)?.csrf;
-    if (typeof sent !== 'string' || !constantEquals(sent, login.csrfToken)) return void res.redirect(303, `/admin/activate/${token}`);
+    if (!carriesCsrfToken((req.body as Record<string, unknown> | undefined)?.csrf, login)) return void res.redirect(303, `/admin/activate/${token}`);
     try {
       const member = await registry().activateMembership({ kind: 'person', personId: login.personId, rung: login.rung, ip: req.ip ?? null }, token);
       const organisation = (await registry().myMemberships({ kind: 'person', personId: login.personId, rung: login.rung, ip: req.ip ?? null })).find((m) => m.member.id === member.id)?.organisation;
