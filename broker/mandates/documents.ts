@@ -5,7 +5,7 @@ import type { Ctx } from './context.js';
 import { actorLabel, change, requireUuid } from './context.js';
 import { memberOf, requireAdministrator, requireOperator } from './authorise.js';
 import { MandateRuleError, type Actor } from './model.js';
-import { auditDetail, auditSubject } from './members.js';
+import { auditDetail, auditSubject } from './audit-entries.js';
 
 const SIGNATURES: readonly { readonly mediaType: string; readonly magic: readonly number[] }[] = [
   { mediaType: 'application/pdf', magic: [0x25, 0x50, 0x44, 0x46, 0x2d] }, // %PDF-

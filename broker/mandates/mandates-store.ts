@@ -7,7 +7,7 @@ import { actorLabel, change, requireUuid } from './context.js';
 import { memberOf, requireAdministrator, requirePerson } from './authorise.js';
 import * as input from './input.js';
 import { MandateRuleError, type Actor, type ChainMandate, type Mandate, type MandateDuration, type MandateScope, type Member, type Organisation, type ServiceMandates } from './model.js';
-import { auditDetail, auditSubject } from './members.js';
+import { auditDetail, auditSubject } from './audit-entries.js';
 import { email, notices } from './notices.js';
 import { getOrganisationById } from './organisations.js';
 import { effectiveStatus, loadOrganisations, toChainMandate, toMandate, toMember, toService, type MandateRow, type MemberRow } from './rows.js';

@@ -6,7 +6,7 @@ import type { Ctx, Effects, Tx } from './context.js';
 import { actorLabel, change, requireUuid } from './context.js';
 import { memberOf, requireAdministrator } from './authorise.js';
 import { MandateRuleError, type Actor, type Member, type MemberEnd, type Organisation } from './model.js';
-import { auditDetail, auditSubject } from './members.js';
+import { auditDetail, auditSubject } from './audit-entries.js';
 import { email, notices } from './notices.js';
 import { getOrganisationById } from './organisations.js';
 import { isOpen, toMember, type MemberRow } from './rows.js';

@@ -8,7 +8,7 @@ import { hashActivationToken, issueActivation } from './activation.js';
 import { requireOperator, requirePerson } from './authorise.js';
 import * as input from './input.js';
 import { MandateRuleError, type Actor, type Member } from './model.js';
-import { auditDetail, auditSubject } from './members.js';
+import { auditDetail, auditSubject } from './audit-entries.js';
 import { email, notices } from './notices.js';
 import { getOrganisationById } from './organisations.js';
 import { effectiveStatus, toMember, type MemberRow } from './rows.js';

@@ -3,6 +3,7 @@
 import type { Ctx, Effects } from './context.js';
 import { actorLabel, change, requireUuid } from './context.js';
 import { issueActivation } from './activation.js';
+import { auditDetail, auditSubject } from './audit-entries.js';
 import { memberOf, requireAdministrator, requirePerson } from './authorise.js';
 import * as input from './input.js';
 import { MandateRuleError, type Actor, type Member, type MemberLevel, type MemberRole, type MemberWithMandates, type NewMember, type Organisation } from './model.js';
@@ -11,15 +12,6 @@ import { getOrganisationById } from './organisations.js';
 import { effectiveStatus, isOpen, loadOrganisations, toMandate, toMember, type MemberRow } from './rows.js';
 import { revokeMandatesAbove } from './revocations.js';
 import { checkNotLastAdministrator, checkWithinOwnLevel, levelReaches } from './rules.js';
-
-/** who an audit entry concerns: the person once bound, the membership before */
-export function auditSubject(m: MemberRow): string {
-  return m.person_id ?? `member:${m.id}`;
-}
-
-export function auditDetail(m: MemberRow, extra: Record<string, string | number | boolean> = {}): Record<string, string | number | boolean> {
-  return { organisationId: m.organisation_id, memberId: m.id, ...extra };
-}
 
 /** a member above the administrator's own level is not theirs to change */
 function checkCanManage(admin: MemberRow, target: MemberRow): void {

@@ -113,18 +113,20 @@ export function createOrganisations(ctx: Ctx) {
         representation,
         accepts_chain: s.acceptsChain === true,
       };
-      const row = await ctx.db
-        .insertInto('services')
-        .values(values)
-        .onConflict((oc) => oc.column('service_id').doUpdateSet({ ...values, updated_at: ctx.now() }))
-        .returningAll()
-        .executeTakeFirstOrThrow()
-        .catch((err: unknown) => {
-          if (uniqueViolation(err)) throw new MandateRuleError('conflict', 'another service already has this ServiceUUID, index or default for the SP', 'service-exists');
-          throw err;
-        });
-      await ctx.deps.audit.record({ actor: actorLabel(actor), action: 'service.put', subject: `service:${row.id}`, ip: actor.ip ?? undefined, detail: { serviceId: row.service_id, minRung: row.min_rung } });
-      return toService(row);
+      return change(ctx, [], async (trx, fx) => {
+        const row = await trx
+          .insertInto('services')
+          .values(values)
+          .onConflict((oc) => oc.column('service_id').doUpdateSet({ ...values, updated_at: ctx.now() }))
+          .returningAll()
+          .executeTakeFirstOrThrow()
+          .catch((err: unknown) => {
+            if (uniqueViolation(err)) throw new MandateRuleError('conflict', 'another service already has this ServiceUUID, index or default for the SP', 'service-exists');
+            throw err;
+          });
+        fx.audit({ actor: actorLabel(actor), action: 'service.put', subject: `service:${row.id}`, ip: actor.ip ?? undefined, detail: { serviceId: row.service_id, minRung: row.min_rung } });
+        return toService(row);
+      });
     },
 
     async listServices(): Promise<readonly Service[]> {
