@@ -464,4 +464,28 @@ forEachStores('management API (issue 7)', (stores) => {
     await agent.get('/admin/activate/short').expect(404);
     await agent.get(`/admin/login?RelayState=${encodeURIComponent('https://evil.test/')}`).expect(400);
   });
+
+  it('the last administrator ending her own membership ends the organisation only with the explicit confirmation (seed 004 §3.4.1)', async () => {
+    const created = await op('post', '/operator/organisations', {
+      identifier: { type: 'kvk', value: '90000003' },
+      name: 'Eenmanszaak Español',
+      firstAdministrator: {
+        subject: { kind: 'registry', documentType: 'DNI', documentNumber: CARMEN.document },
+        givenName: 'Carmen',
+        surname: 'Español Español',
+        role: 'administrator',
+        level: '3',
+        contactEmail: 'carmen.alone@example.es',
+      },
+    }).expect(201);
+    const organisationId = created.body.organisation.id as string;
+    const me = await change(carmen, 'post', '/admin/api/activations', { token: await activationToken(b, 'carmen.alone@example.es') }).expect(200);
+    const refused = await change(carmen, 'post', `/admin/api/organisations/${organisationId}/members/${me.body.id}/end`, { when: 'now' }).expect(409);
+    assert.equal(refused.body.error, 'conflict');
+    await carmen.agent.get(`/admin/api/organisations/${organisationId}`).expect(200);
+    const ended = await change(carmen, 'post', `/admin/api/organisations/${organisationId}/members/${me.body.id}/end`, { when: 'now', confirmEndOrganisation: true }).expect(200);
+    assert.equal(conforms(schemaOf('post', '/organisations/:organisationId/members/:memberId/end'), ended.body).organisationEnded, true);
+    const found = conforms(schemaOf('get', '/operator/organisations'), (await op('get', '/operator/organisations?type=kvk&value=90000003').expect(200)).body);
+    assert.equal(found.status, 'ended');
+  });
 });
