@@ -39,9 +39,10 @@ describe('registrar CLI', () => {
       assert.equal(await main(['seed', DEMO], { VAR_DIR: varDir }, io), 0, io.err_.join('\n'));
       assert.match(io.out_[0]!, ACTIVATION_LINE('12345678Z'));
       assert.match(io.out_[1]!, ACTIVATION_LINE('X1234567L'));
-      assert.deepEqual(io.out_.slice(2), ['added 1 of 2 persons (the others were already registered)']);
+      assert.match(io.out_[2]!, ACTIVATION_LINE('87654321X'));
+      assert.deepEqual(io.out_.slice(3), ['added 2 of 3 persons (the others were already registered)']);
       assert.equal(await main(['activation-code', '12345678z'], { VAR_DIR: varDir }, io), 0, io.err_.join('\n'));
-      assert.match(io.out_[3]!, /^12345678Z  Cl@ve Permanente activation code: /);
+      assert.match(io.out_[4]!, /^12345678Z  Cl@ve Permanente activation code: /);
       const database = await openDatabase(testConfig({ varDir, database: { pgliteDir: 'db' } }));
       try {
         const p = await createIdentityRegistry(database.db).findByDocument('X1234567L');
@@ -102,11 +103,12 @@ describe('registrar CLI', () => {
       assert.equal(await main(['seed', DEMO], { PASARELA_URL: url, REGISTRAR_TOKEN: TOKEN }, io), 0);
       assert.match(io.out_[0]!, ACTIVATION_LINE('12345678Z'));
       assert.match(io.out_[1]!, ACTIVATION_LINE('X1234567L'));
-      assert.deepEqual(io.out_.slice(2), ['added 1 of 2 persons (the others were already registered)', 'added 0 of 2 persons (the others were already registered)']);
+      assert.match(io.out_[2]!, ACTIVATION_LINE('87654321X'));
+      assert.deepEqual(io.out_.slice(3), ['added 2 of 3 persons (the others were already registered)', 'added 0 of 3 persons (the others were already registered)']);
       const jan = (await t.registry.findByDocument('X1234567L'))!;
       assert.ok(activationCodeMatches(codeIn(io.out_[1]!), (await t.accounts.find(jan.id))!.activationCodeHash));
       assert.equal(await main(['activation-code', 'X1234567L', '--broker', url], { REGISTRAR_TOKEN: TOKEN }, io), 0, io.err_.join('\n'));
-      assert.ok(activationCodeMatches(codeIn(io.out_[4]!), (await t.accounts.find(jan.id))!.activationCodeHash));
+      assert.ok(activationCodeMatches(codeIn(io.out_[5]!), (await t.accounts.find(jan.id))!.activationCodeHash));
       io.out_.length = 0;
       assert.equal(await main(['activation-code', '00000000T', '--broker', url], { REGISTRAR_TOKEN: TOKEN }, io), 1);
       assert.match(io.err_.join('\n'), /no person with this document number/);

@@ -53,7 +53,7 @@ function contract(impl: Implementation): void {
   describe('migrations', () => {
     it('applies every migration once', async () => {
       const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(a.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_initial', '0002_permanente']);
+      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_initial', '0002_permanente', '0003_mandates', '0004_devices']);
     });
     it('ping answers true', async () => {
       assert.equal(await a.ping(), true);
@@ -225,7 +225,7 @@ describe('Database contract', () => {
         assert.equal(failure, undefined, `a node failed to start: ${String(failure?.reason)}`);
         const db = opened[0]!.db;
         const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-        assert.deepEqual(migrations.rows.map((r) => r.name), ['0001_initial', '0002_permanente']);
+        assert.deepEqual(migrations.rows.map((r) => r.name), ['0001_initial', '0002_permanente', '0003_mandates', '0004_devices']);
         const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(db);
         for (const t of ['audit_log', 'login_history', 'pairwise_pseudonyms', 'persons']) assert.ok(tables.rows.some((r) => r.table_name === t), t);
         assert.equal(opened[0]!.kind, 'postgres');
