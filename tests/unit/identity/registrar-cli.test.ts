@@ -53,7 +53,7 @@ describe('registrar CLI', () => {
         assert.ok(activationCodeMatches(codeIn(io.out_[1]!), account!.activationCodeHash));
         const carmen = await createPermanenteAccounts(database.db).find((await createIdentityRegistry(database.db).findByDocument('12345678Z'))!.id);
         assert.ok(!activationCodeMatches(codeIn(io.out_[0]!), carmen!.activationCodeHash), 'the renewed code replaces the first');
-        assert.ok(activationCodeMatches(codeIn(io.out_[3]!), carmen!.activationCodeHash));
+        assert.ok(activationCodeMatches(codeIn(io.out_[4]!), carmen!.activationCodeHash));
       } finally {
         await database.close();
       }
