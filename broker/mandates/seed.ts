@@ -3,16 +3,20 @@
 // absent. Seeded members are active at once and bound to registry persons: the seed stands for
 // requests an operator already approved and members who already activated, which is what a demo
 // needs; production has no seed file. Everything is added in one transaction, so a broken seed
-// leaves nothing half-written.
+// leaves nothing half-written, under a transaction-scoped advisory lock, so nodes of one deployment
+// starting together seed one after the other (the later ones find everything present) instead of
+// failing on each other's unique keys.
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
-import type { Kysely, Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DbSchema } from '../store/schema.js';
 import { LOA_RUNGS } from '../loa.js';
 import { describeIssues, SeedFileError } from '../identity/seed.js';
 import { normaliseIdentifier } from './identifiers.js';
 import { addYears, type Day } from './dates.js';
 import { MEMBER_LEVELS } from './model.js';
+
+const SEED_LOCK = 0x7061_736d_6e64; // 'pasmnd'
 
 const identifierSchema = z.strictObject({ type: z.string(), value: z.string() });
 
@@ -228,6 +232,7 @@ async function seedChainMandates(ctx: SeedContext, seed: MandatesSeed): Promise<
 /** Adds what is absent; mandates and chain mandates run from today for `years`. */
 export async function seedMandates(db: Kysely<DbSchema>, seed: MandatesSeed, opts: { today: Day; years: number; now: Date }): Promise<SeedCounts> {
   return db.transaction().execute(async (trx) => {
+    await sql`select pg_advisory_xact_lock(${SEED_LOCK})`.execute(trx);
     const ctx: SeedContext = { trx, today: opts.today, endDate: addYears(opts.today, opts.years), now: opts.now };
     const services = await seedServices(ctx, seed);
     const { organisations, members } = await seedOrganisations(ctx, seed);

@@ -3,7 +3,11 @@ import path from 'node:path';
 import { PROJECT_ROOT } from '../../../broker/config.js';
 import { SeedFileError } from '../../../broker/identity/seed.js';
 import { loadMandatesSeedFile, seedMandates, type MandatesSeed } from '../../../broker/mandates/seed.js';
+import { openDatabase } from '../../../broker/store/db.js';
+import { createIdentityRegistry } from '../../../broker/identity/registry-db.js';
+import { loadSeedFile } from '../../../broker/identity/seed.js';
 import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { createTestDatabase, describeServer, serverTarget, testConfig } from '../../helpers/store-targets.js';
 
 const DEMO = 'config/demo-organisations.json';
 
@@ -71,5 +75,26 @@ describe('demo organisations seed (mandates.seedFile)', () => {
   it('names the field of a malformed entry', () => {
     const file = path.join(PROJECT_ROOT, 'tests', 'fixtures', 'mandates-seed-bad.json');
     assert.throws(() => loadMandatesSeedFile(file), (err: unknown) => err instanceof SeedFileError && /organisations\[0\]\.members\[0\]\.level/.test(err.message));
+  });
+});
+
+describeServer(serverTarget('postgres', 'TEST_DATABASE_URL'), (baseUrl) => {
+  it('three nodes seeding at once on one PostgreSQL: all succeed, the demo exactly once', async function () {
+    this.timeout(60_000);
+    const testDb = await createTestDatabase(baseUrl);
+    const nodes = await Promise.all([1, 2, 3].map(() => openDatabase(testConfig({ database: { url: testDb.url } }))));
+    try {
+      await createIdentityRegistry(nodes[0]!.db).seed(loadSeedFile(path.join(PROJECT_ROOT, 'config', 'demo-persons.json')));
+      const seed = loadMandatesSeedFile(path.join(PROJECT_ROOT, DEMO));
+      const results = await Promise.all(nodes.map((n) => seedMandates(n.db, seed, { today: '2026-11-22', years: 5, now: new Date() })));
+      assert.deepEqual(
+        results.reduce((a, r) => ({ services: a.services + r.services, organisations: a.organisations + r.organisations, members: a.members + r.members, mandates: a.mandates + r.mandates, chainMandates: a.chainMandates + r.chainMandates })),
+        { services: 2, organisations: 2, members: 3, mandates: 1, chainMandates: 1 },
+      );
+      assert.equal((await nodes[0]!.db.selectFrom('members').select('id').execute()).length, 3);
+    } finally {
+      await Promise.all(nodes.map((n) => n.close()));
+      await testDb.drop();
+    }
   });
 });
