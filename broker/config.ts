@@ -240,6 +240,7 @@ export const configSchema = z
         adminMinimumRung: rung.describe('rung an administrator must reach at login to use the management module (seed 004: 2+)'),
         documentMaxBytes: z.number().int().min(1024).describe('largest identity document copy accepted (seed 004: 5 MB)'),
         documentRetentionDays: z.number().int().min(0).describe('days after approval (or rejection) the copies of identity documents are deleted'),
+        catalogueCacheSeconds: z.number().int().min(0).max(3600).describe('how long a node reuses a service catalogue read for an AuthnRequest (0: always read); a new or changed service reaches logins within this time'),
         actingSubjectQualifier: z.string().min(1).optional().describe('NameQualifier of urn:etoegang:core:ActingSubjectID; default the broker entityID'),
         seedFile: z.string().nullable().optional().describe('JSON file of organisations, services, members and mandates added at start when absent (demo data); relative to the project root'),
       })

@@ -1,5 +1,5 @@
 // From a verified AuthnRequest to a LoginTransaction (design.md "Data through one login" 1–2):
-// the service of the SP's catalogue is looked up once here; reuse the SSO session when it suffices
+// the service of the SP's catalogue is looked up once here (cached per node); reuse the SSO session when it suffices
 // (through the representation step), answer NoPassive when it does not and the SP asked for
 // a passive login, otherwise send the browser to the selector.
 import type { Request, Response } from 'express';
@@ -13,7 +13,7 @@ import { ensureBrowserBinding } from './browser-binding.js';
 import { nameIDFormatOf } from './name-id.js';
 import { randomId } from './random-id.js';
 import type { HandBackDeps } from './hand-back.js';
-import { continueToAssertion, representationsOf } from './representation.js';
+import { continueToAssertion, serviceLookupOf } from './representation.js';
 import { methodStates, offeredIds } from './selector.js';
 
 export async function openLogin(deps: HandBackDeps, req: Request, res: Response, received: ReceivedAuthnRequest): Promise<void> {
@@ -47,7 +47,7 @@ export async function openLogin(deps: HandBackDeps, req: Request, res: Response,
     },
     methods,
     connectorState: {},
-    service: await representationsOf(services).serviceFor(sp.entityID, request.attributeConsumingServiceIndex),
+    service: await serviceLookupOf(services).serviceFor(sp.entityID, request.attributeConsumingServiceIndex),
   };
 
   const session = request.forceAuthn ? undefined : await deps.sessions.current(req);

@@ -11,6 +11,7 @@ import { BrokerError } from '../errors.js';
 import { assertableRung } from '../loa.js';
 import { createRepresentations, type LoginService, type Representations } from '../mandates/representations.js';
 import type { RepresentationChoice } from '../mandates/model.js';
+import { createCachedServiceLookup, type ServiceLookup } from '../mandates/service-lookup.js';
 import type { BrokerServices } from '../services.js';
 import { checkCsrf } from './csrf.js';
 import { handBack, type HandBackDeps } from './hand-back.js';
@@ -22,6 +23,19 @@ import { txParam } from './tx-param.js';
 export function representationsOf(services: BrokerServices): Representations {
   const { mandates } = services.config;
   return createRepresentations(services.db, { timeZone: mandates.timeZone, chainMinimumRung: mandates.chainMinimumRung });
+}
+
+// one cache per broker (tests run several in one process)
+const serviceLookups = new WeakMap<BrokerServices, ServiceLookup>();
+
+/** The SP's catalogue entry for a new login, through this broker's per-node cache. */
+export function serviceLookupOf(services: BrokerServices): ServiceLookup {
+  let lookup = serviceLookups.get(services);
+  if (!lookup) {
+    lookup = createCachedServiceLookup(representationsOf(services), { ttlMs: services.config.mandates.catalogueCacheSeconds * 1000 });
+    serviceLookups.set(services, lookup);
+  }
+  return lookup;
 }
 
 /** The choices of this login now; none when the service or the method rules representation out. */

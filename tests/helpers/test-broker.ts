@@ -86,7 +86,8 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
     // The retention tests turn it on (or call broker.retention.runNow()).
     retention: { purgeIntervalMinutes: 0 },
     // Suites build the organisations they need; the demo ones have their own test.
-    mandates: { seedFile: null },
+    // and see a service they add at once
+    mandates: { seedFile: null, catalogueCacheSeconds: 0 },
     keys: { signingKeyFile: 'tests/fixtures/keys/idp.key', signingCertFile: 'tests/fixtures/keys/idp.crt' },
     sps: {
       metadataDirs: ['tests/fixtures/metadata'],

@@ -90,9 +90,9 @@ describe('HTTPS served directly (tls.certFile / tls.keyFile)', function () {
     renewedDir = path.join(work, 'renewed');
     await Promise.all([mkdir(live), mkdir(renewedDir)]);
     [first, renewed] = await Promise.all([throwawayTlsCert(live, ['broker.test']), throwawayTlsCert(renewedDir, ['renewed.broker.test'])]);
-    // an in-memory database and no demo persons: the start is the subject here, not the data
+    // an in-memory database and no demo persons or organisations: the start is the subject here, not the data
     const config = path.join(work, 'config.yaml');
-    await writeFile(config, 'database:\n  pgliteDir: "memory://"\nseedFile: null\n');
+    await writeFile(config, 'database:\n  pgliteDir: "memory://"\nseedFile: null\nmandates:\n  seedFile: null\n');
     baseEnv = { PASARELA_CONFIG: config, VAR_DIR: work, TLS_CERT_FILE: path.join(live, 'tls.crt'), TLS_KEY_FILE: path.join(live, 'tls.key') };
   });
   after(async () => {

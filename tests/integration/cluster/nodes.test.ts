@@ -95,7 +95,7 @@ describeServer(db, (dbUrl) => {
         const registered = await fetch(`${c.url}/api/registrar/persons`, {
           method: 'POST',
           headers: { authorization: `Bearer ${REGISTRAR_TOKEN}`, 'content-type': 'application/json' },
-          body: JSON.stringify({ documentNumber: '87654321X', documentDate: '2031-01-01', givenName: 'Nuria', firstSurname: 'Ortega', mobile: '+34699000123', email: 'nuria@example.es', registrationLevel: 'advanced' }),
+          body: JSON.stringify({ documentNumber: '23456789D', documentDate: '2031-01-01', givenName: 'Nuria', firstSurname: 'Ortega', mobile: '+34699000123', email: 'nuria@example.es', registrationLevel: 'advanced' }),
         });
         assert.equal(registered.status, 201);
         const { activationCode } = (await registered.json()) as { activationCode: string };
@@ -105,7 +105,7 @@ describeServer(db, (dbUrl) => {
         const challenge = /data-pow-challenge="([^"]+)"/.exec(form.text)![1]!;
         let since = Date.now();
         const started = await b.post('/connectors/permanente/account/activate', {
-          csrf: csrfOf(form.text), document: '87654321X', email: 'nuria@example.es', activationCode, powChallenge: challenge, powNonce: solveChallenge(challenge, 8),
+          csrf: csrfOf(form.text), document: '23456789D', email: 'nuria@example.es', activationCode, powChallenge: challenge, powNonce: solveChallenge(challenge, 8),
         });
         assert.equal(started.status, 303, started.text);
         const activationSms = await c.outbox.code('+34699000123', since);
@@ -124,7 +124,7 @@ describeServer(db, (dbUrl) => {
         const csrf = csrfOf(selector.text);
         assert.equal((await b.post(`/login/${tx}/choose`, { csrf, method: 'permanente' })).status, 303);
         since = Date.now();
-        const password = await b.post(`/connectors/permanente/${tx}/password`, { csrf, document: '87654321X', password: 'Lavanda-y-Romero-77' });
+        const password = await b.post(`/connectors/permanente/${tx}/password`, { csrf, document: '23456789D', password: 'Lavanda-y-Romero-77' });
         assert.equal(password.status, 303, password.text);
         const code = await c.outbox.code('+34699000123', since);
         const done = await b.post(`/connectors/permanente/${tx}/second-factor`, { csrf, code });
