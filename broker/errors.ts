@@ -14,7 +14,8 @@ export type SamlSubStatus =
   | 'PartialLogout';
 
 export type Outcome =
-  | { readonly to: 'sp'; readonly status: SamlTopStatus; readonly sub?: SamlSubStatus }
+  /** `explain`: the person reads why on our page first (its message key `status.<code>`), then goes back */
+  | { readonly to: 'sp'; readonly status: SamlTopStatus; readonly sub?: SamlSubStatus; readonly explain?: true }
   | { readonly to: 'page'; readonly http: number };
 
 export const outcomes = {
@@ -31,7 +32,7 @@ export const outcomes = {
   'passive-impossible': { to: 'sp', status: 'Responder', sub: 'NoPassive' },
   denied: { to: 'sp', status: 'Responder', sub: 'RequestDenied' },
   /** the service accepts only logins on behalf of an organisation, and the person holds no valid mandate for it */
-  'representation-required': { to: 'sp', status: 'Responder', sub: 'RequestDenied' },
+  'representation-required': { to: 'sp', status: 'Responder', sub: 'RequestDenied', explain: true },
   /** the browser came back without (or with someone else's) transaction */
   'transaction-unknown': { to: 'page', http: 400 },
   'rate-limited': { to: 'page', http: 429 },

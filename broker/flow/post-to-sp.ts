@@ -1,10 +1,10 @@
 // Sends a SAML message to an SP through the browser with the HTTP-POST binding.
 import { randomBytes } from 'node:crypto';
 import type { Response } from 'express';
-import { postForm } from '../saml/send-binding.js';
+import { postForm, type PostFormExplanation } from '../saml/send-binding.js';
 import { translate, type Language } from '../web/i18n/catalogue.js';
 
-export function sendPostToSp(res: Response, msg: { action: string; field: 'SAMLRequest' | 'SAMLResponse'; xml: string; relayState: string | undefined }): void {
+export function sendPostToSp(res: Response, msg: { action: string; field: 'SAMLRequest' | 'SAMLResponse'; xml: string; relayState: string | undefined; explanation?: PostFormExplanation }): void {
   const nonce = randomBytes(16).toString('base64');
   const { origin, protocol } = new URL(msg.action);
   // form-action names the ACS origin and also every address of the ACS's scheme: Chrome checks
@@ -19,5 +19,5 @@ export function sendPostToSp(res: Response, msg: { action: string; field: 'SAMLR
   );
   const lang = (res.locals.lang as Language | undefined) ?? 'es';
   const texts = { lang, title: translate(lang, 'post.title'), continueLabel: translate(lang, 'post.continue'), noscript: translate(lang, 'post.noscript') };
-  res.status(200).type('html').send(postForm({ action: msg.action, field: msg.field, xml: msg.xml, relayState: msg.relayState, cspNonce: nonce, texts }));
+  res.status(200).type('html').send(postForm({ action: msg.action, field: msg.field, xml: msg.xml, relayState: msg.relayState, cspNonce: nonce, texts, explanation: msg.explanation }));
 }

@@ -33,13 +33,35 @@ export interface PostFormTexts {
 
 const ENGLISH: PostFormTexts = { lang: 'en', title: 'Continue', continueLabel: 'Continue', noscript: 'JavaScript is off: press the button to continue.' };
 
-export function postForm(input: { action: string; field: SamlField; xml: string; relayState?: string; cspNonce: string; texts?: PostFormTexts }): string {
+/** Why the login ends here, shown before the person goes back: the form then waits for the button. */
+export interface PostFormExplanation {
+  readonly heading: string;
+  readonly text: string;
+}
+
+export function postForm(input: { action: string; field: SamlField; xml: string; relayState?: string; cspNonce: string; texts?: PostFormTexts; explanation?: PostFormExplanation }): string {
   const t = input.texts ?? ENGLISH;
   assertHttpUrl(input.action);
   if (!/^[A-Za-z0-9+/_-]+={0,2}$/.test(input.cspNonce)) throw new TypeError('CSP nonce must be base64');
   const message = Buffer.from(input.xml, 'utf8').toString('base64');
   const relay =
     input.relayState === undefined ? '' : `\n<input type="hidden" name="RelayState" value="${escapeHtml(input.relayState)}">`;
+  const e = input.explanation;
+  if (e) {
+    return `<!DOCTYPE html>
+<html lang="${escapeHtml(t.lang)}">
+<head><meta charset="utf-8"><meta name="robots" content="noindex"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${escapeHtml(e.heading)}</title><link rel="stylesheet" href="/static/pasarela.css"></head>
+<body><main>
+<h1>${escapeHtml(e.heading)}</h1>
+<p class="error" role="alert">${escapeHtml(e.text)}</p>
+<form id="saml-post" method="post" action="${escapeHtml(input.action)}">
+<input type="hidden" name="${input.field}" value="${message}">${relay}
+<button type="submit">${escapeHtml(t.continueLabel)}</button>
+</form>
+</main></body>
+</html>
+`;
+  }
   return `<!DOCTYPE html>
 <html lang="${escapeHtml(t.lang)}">
 <head><meta charset="utf-8"><meta name="robots" content="noindex"><title>${escapeHtml(t.title)}</title></head>

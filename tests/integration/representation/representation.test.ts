@@ -19,6 +19,7 @@ import { testCert, testKey } from '../../helpers/sign-request.js';
 import { day, mandateFixtures, type FixtureService, type MandateFixtures } from '../../helpers/mandate-fixtures.js';
 import { attributeMap, choicesOnPage, permanenteFromSelector, postChoice, representationPage, responseAttributes, type ResponseAttribute } from '../../helpers/representation-login.js';
 import { translate } from '../../../broker/web/i18n/catalogue.js';
+import { escapeHtml } from '../../../broker/web/html.js';
 import { decryptEncryptedID } from '../../helpers/decrypt-encrypted-id.js';
 
 const NP = 'http://eidas.europa.eu/attributes/naturalperson/';
@@ -405,6 +406,10 @@ forEachStores('representation at login (issue 7)', (stores) => {
       await fx.mandate({ organisationId: org.id, memberId: await carmenIn(org), serviceId: service.id, revoked: true });
       const { after } = await login(service);
       assert.equal(after.status, 200);
+      // a page that says why, in the person's language, and waits for the button (no auto-post script)
+      assert.ok(after.text.includes(`<p class="error" role="alert">${escapeHtml(es('status.representation-required'))}</p>`), after.text);
+      assert.doesNotMatch(after.text, /<script/);
+      assert.match(after.text, /<button type="submit">/);
       const s = statusOf(after.text);
       assert.equal(s.top, 'Responder');
       assert.equal(s.sub, 'RequestDenied');
