@@ -4,16 +4,13 @@ import type { Request, Response } from 'express';
 import type { PageRenderer } from '../../broker/web/render.js';
 import { BASE_CSP } from '../../broker/web/security-headers.js';
 import { html, raw, type SafeHtml } from '../../broker/web/html.js';
+import { contrastDataFields, type ContrastDataValues } from '../../broker/web/contrast-data-fields.js';
 import type { LoginTransaction } from '../../broker/flow/login-transaction.js';
 import type { LoginRequest } from './login-request.js';
 
 const BASE = '/connectors/movil';
 
-export interface IdentityFormValues {
-  readonly document?: string;
-  readonly documentDate?: string;
-  readonly supportNumber?: string;
-}
+export type IdentityFormValues = ContrastDataValues;
 
 function alert(pages: PageRenderer, res: Response, key: string | undefined): SafeHtml {
   return key ? html`<p class="error" role="alert">${pages.t(res, key)}</p>` : html``;
@@ -37,12 +34,7 @@ export function renderStart(pages: PageRenderer, req: Request, res: Response, tx
 <p>${t('movil.push.intro')}</p>
 <form method="post" action="${BASE}/${tx.id}/push" novalidate>
 <input type="hidden" name="csrf" value="${tx.csrf}">
-<label for="document">${t('pin.document')} <span class="hint" id="document-hint">${t('pin.document.hint')}</span></label>
-<input type="text" id="document" name="document" required autocomplete="off" spellcheck="false" maxlength="12" aria-describedby="document-hint" value="${v.document ?? ''}">
-<label for="documentDate">${t('pin.documentDate')}</label>
-<input type="date" id="documentDate" name="documentDate" value="${v.documentDate ?? ''}">
-<label for="supportNumber">${t('pin.supportNumber')} <span class="hint" id="support-hint">${t('pin.supportNumber.hint')}</span></label>
-<input type="text" id="supportNumber" name="supportNumber" autocomplete="off" maxlength="12" aria-describedby="support-hint" value="${v.supportNumber ?? ''}">
+${contrastDataFields(t, v)}
 <div class="actions"><button type="submit">${t('movil.push.submit')}</button> <a href="/login/${tx.id}">${t('form.back')}</a></div>
 </form>`,
   });

@@ -2,12 +2,10 @@
 import type { Request, Response } from 'express';
 import type { PageRenderer } from '../../broker/web/render.js';
 import { html } from '../../broker/web/html.js';
+import { contrastDataFields, type ContrastDataValues } from '../../broker/web/contrast-data-fields.js';
 import type { LoginTransaction } from '../../broker/flow/login-transaction.js';
 
-export interface RequestFormValues {
-  readonly document?: string;
-  readonly documentDate?: string;
-  readonly supportNumber?: string;
+export interface RequestFormValues extends ContrastDataValues {
   readonly personalise?: boolean;
 }
 
@@ -21,12 +19,7 @@ export function renderRequestForm(pages: PageRenderer, req: Request, res: Respon
 <p>${t('pin.request.intro')}</p>
 <form method="post" action="/connectors/pin/${tx.id}/request" novalidate>
 <input type="hidden" name="csrf" value="${tx.csrf}">
-<label for="document">${t('pin.document')} <span class="hint" id="document-hint">${t('pin.document.hint')}</span></label>
-<input type="text" id="document" name="document" required autocomplete="off" spellcheck="false" maxlength="12" aria-describedby="document-hint" value="${v.document ?? ''}">
-<label for="documentDate">${t('pin.documentDate')}</label>
-<input type="date" id="documentDate" name="documentDate" value="${v.documentDate ?? ''}">
-<label for="supportNumber">${t('pin.supportNumber')} <span class="hint" id="support-hint">${t('pin.supportNumber.hint')}</span></label>
-<input type="text" id="supportNumber" name="supportNumber" autocomplete="off" maxlength="12" aria-describedby="support-hint" value="${v.supportNumber ?? ''}">
+${contrastDataFields(t, v)}
 <label><input type="checkbox" name="personalise" value="1"${v.personalise ? html` checked` : ''}> ${t('pin.personalise')}</label>
 <label for="personalCode">${t('pin.personalCode')} <span class="hint" id="pc-hint">${t('pin.personalCode.hint')}</span></label>
 <input type="text" id="personalCode" name="personalCode" autocomplete="off" maxlength="4" aria-describedby="pc-hint">
