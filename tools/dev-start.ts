@@ -8,6 +8,7 @@ import { openBroker, closeServer } from '../broker/broker.js';
 import { loadSigningKeys } from '../broker/saml/keys.js';
 import { createDemoSp, listen } from '../examples/demo-sp/server.js';
 import { prepareDemoPermanente } from './demo-permanente.js';
+import { loadMandatesSeedFile } from '../broker/mandates/seed.js';
 
 async function main(): Promise<void> {
   let cfg = loadConfig();
@@ -29,6 +30,7 @@ async function main(): Promise<void> {
   const demoServer = await listen(demo.app, demoPort, '127.0.0.1');
   const permanente = await prepareDemoPermanente(broker.services);
   const seed = JSON.parse(await readFile(path.resolve(PROJECT_ROOT, cfg.seedFile ?? 'config/demo-persons.json'), 'utf8')) as { documentNumber: string; documentDate?: string; supportNumber?: string; givenName: string; firstSurname: string; registrationLevel: string; mobile: string }[];
+  const organisations = cfg.mandates.seedFile ? loadMandatesSeedFile(path.resolve(PROJECT_ROOT, cfg.mandates.seedFile)).organisations.map((o) => `${o.name} (${o.identifier.type} ${o.identifier.value})`) : [];
   const lines = [
     '',
     `  Pasarela broker   ${cfg.publicUrl}   (metadata: ${cfg.publicUrl}/saml/metadata)`,
@@ -36,6 +38,8 @@ async function main(): Promise<void> {
     `  PIN codes arrive  ${path.join(varPath(cfg, cfg.notify.outboxDir), 'sms.jsonl')}`,
     `  E-mail codes      ${path.join(varPath(cfg, cfg.notify.outboxDir), 'email.jsonl')}`,
     `  Cl@ve Permanente  ${cfg.publicUrl}/connectors/permanente/account (activation, password, second factors)`,
+    `  Management API    ${cfg.publicUrl}/admin/api/openapi.json (log in at ${cfg.publicUrl}/admin/login)`,
+    ...(organisations.length ? [`  Organisations     ${organisations.join(', ')} (README "Acting for an organisation")`] : []),
     '',
     '  Demo persons:',
     ...seed.flatMap((p) => [

@@ -62,12 +62,15 @@ describe('npm start (tools/dev-start.ts)', function () {
     child.stdout!.setEncoding('utf8').on('data', (d: string) => (out.text += d));
     child.stderr!.setEncoding('utf8').on('data', (d: string) => (out.text += d));
 
-    await waitFor(child, out, (t) => /Demo persons:[\s\S]*X1234567L[^\n]*\n[^\n]*\n/.test(t), 45_000);
+    await waitFor(child, out, (t) => /Demo persons:[\s\S]*87654321X[^\n]*\n[^\n]*\n/.test(t), 45_000);
     assert.match(out.text, new RegExp(`Pasarela broker\\s+${publicUrl}\\s`));
     assert.match(out.text, new RegExp(`Demo service\\s+http://localhost:${demoPort}\\b`));
     assert.match(out.text, new RegExp(`PIN codes arrive\\s+${varDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/outbox/sms\\.jsonl`));
     assert.match(out.text, /12345678Z\s+document date 2030-01-01\s+Carmen Español/);
     assert.match(out.text, /X1234567L\s+support number E12345678\s+Jan de Vries/);
+    assert.match(out.text, /87654321X[^\n]*Lucía Martín[^\n]*\n\s+Cl@ve Permanente password Pasarela-Demo-2026/);
+    assert.match(out.text, new RegExp(`Management API\\s+${publicUrl}/admin/api/openapi\\.json`));
+    assert.match(out.text, /Organisations\s+Santos B\.V\. \(kvk 90000001\), Accountants Vries \(kvk 90000002\)/);
     assert.match(out.text, /12345678Z[^\n]*\n\s+Cl@ve Permanente password Pasarela-Demo-2026/);
     assert.match(out.text, /X1234567L[^\n]*\n\s+Cl@ve Permanente activation code [2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4} \(e-mail jan@example\.nl\)/);
 
