@@ -50,8 +50,9 @@ describe('password hasher (argon2id)', () => {
     assert.equal(await hasher.verifyNothing(''), false);
     // it costs a real verification: while it runs it holds a slot
     const held = hasher.verifyNothing('x');
-    await new Promise((r) => setImmediate(r));
-    await new Promise((r) => setImmediate(r));
+    // microtasks only: the hash's completion arrives in a later event-loop phase, so it cannot
+    // free the slot before we look (two setImmediate hops let a stalled CI machine finish it first)
+    for (let i = 0; i < 10 && hasher.load().running === 0; i++) await Promise.resolve();
     const during = hasher.load();
     assert.equal(await held, false);
     assert.equal(during.running, 1);
