@@ -5,8 +5,7 @@
 // Without JavaScript the person presses "continue" instead.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
@@ -14,11 +13,10 @@ import { PROJECT_ROOT } from '../../broker/config.js';
 import { translate } from '../../broker/web/i18n/catalogue.js';
 import { requestIdOfUrl } from '../../connectors/movil/qr.js';
 import { newDeviceKeys, writeKeyFile } from '../../tools/movil-app/key-file.js';
-import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
+import type { TestBroker } from '../helpers/test-broker.js';
 import { CARMEN } from '../helpers/flow-driver.js';
 import { MOVIL_ON } from '../helpers/movil.js';
-import { testCert } from '../helpers/sign-request.js';
-import { freePort, launchChromium, startDemoSp, throwawayTlsCert, type RunningDemoSp } from '../helpers/browser.js';
+import { startCrossSiteWorld, type CrossSiteWorld, type RunningDemoSp } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(PROJECT_ROOT, 'var', 'screenshots');
 const SUBSTANTIAL = 'http://eidas.europa.eu/LoA/substantial';
@@ -26,7 +24,7 @@ const en = (key: string) => translate('en', key);
 
 describe('browser: Cl@ve Móvil with the app simulator (chromium, cross-site)', function () {
   this.timeout(60_000);
-  let work: string;
+  let world: CrossSiteWorld;
   let b: TestBroker;
   let sp: RunningDemoSp;
   let browser: Browser;
@@ -34,20 +32,8 @@ describe('browser: Cl@ve Móvil with the app simulator (chromium, cross-site)', 
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'pasarela-browser-movil-'));
-    const mdDir = path.join(work, 'sp-metadata');
-    await mkdir(mdDir);
-    const [tls, spPort] = await Promise.all([throwawayTlsCert(work, ['broker.test', 'sp.test']), freePort()]);
-    const spUrl = `https://sp.test:${spPort}`;
-    [b, browser] = await Promise.all([
-      startTestBroker({
-        https: { ...tls, hostname: 'broker.test' },
-        overrides: { ...MOVIL_ON, sps: { metadataDirs: ['tests/fixtures/metadata', mdDir], policies: { [`${spUrl}/metadata`]: { displayName: 'Demo service', dialects: ['eidas', 'clave'] } } } },
-      }),
-      launchChromium(),
-    ]);
-    sp = await startDemoSp(spUrl, mdDir, { brokerUrl: b.url, idpCert: testCert('idp') }, tls);
-    await b.broker.reload(); // the demo SP's metadata appeared after the start
+    world = await startCrossSiteWorld('movil', { dialects: ['eidas', 'clave'], overrides: () => MOVIL_ON });
+    ({ b, sp, browser } = world);
     // Carmen's phone: the simulator's key file, its device activated in the registry. The simulator
     // reaches the broker on loopback (no broker.test name outside chromium), so it gets the bare
     // request id the browser's QR code carries.
@@ -55,16 +41,13 @@ describe('browser: Cl@ve Móvil with the app simulator (chromium, cross-site)', 
     const pushAddress = { kind: 'token', token: 'browser-test-push-token' } as const;
     const person = (await b.broker.services.identity.findByDocument(CARMEN.document))!;
     const { device } = await b.broker.services.devices.activate(person.id, { publicKeyPem: keys.publicKeyPem, pushAddress, label: 'Simulator' });
-    keyFile = path.join(work, 'carmen-app.json');
+    keyFile = path.join(world.work, 'carmen-app.json');
     await writeKeyFile(keyFile, { broker: `https://127.0.0.1:${new URL(b.url).port}`, document: CARMEN.document, ...keys, pushAddress, label: 'Simulator', deviceId: device.id });
     await mkdir(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-    await sp?.close();
-    await b?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await world?.close();
   });
 
   /** the simulator as a person runs it: `movil-app confirm <request> --code <what the browser shows>` */

@@ -5,18 +5,16 @@
 // enrolment of an authenticator app. On every Permanente page visited, the accessibility basics:
 // one h1, the html lang, a label for every field. No test may provoke a CSP report.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../broker/config.js';
 import { translate } from '../../broker/web/i18n/catalogue.js';
 import { totpAt } from '../../connectors/permanente/totp.js';
-import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
+import type { TestBroker } from '../helpers/test-broker.js';
 import { CARMEN, JAN, readCodeFromOutbox } from '../helpers/flow-driver.js';
 import { activatePermanente, DEMO_PASSWORD, issueActivationCode, personId } from '../helpers/permanente.js';
-import { testCert } from '../helpers/sign-request.js';
-import { freePort, launchChromium, startDemoSp, throwawayTlsCert, type RunningDemoSp } from '../helpers/browser.js';
+import { startCrossSiteWorld, type CrossSiteWorld, type RunningDemoSp } from '../helpers/browser.js';
 
 const SCREENSHOTS = path.join(PROJECT_ROOT, 'var', 'screenshots');
 const LOW = 'http://eidas.europa.eu/LoA/low';
@@ -27,41 +25,23 @@ const en = (key: string, vars?: Record<string, string>) => translate('en', key, 
 
 describe('browser: Cl@ve Permanente (chromium, cross-site)', function () {
   this.timeout(30_000);
-  let work: string;
+  let world: CrossSiteWorld;
   let b: TestBroker;
   let sp: RunningDemoSp;
   let browser: Browser;
   const contexts: BrowserContext[] = [];
 
   before(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'pasarela-browser-permanente-'));
-    const mdDir = path.join(work, 'sp-metadata');
-    await mkdir(mdDir);
-    const [tls, spPort] = await Promise.all([throwawayTlsCert(work, ['broker.test', 'sp.test']), freePort()]);
-    const spUrl = `https://sp.test:${spPort}`;
-    [b, browser] = await Promise.all([
-      startTestBroker({
-        https: { ...tls, hostname: 'broker.test' },
-        overrides: {
-          sps: { metadataDirs: ['tests/fixtures/metadata', mdDir], policies: { [`${spUrl}/metadata`]: { displayName: 'Demo service', dialects: ['eidas', 'clave'] } } },
-          // a proof of work of a few milliseconds: the script runs for real, the suite stays fast
-          connectors: { permanente: { antiAutomationBits: 14 } },
-        },
-      }),
-      launchChromium(),
-    ]);
-    sp = await startDemoSp(spUrl, mdDir, { brokerUrl: b.url, idpCert: testCert('idp') }, tls);
-    await b.broker.reload(); // the demo SP's metadata appeared after the start
+    // a proof of work of a few milliseconds: the script runs for real, the suite stays fast
+    world = await startCrossSiteWorld('permanente', { dialects: ['eidas', 'clave'], overrides: () => ({ connectors: { permanente: { antiAutomationBits: 14 } } }) });
+    ({ b, sp, browser } = world);
     assert.ok(b.broker.services.spRegistry.get(sp.entityID), `broker trusts ${sp.entityID}`);
     await activatePermanente(b, CARMEN.document);
     await mkdir(SCREENSHOTS, { recursive: true });
   });
   after(async () => {
     await Promise.all(contexts.map((c) => c.close().catch(() => undefined)));
-    await browser?.close();
-    await sp?.close();
-    await b?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await world?.close();
   });
   /**
    * A test body on a page of its own (a new, empty context, pages in English), failing the test

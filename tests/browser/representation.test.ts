@@ -8,18 +8,16 @@
 // with a mandate of her own at another organisation. The page works without JavaScript (plain
 // forms), passes the accessibility basics and provokes no CSP report.
 import assert from 'node:assert/strict';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../broker/config.js';
 import { translate } from '../../broker/web/i18n/catalogue.js';
-import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
+import type { TestBroker } from '../helpers/test-broker.js';
 import { CARMEN, readCodeFromOutbox } from '../helpers/flow-driver.js';
 import { activatePermanente, DEMO_PASSWORD } from '../helpers/permanente.js';
 import { FAST_ARGON2 } from '../helpers/permanente-login.js';
-import { testCert } from '../helpers/sign-request.js';
-import { freePort, launchChromium, startDemoSp, throwawayTlsCert, type RunningDemoSp } from '../helpers/browser.js';
+import { startCrossSiteWorld, type CrossSiteWorld, type RunningDemoSp } from '../helpers/browser.js';
 import { mandateFixtures } from '../helpers/mandate-fixtures.js';
 
 const SCREENSHOTS = path.join(PROJECT_ROOT, 'var', 'screenshots');
@@ -28,7 +26,7 @@ const LUCIA = { document: '87654321X', mobile: '+34600000003' };
 
 describe('browser: acting on behalf of an organisation (chromium, cross-site)', function () {
   this.timeout(60_000);
-  let work: string;
+  let world: CrossSiteWorld;
   let b: TestBroker;
   let sp: RunningDemoSp;
   let browser: Browser;
@@ -36,34 +34,23 @@ describe('browser: acting on behalf of an organisation (chromium, cross-site)', 
   let carmenOrganisation: string;
 
   before(async () => {
-    work = await mkdtemp(path.join(tmpdir(), 'pasarela-browser-representation-'));
-    const mdDir = path.join(work, 'sp-metadata');
-    await mkdir(mdDir);
-    const [tls, spPort] = await Promise.all([throwawayTlsCert(work, ['broker.test', 'sp.test']), freePort()]);
-    const spUrl = `https://sp.test:${spPort}`;
-    // the demo seed as npm start uses it, for this run's demo SP instead of http://localhost:8081
-    const demoSeed = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'config', 'demo-organisations.json'), 'utf8')) as { services: { spEntityID: string }[] };
-    for (const service of demoSeed.services) service.spEntityID = `${spUrl}/metadata`;
-    const seedFile = path.join(work, 'demo-organisations.json');
-    await writeFile(seedFile, JSON.stringify(demoSeed));
-    [b, browser] = await Promise.all([
-      startTestBroker({
-        https: { ...tls, hostname: 'broker.test' },
-        overrides: {
-          connectors: { permanente: { argon2: FAST_ARGON2 } },
-          mandates: { seedFile },
-          sps: { metadataDirs: ['tests/fixtures/metadata', mdDir], policies: { [`${spUrl}/metadata`]: { displayName: 'Demo service', dialects: ['eidas', 'eherkenning'] } } },
-        },
-      }),
-      launchChromium(),
-    ]);
-    sp = await startDemoSp(spUrl, mdDir, { brokerUrl: b.url, idpCert: testCert('idp') }, tls);
-    await b.broker.reload();
+    world = await startCrossSiteWorld('representation', {
+      dialects: ['eidas', 'eherkenning'],
+      // the demo seed as npm start uses it, for this run's demo SP instead of http://localhost:8081
+      overrides: async ({ work, spUrl }) => {
+        const demoSeed = JSON.parse(await readFile(path.join(PROJECT_ROOT, 'config', 'demo-organisations.json'), 'utf8')) as { services: { spEntityID: string }[] };
+        for (const service of demoSeed.services) service.spEntityID = `${spUrl}/metadata`;
+        const seedFile = path.join(work, 'demo-organisations.json');
+        await writeFile(seedFile, JSON.stringify(demoSeed));
+        return { connectors: { permanente: { argon2: FAST_ARGON2 } }, mandates: { seedFile } };
+      },
+    });
+    ({ b, sp, browser } = world);
     await activatePermanente(b, LUCIA.document);
     // Carmen, Santos's administrator, also works for a client of her own under a direct mandate
     const carmenId = await activatePermanente(b, CARMEN.document);
     const fx = mandateFixtures(b);
-    const taxReturn = await b.broker.services.db.selectFrom('services').select('id').where('acs_index', '=', 1).where('sp_entity_id', '=', `${spUrl}/metadata`).executeTakeFirstOrThrow();
+    const taxReturn = await b.broker.services.db.selectFrom('services').select('id').where('acs_index', '=', 1).where('sp_entity_id', '=', sp.entityID).executeTakeFirstOrThrow();
     const client = await fx.organisation({ name: 'Cliente Uno S.L.' });
     carmenOrganisation = client.name;
     const memberId = await fx.member({ organisationId: client.id, personId: carmenId, document: CARMEN.document, level: '3' });
@@ -72,10 +59,7 @@ describe('browser: acting on behalf of an organisation (chromium, cross-site)', 
   });
   after(async () => {
     await context?.close().catch(() => undefined);
-    await browser?.close();
-    await sp?.close();
-    await b?.close();
-    if (work) await rm(work, { recursive: true, force: true });
+    await world?.close();
   });
 
   /** The demo SP's login form through Permanente reinforced up to the broker's representation page. */

@@ -3,7 +3,8 @@
 // different sites, as they are in production; a throwaway TLS certificate for the broker; and the
 // demo SP(s) listening next to it.
 import { execFile } from 'node:child_process';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import type { Server } from 'node:http';
 import https from 'node:https';
 import path from 'node:path';
@@ -12,6 +13,10 @@ import express from 'express';
 import { chromium, type Browser } from 'playwright-core';
 import { createDemoSp, listen, type DemoSp, type DemoSpOptions } from '../../examples/demo-sp/server.js';
 import { closeServer } from '../../broker/broker.js';
+import { deepMerge, type Json } from '../../broker/config.js';
+import { startTestBroker, type Overrides, type TestBroker } from './test-broker.js';
+import { testCert } from './sign-request.js';
+import { freePort } from './processes.js';
 export { freePort } from './processes.js';
 
 export const CHROMIUM = '/usr/bin/chromium';
@@ -87,4 +92,48 @@ export async function startDemoSp(
     server = await listen(app, port);
   }
   return { ...demo, url, server, close: () => closeServer(server, 1000) };
+}
+
+/** A broker on https://broker.test, the demo SP on https://sp.test, and chromium: the cross-site set-up of the browser suites. */
+export interface CrossSiteWorld {
+  /** a temporary directory of this world, removed by close() */
+  readonly work: string;
+  readonly b: TestBroker;
+  readonly sp: RunningDemoSp;
+  readonly browser: Browser;
+  /** chromium, the demo SP, the broker, the directory */
+  close(): Promise<void>;
+}
+
+export async function startCrossSiteWorld(
+  name: string,
+  opts: {
+    /** the demo SP's attribute dialects */
+    readonly dialects: readonly ('eidas' | 'clave' | 'eherkenning')[];
+    /** more broker configuration; may write files into `work` first (it knows the SP's URL) */
+    readonly overrides?: (ctx: { work: string; spUrl: string }) => Overrides | Promise<Overrides>;
+  },
+): Promise<CrossSiteWorld> {
+  const work = await mkdtemp(path.join(tmpdir(), `pasarela-browser-${name}-`));
+  const mdDir = path.join(work, 'sp-metadata');
+  await mkdir(mdDir);
+  const [tls, spPort] = await Promise.all([throwawayTlsCert(work, ['broker.test', 'sp.test']), freePort()]);
+  const spUrl = `https://sp.test:${spPort}`;
+  const sps = { metadataDirs: ['tests/fixtures/metadata', mdDir], policies: { [`${spUrl}/metadata`]: { displayName: 'Demo service', dialects: [...opts.dialects] } } };
+  const extra = (await opts.overrides?.({ work, spUrl })) ?? {};
+  const [b, browser] = await Promise.all([startTestBroker({ https: { ...tls, hostname: 'broker.test' }, overrides: deepMerge({ sps } as Json, extra) }), launchChromium()]);
+  const sp = await startDemoSp(spUrl, mdDir, { brokerUrl: b.url, idpCert: testCert('idp') }, tls);
+  await b.broker.reload(); // the demo SP's metadata appeared after the start
+  return {
+    work,
+    b,
+    sp,
+    browser,
+    async close() {
+      await browser.close();
+      await sp.close();
+      await b.close();
+      await rm(work, { recursive: true, force: true });
+    },
+  };
 }
