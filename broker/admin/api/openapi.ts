@@ -1,21 +1,11 @@
 // The OpenAPI 3.1 document of the management API, built from the same route table mount.ts serves
 // (JSON Schema 2020-12 from zod's z.toJSONSchema, which OpenAPI 3.1 uses as is).
-import { z } from 'zod';
 import type { ApiRoute } from './route.js';
 import { isFileResponse } from './route.js';
 import { errorBody } from './schemas.js';
 import { CSRF_HEADER } from '../session/csrf.js';
 import { ADMIN_COOKIE } from '../session/admin-session.js';
-
-type JsonObject = Record<string, unknown>;
-
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonObject => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
-  return rest;
-};
-
-/** express `:name` segments to OpenAPI `{name}` */
-export const openApiPath = (path: string) => path.replace(/:([A-Za-z0-9_]+)/g, '{$1}');
+import { errorResponse, jsonSchemaOf as toSchema, openApiPath, operationIdOf, type JsonObject } from '../../web/openapi.js';
 
 function parameters(route: ApiRoute): JsonObject[] {
   const out: JsonObject[] = [];
@@ -29,8 +19,6 @@ function parameters(route: ApiRoute): JsonObject[] {
   }
   return out;
 }
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 function responses(route: ApiRoute): JsonObject {
   const status = String(route.status ?? 200);
@@ -61,7 +49,7 @@ function operation(route: ApiRoute): JsonObject {
       ? { required: true, content: Object.fromEntries(route.rawBody.mediaTypes.map((t) => [t, { schema: { type: 'string', contentEncoding: 'binary' } }])) }
       : undefined;
   return {
-    operationId: `${route.method}${openApiPath(route.path).replace(/[{}]/g, '').split(/[/.-]/).map((s) => s.charAt(0).toUpperCase() + s.slice(1)).join('')}`,
+    operationId: operationIdOf(route.method, route.path),
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     tags: [route.tag],

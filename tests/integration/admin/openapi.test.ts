@@ -7,7 +7,7 @@ import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { newAgent } from '../../helpers/sp-requests.js';
 import { adminRoutes } from '../../../broker/admin/api/routes/index.js';
 import { mountRoutes } from '../../../broker/admin/api/mount.js';
-import { openApiPath } from '../../../broker/admin/api/openapi.js';
+import { openApiPath } from '../../../broker/web/openapi.js';
 import type { HttpMethod } from '../../../broker/admin/api/route.js';
 
 type Operation = {

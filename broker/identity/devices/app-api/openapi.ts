@@ -1,16 +1,9 @@
 // The app API's OpenAPI 3.1 document, from the route table (JSON Schema 2020-12 from zod 4's
 // z.toJSONSchema, which OpenAPI 3.1 takes as is). The signed-call scheme cannot be expressed as
 // an OpenAPI security type, so it is an apiKey on X-Signature whose description says the rest.
-import { z } from 'zod';
 import type { AppRoute } from './route.js';
 import { errorBody } from './schemas.js';
-
-type JsonObject = Record<string, unknown>;
-
-const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonObject => {
-  const { $schema: _dialect, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonObject;
-  return rest;
-};
+import { errorResponse, jsonSchemaOf as toSchema, operationIdOf, type JsonObject } from '../../../web/openapi.js';
 
 const SIGNED_CALL = [
   'Every call after activation is signed with the device key (ECDSA P-256, generated on the device and registered by POST /activation). Four headers:',
@@ -19,8 +12,6 @@ const SIGNED_CALL = [
   '`METHOD + "\\n" + path with query (e.g. /api/app/v1/inbox) + "\\n" + timestamp + "\\n" + nonce + "\\n" + base64url(SHA-256(body bytes))` (the empty body for GET and DELETE).',
   'The broker refuses (401) a missing or wrong signature, an unknown or deactivated device, a timestamp more than devices.clockSkewSeconds away from its clock, and a nonce it has seen for that device.',
 ].join(' ');
-
-const errorResponse = (description: string) => ({ description, content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } });
 
 function operation(route: AppRoute): JsonObject {
   const responses: JsonObject = {
@@ -31,7 +22,7 @@ function operation(route: AppRoute): JsonObject {
   if (route.path === '/activation') responses['403'] = errorResponse('the activation code is wrong, expired or used up');
   if (!route.signed && route.body) responses['429'] = errorResponse('rate limited');
   return {
-    operationId: `${route.method}${route.path.split(/[/-]/).map((p) => p.charAt(0).toUpperCase() + p.slice(1)).join('')}`,
+    operationId: operationIdOf(route.method, route.path),
     summary: route.summary,
     ...(route.description ? { description: route.description } : {}),
     security: route.signed ? [{ deviceSignature: [] }] : [],
