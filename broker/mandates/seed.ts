@@ -12,6 +12,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { DbSchema } from '../store/schema.js';
 import { LOA_RUNGS } from '../loa.js';
 import { describeIssues, SeedFileError } from '../identity/seed.js';
+import { normaliseDocument } from '../identity/documents.js';
 import { normaliseIdentifier } from './identifiers.js';
 import { addYears, type Day } from './dates.js';
 import { MEMBER_LEVELS } from './model.js';
@@ -97,7 +98,7 @@ async function organisationIdOf(trx: Transaction<DbSchema>, raw: { type: string;
 }
 
 async function personIdOf(trx: Transaction<DbSchema>, documentNumber: string): Promise<string> {
-  const row = await trx.selectFrom('persons').select('id').where('document_number', '=', documentNumber.toUpperCase()).executeTakeFirst();
+  const row = await trx.selectFrom('persons').select('id').where('document_number', '=', normaliseDocument(documentNumber)).executeTakeFirst();
   if (!row) throw new SeedFileError(`mandates seed: no registry person with document ${documentNumber} (add them to the persons seed first)`);
   return row.id;
 }
