@@ -4,16 +4,27 @@ import assert from 'node:assert/strict';
 import { execFileSync, type ChildProcess } from 'node:child_process';
 import net from 'node:net';
 
-/** A port free on loopback now (a URL must be known before its server starts). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
+// Below Linux's default ephemeral range (32768–60999): a port handed out here must stay free
+// until its server starts, and in that gap an outgoing connection (a Redis or PostgreSQL client,
+// chromium) may take any free port of the ephemeral range, which listen(0) would also pick from.
+const LOW = 20_000;
+const HIGH = 32_000;
+
+function tryListen(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
     const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as net.AddressInfo).port;
-      s.close(() => resolve(port));
-    });
+    s.once('error', () => resolve(false));
+    s.listen(port, '127.0.0.1', () => s.close(() => resolve(true)));
   });
+}
+
+/** A port free on loopback now (a URL must be known before its server starts). */
+export async function freePort(): Promise<number> {
+  for (let attempt = 0; attempt < 200; attempt++) {
+    const port = LOW + Math.floor(Math.random() * (HIGH - LOW));
+    if (await tryListen(port)) return port;
+  }
+  throw new Error(`no free loopback port between ${LOW} and ${HIGH}`);
 }
 
 /** Whether any process of group `pgid` is alive. */
