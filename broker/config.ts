@@ -43,6 +43,43 @@ export const spPolicySchema = z
   .describe('per-SP policy entry');
 export type SpPolicy = z.infer<typeof spPolicySchema>;
 
+// eIDAS signature algorithms (eIDAS crypto requirements v1.4 §2.2): RSASSA-PSS and ECDSA, and
+// RSA-SHA256/512 which some nodes still use; never RSA-SHA1.
+const eidasSignatureAlgorithm = z.enum(['rsa-pss-sha256', 'rsa-pss-sha512', 'ecdsa-sha256', 'rsa-sha256', 'rsa-sha512']);
+
+const eidasCountrySchema = z
+  .object({
+    code: z.string().regex(/^[A-Z]{2}$/).describe('ISO 3166-1 alpha-2 country code of the node (EL for Greece, as eIDAS writes it)'),
+    name: z.string().optional().describe('name shown on the country page; default the code'),
+    metadata: z.string().min(1).describe('the node\'s metadata: a file (relative to the project root, usually under metadata/eidas/) or an http(s) URL'),
+    metadataSigningCertFile: z.string().min(1).describe('PEM certificate that must have signed that metadata (relative to the project root)'),
+    signatureAlgorithms: z.array(eidasSignatureAlgorithm).min(1).optional().describe('signature algorithms accepted from this node; default the eIDAS set (RSA-PSS, ECDSA, RSA-SHA256/512)'),
+    refreshMinutes: z.number().int().min(1).max(1440).default(60).describe('minutes between metadata reads'),
+  })
+  .describe('one foreign eIDAS proxy-service node');
+
+const eidasConnectorSchema = z
+  .object({
+    spType: z.enum(['public', 'private']).describe('eidas:SPType of the services behind this broker'),
+    spTypeIn: z.enum(['metadata', 'request']).describe('where eidas:SPType is stated: our connector metadata or each AuthnRequest (never both)'),
+    nodeCountry: z.string().regex(/^[A-Z]{2}$/).describe('our country: eidas:NodeCountry in our metadata and the second part of every PersonIdentifier we accept'),
+    requesterId: z.boolean().describe('send Scoping/RequesterID with the SP\'s entityID'),
+    providerName: z.string().min(1).describe('ProviderName of our AuthnRequests'),
+    metadataValidityHours: z.number().int().min(1).max(168).describe('validUntil of our connector metadata, from now'),
+    requestSignatureAlgorithm: eidasSignatureAlgorithm.describe('signature algorithm of our AuthnRequests and metadata (RSA keys ≥ 3072 bits; an EC key always signs with ECDSA)'),
+    metadataSigningKeyFile: z.string().optional().describe('PEM private key that signs our connector metadata; absent: a development key under varDir/<keys.dir>/eidas-metadata.*'),
+    metadataSigningCertFile: z.string().optional().describe('PEM certificate of metadataSigningKeyFile'),
+    requestSigningKeyFile: z.string().optional().describe('PEM private key that signs our AuthnRequests; absent: a development key under varDir/<keys.dir>/eidas-request.*'),
+    requestSigningCertFile: z.string().optional().describe('PEM certificate of requestSigningKeyFile, published in our metadata'),
+    encryptionKeyFile: z.string().optional().describe('PEM private key that decrypts the assertions of foreign nodes; absent: a development key under varDir/<keys.dir>/eidas-encryption.*'),
+    encryptionCertFile: z.string().optional().describe('PEM certificate of encryptionKeyFile, published in our metadata'),
+    metadataFetchTimeoutMs: z.number().int().min(100).max(60000).describe('timeout of one fetch of a node\'s metadata URL'),
+    metadataMaxBytes: z.number().int().min(1024).max(10_000_000).describe('largest node metadata accepted'),
+    clockSkewSeconds: z.number().int().min(0).max(600).describe('accepted clock skew on Responses from foreign nodes'),
+    countries: z.array(eidasCountrySchema).describe('foreign nodes, one per country, in the order of the country page; the connector is offered only when at least one is usable'),
+  })
+  .describe('cross-border eIDAS connector (issue 6): the broker as an eIDAS connector toward foreign proxy-service nodes');
+
 export const configSchema = z
   .object({
     publicUrl: z.string().url().describe('external base URL of the broker; every URL and identifier derives from it'),
@@ -180,6 +217,7 @@ export const configSchema = z
             maxWaitingBrowsers: z.number().int().min(1).describe('browsers one node keeps waiting on server-sent events; beyond it the node answers 503 and the page falls back to polling'),
           })
           .describe('Cl@ve Móvil connector'),
+        eidas: eidasConnectorSchema,
       })
       .describe('connectors'),
     notify: z
