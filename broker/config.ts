@@ -58,6 +58,47 @@ const eidasCountrySchema = z
   })
   .describe('one foreign eIDAS proxy-service node');
 
+const certificateConnectorSchema = z
+  .object({
+    mode: z.enum(['direct', 'proxy']).describe('direct: the broker serves a client-certificate HTTPS listener of its own (clientTls); proxy: a TLS-terminating proxy passes the client certificate in proxyHeader'),
+    clientTls: z
+      .object({
+        host: z.string().describe('address the client-certificate listener binds'),
+        port: z.number().int().min(0).max(65535).describe('port of the client-certificate listener'),
+        publicUrl: z.string().url().optional().describe('external base URL of the client-certificate listener (https, another host name than publicUrl); default https://<publicUrl host>:<port>'),
+        certFile: z.string().nullable().optional().describe('PEM server certificate of the listener; absent: a development pair generated under varDir'),
+        keyFile: z.string().nullable().optional().describe('PEM private key of certFile'),
+      })
+      .describe('the direct mode\'s own HTTPS listener (requestCert, TLS 1.2+; the trusted-list anchors are sent as acceptable CAs)'),
+    proxyHeader: z
+      .object({
+        name: z.string().min(1).describe("request header carrying the client certificate as URL-encoded PEM (nginx: $ssl_client_escaped_cert)"),
+        trustedProxies: z.array(z.string()).describe('TCP peer addresses whose header is believed; from any other peer it is ignored (and logged)'),
+      })
+      .describe('the proxy mode\'s header'),
+    ticketSeconds: z.number().int().min(10).max(600).describe('lifetime of the single-use ticket that carries a login from the main host to the client-certificate host and back'),
+    registerUnknownPersons: z.boolean().describe('register a person the registry does not know from their certificate, at advanced level; false: refuse them'),
+  })
+  .describe('certificate and eID-card connector');
+
+const pkiProfilesSchema = z
+  .object({
+    publicEmployeePolicyOids: z.array(z.string().regex(/^\d+(\.\d+)+$/)).describe('certificate policy OIDs of the public-employee profile (default: the Spanish AGE empleado público high and medium levels)'),
+    issuers: z
+      .array(
+        z
+          .object({
+            issuerContains: z.string().min(1).optional().describe('case-insensitive substring of the issuer DN'),
+            issuerSki: z.string().regex(/^[0-9A-Fa-f:]+$/).optional().describe("the issuer's subject key identifier (hex), matched against the certificate's authority key identifier"),
+            documentFrom: z.enum(['serialNumber', 'cn-nif']).describe("where the DNI/NIE is: the subject serialNumber (IDCES-…, TINES-… or bare) or the CN's \"NIF …\""),
+            namesFrom: z.enum(['givenName-surname', 'dnie-cn']).describe('where the names are: givenName + surname, or the DNIe CN "SURNAMES, NAME (…)"'),
+          })
+          .refine((p) => !!p.issuerContains !== !!p.issuerSki, 'exactly one of issuerContains and issuerSki'),
+      )
+      .describe('subject profiles per issuer, first match; others: serialNumber + givenName/surname, names from the DNIe CN when absent'),
+  })
+  .describe('reading a certificate: profiles and holder identity');
+
 const eidasConnectorSchema = z
   .object({
     spType: z.enum(['public', 'private']).describe('eidas:SPType of the services behind this broker'),
@@ -218,6 +259,7 @@ export const configSchema = z
           })
           .describe('Cl@ve Móvil connector'),
         eidas: eidasConnectorSchema,
+        certificate: certificateConnectorSchema,
       })
       .describe('connectors'),
     notify: z
@@ -267,6 +309,11 @@ export const configSchema = z
       })
       .describe('retention of personal data'),
     seedFile: z.string().nullable().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
+    pki: z
+      .object({
+        profiles: pkiProfilesSchema,
+      })
+      .describe('certificates: trusted lists, path validation, revocation, profiles (broker/pki)'),
     mandates: z
       .object({
         timeZone: z.string().min(1).describe('IANA time zone in which mandate and membership dates are days (start, end, "tomorrow")'),
