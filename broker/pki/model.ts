@@ -41,8 +41,12 @@ export interface TrustService {
   readonly serviceName: string;
   /** ServiceTypeIdentifier, e.g. http://uri.etsi.org/TrstSvc/Svctype/CA/QC */
   readonly serviceType: string;
-  /** current ServiceStatus URI and its StartingTime, followed by ServiceHistory (newest first) */
-  readonly statusHistory: readonly { readonly status: string; readonly from: Date }[];
+  /**
+   * current ServiceStatus URI and its StartingTime, followed by ServiceHistory (newest first);
+   * `serviceType` only on a history entry whose ServiceTypeIdentifier differs from the current one
+   * (a service re-typed over time: its status then was not a status of this service type)
+   */
+  readonly statusHistory: readonly { readonly status: string; readonly from: Date; readonly serviceType?: string }[];
   /** the service's digital identities (X509Certificate elements); may be empty (SKI/name only) */
   readonly certificates: readonly X509Certificate[];
   /** X509SubjectName / X509SKI identities (hex, lower-case) that carry no certificate */
