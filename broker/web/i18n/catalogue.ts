@@ -7,6 +7,7 @@ import { permanenteMessages } from '../../../connectors/permanente/messages.js';
 import { movilMessages } from '../../../connectors/movil/messages.js';
 import { deviceMessages } from '../../identity/devices/messages.js';
 import { adminMessages } from '../../admin/messages.js';
+import { certificateMessages } from '../../pki/messages.js';
 import { ca, eu, gl, nl, fr } from './partial.js';
 
 export type Catalogue = Readonly<Record<string, string>>;
@@ -18,8 +19,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   es: 'Español', en: 'English', ca: 'Català', eu: 'Euskara', gl: 'Galego', nl: 'Nederlands', fr: 'Français',
 };
 
-const es: Catalogue = { ...brokerEs, ...permanenteMessages.es, ...movilMessages.es, ...deviceMessages.es, ...adminMessages.es };
-const en: Catalogue = { ...brokerEn, ...permanenteMessages.en, ...movilMessages.en, ...deviceMessages.en, ...adminMessages.en };
+const es: Catalogue = { ...brokerEs, ...permanenteMessages.es, ...movilMessages.es, ...deviceMessages.es, ...adminMessages.es, ...certificateMessages.es };
+const en: Catalogue = { ...brokerEn, ...permanenteMessages.en, ...movilMessages.en, ...deviceMessages.en, ...adminMessages.en, ...certificateMessages.en };
 const catalogues: Record<Language, Catalogue> = { es, en, ca, eu, gl, nl, fr };
 
 export function isLanguage(v: unknown): v is Language {
