@@ -6,7 +6,7 @@ import { constants, createPublicKey, verify, type KeyLike, type KeyObject, type 
 import type { SignatureAlgorithm } from 'xml-crypto';
 import { ALG } from './namespaces.js';
 
-interface AcceptedSignatureAlgorithm {
+export interface AcceptedSignatureAlgorithm {
   readonly hash: 'sha256' | 'sha384' | 'sha512';
   readonly kind: 'rsa' | 'rsa-pss' | 'ecdsa';
 }
@@ -30,9 +30,12 @@ function publicKeyOf(key: KeyLike): KeyObject {
   return typeof key === 'string' || Buffer.isBuffer(key) ? createPublicKey(key) : (key as KeyObject);
 }
 
-/** Verify raw signature bytes over `data` with the algorithm named by `uri`; false on any mismatch. */
-export function verifyWithAlgorithm(uri: string, data: Buffer, key: KeyLike, signature: Buffer): boolean {
-  const alg = Object.hasOwn(ACCEPTED_SIGNATURE_ALGORITHMS, uri) ? ACCEPTED_SIGNATURE_ALGORITHMS[uri] : undefined;
+/**
+ * Verify raw signature bytes over `data` with the algorithm named by `uri`; false on any mismatch.
+ * `accepted` is the allow-list (another verification profile, such as trusted lists, passes its own).
+ */
+export function verifyWithAlgorithm(uri: string, data: Buffer, key: KeyLike, signature: Buffer, accepted: Readonly<Record<string, AcceptedSignatureAlgorithm>> = ACCEPTED_SIGNATURE_ALGORITHMS): boolean {
+  const alg = Object.hasOwn(accepted, uri) ? accepted[uri] : undefined;
   if (!alg) return false;
   const publicKey = publicKeyOf(key);
   const type = publicKey.asymmetricKeyType;
@@ -57,15 +60,15 @@ export function verifyWithAlgorithm(uri: string, data: Buffer, key: KeyLike, sig
 }
 
 /** xml-crypto SignatureAlgorithm classes for the accepted URIs (verification only). */
-export function xmlCryptoSignatureAlgorithms(): Record<string, new () => SignatureAlgorithm> {
+export function xmlCryptoSignatureAlgorithms(accepted: Readonly<Record<string, AcceptedSignatureAlgorithm>> = ACCEPTED_SIGNATURE_ALGORITHMS): Record<string, new () => SignatureAlgorithm> {
   const out: Record<string, new () => SignatureAlgorithm> = {};
-  for (const uri of Object.keys(ACCEPTED_SIGNATURE_ALGORITHMS)) {
+  for (const uri of Object.keys(accepted)) {
     out[uri] = class {
       getSignature(): string {
         throw new Error('inbound algorithms verify only');
       }
       verifySignature(material: string, key: KeyLike, signatureValue: string): boolean {
-        return verifyWithAlgorithm(uri, Buffer.from(material, 'utf8'), key, Buffer.from(signatureValue, 'base64'));
+        return verifyWithAlgorithm(uri, Buffer.from(material, 'utf8'), key, Buffer.from(signatureValue, 'base64'), accepted);
       }
       getAlgorithmName(): string {
         return uri;
