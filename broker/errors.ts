@@ -31,6 +31,10 @@ export const outcomes = {
   'no-method-for-loa': { to: 'sp', status: 'Responder', sub: 'NoAuthnContext' },
   'passive-impossible': { to: 'sp', status: 'Responder', sub: 'NoPassive' },
   denied: { to: 'sp', status: 'Responder', sub: 'RequestDenied' },
+  /** a Response from an upstream identity provider whose signature, decryption or structure we cannot trust */
+  'response-untrusted': { to: 'sp', status: 'Responder', sub: 'AuthnFailed', explain: true },
+  /** a trusted Response we refuse: not for this login, expired, replayed, wrong audience or recipient */
+  'response-rejected': { to: 'sp', status: 'Responder', sub: 'AuthnFailed', explain: true },
   /** the service accepts only logins on behalf of an organisation, and the person holds no valid mandate for it */
   'representation-required': { to: 'sp', status: 'Responder', sub: 'RequestDenied', explain: true },
   /** the browser came back without (or with someone else's) transaction */
