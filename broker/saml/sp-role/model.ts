@@ -5,6 +5,8 @@
 // signature was checked on. Used by connectors/eidas; nothing here knows about countries or LoA
 // ladders.
 import type { KeyObject } from 'node:crypto';
+import type { Logger } from 'pino';
+import type { EphemeralStore } from '../../store/ephemeral.js';
 import type { Verified } from '../verified.js';
 
 /** What we know about the peer that must have sent the Response (from its verified metadata). */
@@ -83,3 +85,12 @@ export type ReceivedResponse =
  * the connector turns those into a clear page and a status to the SP.
  */
 export type ReceiveResponse = (samlResponse: string, peer: ResponsePeer, expected: ExpectedResponse, keys: DecryptionKeys) => Promise<ReceivedResponse>;
+
+/** What the receiver needs from the broker: the shared replay cache and the log. */
+export interface ResponseReceiverDeps {
+  readonly ephemeral: EphemeralStore;
+  readonly log: Logger;
+}
+
+/** Implemented by receive-response.ts: `createResponseReceiver(deps): ReceiveResponse`. */
+export type CreateResponseReceiver = (deps: ResponseReceiverDeps) => ReceiveResponse;
