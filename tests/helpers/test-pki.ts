@@ -89,6 +89,10 @@ export interface IssueParams {
   readonly ocspNoCheck?: boolean;
   /** hex; random (positive, 16 bytes) when omitted */
   readonly serialNumber?: string;
+  /** reuse a key pair (cross-certificates, re-issued CAs); a fresh P-256 pair when omitted */
+  readonly keys?: CryptoKeyPair;
+  /** further extensions, e.g. an unknown critical one */
+  readonly extensions?: readonly x509.Extension[];
 }
 
 function pemOf(der: Buffer, label: string): string {
@@ -113,7 +117,7 @@ function qcStatementsExtension(p: QcStatementsParams): x509.Extension {
 
 /** Issues one certificate (P-256 TEST key) as the parameters say. */
 export async function issueTestCertificate(p: IssueParams): Promise<TestCertificate> {
-  const keys = (await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair;
+  const keys = p.keys ?? ((await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair);
   const issuerKeys = p.issuer?.keys ?? keys;
   const extensions: x509.Extension[] = [
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
@@ -128,6 +132,7 @@ export async function issueTestCertificate(p: IssueParams): Promise<TestCertific
   if (p.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension([p.crlUrl]));
   // id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its value is an ASN.1 NULL.
   if (p.ocspNoCheck) extensions.push(new x509.Extension(id_pkix_ocsp_nocheck, false, new Uint8Array([0x05, 0x00])));
+  if (p.extensions) extensions.push(...p.extensions);
   const subject = new x509.Name(p.subject);
   const generated = await x509.X509CertificateGenerator.create({
     serialNumber: p.serialNumber ?? '01' + randomBytes(15).toString('hex'),
