@@ -1,0 +1,137 @@
+// "Is this a qualified certificate, of which profile, on a qualified device?" — decided from the
+// trusted-list service the certificate chains to TOGETHER with the certificate's own statements,
+// never from the certificate alone (anyone can put QcCompliance in a certificate; only the list
+// says the issuer is supervised for it). A simplified ETSI TS 119 615 §4.4 procedure:
+//
+//  1. the service is a CA/QC whose status at the validation time is granted;
+//  2. the service issues certificates for electronic signatures: when its
+//     AdditionalServiceInformation names any "For…" use, ForeSignatures must be among them (a list
+//     that names none predates that field and is read as e-signatures);
+//  3. the Qualifications entries whose criteria match the certificate contribute their qualifiers;
+//  4. qualified = (QcCompliance in the certificate OR a matching QCStatement qualifier) and no
+//     matching NotQualified; a QCForLegalPerson qualifier, or a QcType without esign (a seal or a
+//     web certificate), means it is not a natural person's signature certificate;
+//  5. qualified device = QcSSCD in the certificate, overridden by a matching QCWithSSCD/QCWithQSCD
+//     (yes), QCNoSSCD/QCNoQSCD (no), QCSSCDStatusAsInCert/QCQSCDStatusAsInCert (as in the
+//     certificate) or QCQSCDManagedOnBehalf (yes: a remote qualified device).
+//
+// Simplifications, documented for reviewers: a CriteriaList's PolicySet elements are flattened by
+// the trusted-list parser into one list of OIDs, so each OID is one criterion here (assert "all"
+// needs every OID, "atLeastOne" any); the KeyUsage bits together are one criterion; nested
+// CriteriaLists and otherCriteria (extended key usage, cert subject DN attributes) are not read,
+// and a Qualification whose criteria cannot be evaluated applies to nothing.
+//
+// Public employees (Spanish AGE profile, policy OIDs in pki.profiles.publicEmployeePolicyOids)
+// are accepted through the same granted CA/QC e-signature service, qualified or not; a qualified
+// device is only ever claimed for a qualified certificate.
+import type { X509Certificate } from 'node:crypto';
+import { x509 } from './x509.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { QCStatements, id_pe_qcStatements } from '@peculiar/asn1-x509-qualified';
+import { QcType, id_etsi_qcs_qcCompliance, id_etsi_qcs_qcSSCD, id_etsi_qcs_qcType, id_etsi_qct_esign } from '@peculiar/asn1-x509-qualified-etsi';
+import { CertificateRejected, type CertificateProfile, type ServiceQualification, type TrustService } from './model.js';
+
+export const CA_QC = 'http://uri.etsi.org/TrstSvc/Svctype/CA/QC';
+export const GRANTED = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted';
+const SVC_INFO_EXT = 'http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/';
+const FOR_E_SIGNATURES = `${SVC_INFO_EXT}ForeSignatures`;
+const FOR_USES = ['ForeSignatures', 'ForeSeals', 'ForWebSiteAuthentication'].map((u) => SVC_INFO_EXT + u);
+
+export interface QualificationOptions {
+  /** certificate policy OIDs of the public-employee profile */
+  readonly publicEmployeePolicyOids: readonly string[];
+}
+
+export interface Qualification {
+  readonly profile: CertificateProfile;
+  readonly qualifiedDevice: boolean;
+}
+
+/** What the certificate itself says: its QcStatements, policies and key usage. */
+export interface CertificateStatements {
+  readonly qcCompliance: boolean;
+  readonly qcSscd: boolean;
+  /** QcType OIDs; empty when the certificate has no QcType statement */
+  readonly qcTypes: readonly string[];
+  readonly policies: readonly string[];
+  /** names of the KeyUsage bits that are set ("digitalSignature", "nonRepudiation", …) */
+  readonly keyUsage: readonly string[];
+}
+
+const KEY_USAGE_NAMES = Object.entries(x509.KeyUsageFlags).filter((e): e is [string, number] => typeof e[1] === 'number');
+
+export function readStatements(cert: X509Certificate): CertificateStatements {
+  const parsed = new x509.X509Certificate(cert.raw);
+  const statements: { id: string; info: ArrayBuffer }[] = [];
+  const qc = parsed.getExtension(id_pe_qcStatements);
+  if (qc) {
+    for (const s of AsnConvert.parse(qc.value, QCStatements)) statements.push({ id: s.statementId, info: s.statementInfo });
+  }
+  const qcTypeStatement = statements.find((s) => s.id === id_etsi_qcs_qcType);
+  const qcTypes = qcTypeStatement && qcTypeStatement.info.byteLength > 0 ? [...AsnConvert.parse(qcTypeStatement.info, QcType)] : [];
+  const usages = parsed.getExtension(x509.KeyUsagesExtension)?.usages ?? 0;
+  return {
+    qcCompliance: statements.some((s) => s.id === id_etsi_qcs_qcCompliance),
+    qcSscd: statements.some((s) => s.id === id_etsi_qcs_qcSSCD),
+    qcTypes,
+    policies: parsed.getExtension(x509.CertificatePolicyExtension)?.policies ?? [],
+    keyUsage: KEY_USAGE_NAMES.filter(([, bit]) => (usages & bit) !== 0).map(([name]) => name),
+  };
+}
+
+/** The service's status entry at `at`: the newest one that had started by then. */
+export function statusAt(service: TrustService, at: Date): TrustService['statusHistory'][number] | undefined {
+  return [...service.statusHistory].sort((a, b) => b.from.getTime() - a.from.getTime()).find((s) => s.from.getTime() <= at.getTime());
+}
+
+function criteriaMatch(q: ServiceQualification, cert: CertificateStatements): boolean {
+  const results = [
+    ...q.policyOids.map((oid) => cert.policies.includes(oid)),
+    ...(q.keyUsage.length ? [q.keyUsage.every((bit) => cert.keyUsage.includes(bit))] : []),
+  ];
+  if (results.length === 0) return false;
+  if (q.assert === 'all') return results.every(Boolean);
+  if (q.assert === 'atLeastOne') return results.some(Boolean);
+  return !results.some(Boolean);
+}
+
+/** the matching qualifiers, by their last URI segment (QCWithSSCD, QCStatement, …) */
+function matchingQualifiers(service: TrustService, cert: CertificateStatements): Set<string> {
+  const names = new Set<string>();
+  for (const q of service.qualifications) {
+    if (!criteriaMatch(q, cert)) continue;
+    for (const uri of q.qualifiers) names.add(uri.slice(uri.lastIndexOf('/') + 1));
+  }
+  return names;
+}
+
+function deviceOf(cert: CertificateStatements, qualifiers: Set<string>): boolean {
+  if (qualifiers.has('QCNoSSCD') || qualifiers.has('QCNoQSCD')) return false;
+  if (qualifiers.has('QCWithSSCD') || qualifiers.has('QCWithQSCD') || qualifiers.has('QCQSCDManagedOnBehalf')) return true;
+  return cert.qcSscd;
+}
+
+/**
+ * The profile and device of a certificate issued under `service`, at `at`; throws
+ * CertificateRejected('not-qualified') with the reason for the audit log otherwise.
+ */
+export function qualify(cert: CertificateStatements, service: TrustService, at: Date, opts: QualificationOptions): Qualification {
+  const reject = (why: string) => new CertificateRejected('not-qualified', `${why} (service "${service.serviceName}", ${service.territory})`);
+  if (service.serviceType !== CA_QC) throw reject(`issuing service is of type ${service.serviceType}, not CA/QC`);
+  const status = statusAt(service, at);
+  if (status?.status !== GRANTED) throw reject(`issuing service status at ${at.toISOString()} is ${status?.status ?? 'unknown'}, not granted`);
+  // a re-typed service: at `at` it was granted as something else than a CA/QC
+  if (status.serviceType !== undefined && status.serviceType !== CA_QC) throw reject(`issuing service was of type ${status.serviceType} at ${at.toISOString()}`);
+  const uses = service.additionalInformation.filter((uri) => FOR_USES.includes(uri));
+  if (uses.length > 0 && !uses.includes(FOR_E_SIGNATURES)) throw reject('issuing service is not for electronic signatures');
+
+  const qualifiers = matchingQualifiers(service, cert);
+  if (qualifiers.has('QCForLegalPerson')) throw reject('the trusted list marks the certificate as issued to a legal person');
+  const notForSignatures = cert.qcTypes.length > 0 && !cert.qcTypes.includes(id_etsi_qct_esign) && !qualifiers.has('QCForESig');
+  if (notForSignatures) throw reject(`QcType ${cert.qcTypes.join(', ')} is not esign`);
+  const qualified = (cert.qcCompliance || qualifiers.has('QCStatement')) && !qualifiers.has('NotQualified');
+  const publicEmployee = cert.policies.some((oid) => opts.publicEmployeePolicyOids.includes(oid));
+  if (qualified) return { profile: publicEmployee ? 'public-employee' : 'qualified-natural-person', qualifiedDevice: deviceOf(cert, qualifiers) };
+  if (publicEmployee) return { profile: 'public-employee', qualifiedDevice: false };
+  throw reject(cert.qcCompliance ? 'the trusted list says the certificate is not qualified' : 'neither QcCompliance nor a public-employee policy');
+}
