@@ -31,6 +31,12 @@ export const outcomes = {
   'no-method-for-loa': { to: 'sp', status: 'Responder', sub: 'NoAuthnContext' },
   'passive-impossible': { to: 'sp', status: 'Responder', sub: 'NoPassive' },
   denied: { to: 'sp', status: 'Responder', sub: 'RequestDenied' },
+  /** an upstream identity provider (a foreign eIDAS node) answered that the authentication failed */
+  'upstream-failed': { to: 'sp', status: 'Responder', sub: 'AuthnFailed', explain: true },
+  /** an upstream identity provider refused the request (RequestDenied and the other refusals) */
+  'upstream-denied': { to: 'sp', status: 'Responder', sub: 'RequestDenied', explain: true },
+  /** an upstream identity provider asserted a lower level of assurance than requested */
+  'upstream-loa-too-low': { to: 'sp', status: 'Responder', sub: 'NoAuthnContext', explain: true },
   /** a Response from an upstream identity provider whose signature, decryption or structure we cannot trust */
   'response-untrusted': { to: 'sp', status: 'Responder', sub: 'AuthnFailed', explain: true },
   /** a trusted Response we refuse: not for this login, expired, replayed, wrong audience or recipient */

@@ -15,6 +15,7 @@ export function healthRouter(services: BrokerServices): Router {
     const warnings: string[] = [];
     const expiresIn = services.keys.notAfter.getTime() - services.now().getTime();
     if (expiresIn < WARN_BEFORE_MS) warnings.push(`signing certificate expires ${services.keys.notAfter.toISOString()}`);
+    for (const connector of services.connectors) warnings.push(...(connector.readinessWarnings?.() ?? []));
     const ready = database && ephemeral && expiresIn > 0;
     res.status(ready ? 200 : 503).json({ ready, checks: { database, ephemeral }, warnings });
   });

@@ -26,7 +26,17 @@ export interface Connector {
   readonly labelKey: string;
   /** mount its pages and endpoints under /connectors/<id> */
   mount(router: Router, ctx: ConnectorContext): void;
+  /**
+   * Optional: mount addresses outside /connectors/<id> that a specification fixes (the eIDAS
+   * connector metadata at /eidas/metadata). The router is the app's root; nothing here may use a
+   * login transaction.
+   */
+  mountPublic?(router: Router, ctx: ConnectorContext): void;
+  /** Optional: why parts of this connector cannot be used now, for /readyz warnings (never secrets) */
+  readinessWarnings?(): string[];
 }
+
+export type LoginFailure = 'cancelled' | 'denied' | 'upstream-failed' | 'upstream-denied' | 'upstream-loa-too-low';
 
 export interface ConnectorContext {
   readonly config: Config;
@@ -54,8 +64,8 @@ export interface ConnectorContext {
   saveState(tx: LoginTransaction, connectorId: string, state: unknown): Promise<LoginTransaction>;
   /** hand an authentication back; the broker caps, checks and continues the flow */
   finish(req: Request, res: Response, tx: LoginTransaction, result: AuthnResult): Promise<void>;
-  /** end the login with an error that goes back to the SP (e.g. 'cancelled') */
-  fail(req: Request, res: Response, tx: LoginTransaction, code: 'cancelled' | 'denied'): Promise<void>;
+  /** end the login with an error that goes back to the SP (e.g. 'cancelled'); `upstream-*`: an upstream IdP's answer */
+  fail(req: Request, res: Response, tx: LoginTransaction, code: LoginFailure): Promise<void>;
 }
 
 export interface ConnectorFactory {

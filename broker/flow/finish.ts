@@ -40,6 +40,7 @@ export async function finishLogin(deps: HandBackDeps, req: Request, res: Respons
     loa: cap,
     registrationLevel: person.registrationLevel,
     authnInstant: result.authnInstant.getTime(),
+    ...(result.authenticatingAuthority ? { authenticatingAuthority: result.authenticatingAuthority } : {}),
   };
   const session = await deps.sessions.start(req, res, authentication);
   await continueToAssertion(deps, req, res, tx, session);

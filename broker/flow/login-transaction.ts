@@ -54,6 +54,8 @@ export interface AuthnResult {
   /** the rung the connector claims for this login, before the broker's cap */
   readonly loa: LoaRung;
   readonly authnInstant: Date;
+  /** the upstream identity provider that authenticated the person (eIDAS: the foreign node's entityID) */
+  readonly authenticatingAuthority?: string;
 }
 
 /** The outcome stored in the SSO session once the broker accepted an AuthnResult. */
@@ -65,6 +67,8 @@ export interface Authentication {
   readonly loa: LoaRung;
   readonly registrationLevel: RegistrationLevel;
   readonly authnInstant: number; // epoch ms
+  /** AuthnResult.authenticatingAuthority: stated in every assertion of this authentication */
+  readonly authenticatingAuthority?: string;
 }
 
 /** Where errors of this login go: its SP and ACS were verified when the transaction opened. */

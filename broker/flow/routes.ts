@@ -1,7 +1,7 @@
 // The login flow's pages: the selector, the choice of a method, cancelling; and the connectors'
 // routers under /connectors/<id>/, each given only its ConnectorContext.
 import express, { Router, type Request, type Response } from 'express';
-import type { ConnectorContext } from '../../connectors/connector.js';
+import type { ConnectorContext, LoginFailure } from '../../connectors/connector.js';
 import { BrokerError } from '../errors.js';
 import type { HandBackDeps } from './hand-back.js';
 import { checkCsrf } from './csrf.js';
@@ -12,10 +12,18 @@ import { replyTargetOf, type LoginTransaction } from './login-transaction.js';
 import { representationRouter } from './representation.js';
 import { txParam } from './tx-param.js';
 
-async function failLogin(deps: HandBackDeps, tx: LoginTransaction, code: 'cancelled' | 'denied', method: string): Promise<never> {
+const FAILURE_MESSAGES: Readonly<Record<LoginFailure, string>> = {
+  cancelled: 'the person cancelled',
+  denied: 'denied',
+  'upstream-failed': 'the upstream identity provider could not authenticate the person',
+  'upstream-denied': 'the upstream identity provider refused the request',
+  'upstream-loa-too-low': 'the upstream identity provider reached a lower level of assurance than requested',
+};
+
+async function failLogin(deps: HandBackDeps, tx: LoginTransaction, code: LoginFailure, method: string): Promise<never> {
   await deps.transactions.remove(tx.id);
   deps.services.metrics.logins.inc({ method, outcome: code, loa: 'none' });
-  throw new BrokerError(code, code === 'cancelled' ? 'the person cancelled' : 'denied', undefined, replyTargetOf(tx));
+  throw new BrokerError(code, FAILURE_MESSAGES[code], undefined, replyTargetOf(tx));
 }
 
 export function flowRouter(deps: HandBackDeps): Router {
@@ -79,6 +87,7 @@ export function flowRouter(deps: HandBackDeps): Router {
     };
     connector.mount(sub, ctx);
     router.use(`/connectors/${connector.id}`, sub);
+    connector.mountPublic?.(router, ctx);
   }
   return router;
 }

@@ -102,10 +102,10 @@ async function publishedOtherCert(dir: string): Promise<string | undefined> {
   return (await readOptional(path.join(dir, KEY_FILES.nextCert))) ?? (await readOptional(path.join(dir, KEY_FILES.previousCert)));
 }
 
-async function readPair(dir: string): Promise<{ keyPem: string; certPem: string } | undefined> {
+async function readPair(dir: string, base: string): Promise<{ keyPem: string; certPem: string } | undefined> {
   try {
-    const certPem = await readFile(path.join(dir, KEY_FILES.cert), 'utf8');
-    const keyPem = await readFile(path.join(dir, KEY_FILES.key), 'utf8');
+    const certPem = await readFile(path.join(dir, `${base}.crt`), 'utf8');
+    const keyPem = await readFile(path.join(dir, `${base}.key`), 'utf8');
     return { keyPem, certPem };
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
@@ -113,11 +113,20 @@ async function readPair(dir: string): Promise<{ keyPem: string; certPem: string 
   }
 }
 
-async function loadOrGenerateKeyPair(dir: string, now: Date): Promise<{ keyPem: string; certPem: string }> {
+/**
+ * The pair `<base>.key` + `<base>.crt` in `dir`, generated (with `generate`) when absent, under an
+ * O_EXCL lock file so that two processes starting together generate once.
+ */
+export async function loadOrGenerateKeyPair(
+  dir: string,
+  now: Date,
+  base = 'signing',
+  generate: (now: Date) => Promise<{ keyPem: string; certPem: string }> = generateSelfSigned,
+): Promise<{ keyPem: string; certPem: string }> {
   await mkdir(dir, { recursive: true, mode: 0o700 });
-  const lockFile = path.join(dir, 'signing.lock');
+  const lockFile = path.join(dir, `${base}.lock`);
   for (;;) {
-    const existing = await readPair(dir);
+    const existing = await readPair(dir, base);
     if (existing) return existing;
     let lock;
     try {
@@ -131,14 +140,14 @@ async function loadOrGenerateKeyPair(dir: string, now: Date): Promise<{ keyPem: 
       continue;
     }
     try {
-      const again = await readPair(dir); // finished between our read and our lock
+      const again = await readPair(dir, base); // finished between our read and our lock
       if (again) return again;
-      const pair = await generateSelfSigned(now);
+      const pair = await generate(now);
       const suffix = `.${process.pid}.tmp`;
-      await writeFile(path.join(dir, 'signing.key' + suffix), pair.keyPem, { mode: 0o600 });
-      await writeFile(path.join(dir, 'signing.crt' + suffix), pair.certPem, { mode: 0o644 });
-      await rename(path.join(dir, 'signing.key' + suffix), path.join(dir, 'signing.key'));
-      await rename(path.join(dir, 'signing.crt' + suffix), path.join(dir, 'signing.crt'));
+      await writeFile(path.join(dir, `${base}.key` + suffix), pair.keyPem, { mode: 0o600 });
+      await writeFile(path.join(dir, `${base}.crt` + suffix), pair.certPem, { mode: 0o644 });
+      await rename(path.join(dir, `${base}.key` + suffix), path.join(dir, `${base}.key`));
+      await rename(path.join(dir, `${base}.crt` + suffix), path.join(dir, `${base}.crt`));
       return pair;
     } finally {
       await lock.close();
@@ -147,8 +156,11 @@ async function loadOrGenerateKeyPair(dir: string, now: Date): Promise<{ keyPem: 
   }
 }
 
-/** A development signing pair: RSA (3072 bits unless told), self-signed, valid 3 years from `now`. */
-export async function generateSelfSigned(now: Date, opts: { bits?: number; name?: string } = {}): Promise<{ keyPem: string; certPem: string }> {
+/**
+ * A development pair: RSA (3072 bits unless told), self-signed, valid 3 years from `now`; its key
+ * usage is digitalSignature, or keyEncipherment for an encryption key.
+ */
+export async function generateSelfSigned(now: Date, opts: { bits?: number; name?: string; use?: 'signing' | 'encryption' } = {}): Promise<{ keyPem: string; certPem: string }> {
   // @peculiar/x509 (through tsyringe) needs the Reflect metadata polyfill loaded first.
   await import('reflect-metadata');
   const x509 = await import('@peculiar/x509');
@@ -169,7 +181,7 @@ export async function generateSelfSigned(now: Date, opts: { bits?: number; name?
     notAfter,
     signingAlgorithm: alg,
     keys,
-    extensions: [new x509.KeyUsagesExtension(x509.KeyUsageFlags.digitalSignature, true)],
+    extensions: [new x509.KeyUsagesExtension(opts.use === 'encryption' ? x509.KeyUsageFlags.keyEncipherment : x509.KeyUsageFlags.digitalSignature, true)],
   });
   const pkcs8 = Buffer.from(await subtle.exportKey('pkcs8', keys.privateKey));
   const keyPem = `-----BEGIN PRIVATE KEY-----\n${pkcs8.toString('base64').replace(/.{64}/g, '$&\n').replace(/\n?$/, '\n')}-----END PRIVATE KEY-----\n`;
