@@ -312,6 +312,17 @@ export const configSchema = z
     pki: z
       .object({
         profiles: pkiProfilesSchema,
+        trustedLists: z
+          .array(
+            z.object({
+              source: z.string().min(1).describe('the list (ETSI TS 119 612 XML): a path relative to the project root, e.g. metadata/tsl/ES.xml, or an https URL'),
+              signerCertFile: z.string().min(1).describe("PEM certificate of the list's scheme operator, the only key its XAdES signature is verified with; relative to the project root"),
+            }),
+          )
+          .describe('trusted lists whose granted CA/QC services anchor client certificates; a list that fails to load or verify is absent (its certificates are refused)'),
+        trustedListRefreshMinutes: z.number().int().min(1).describe('minutes between re-reads of every trusted list; a list that then fails keeps its last good version'),
+        fetchTimeoutMs: z.number().int().min(100).describe('timeout in milliseconds of each network fetch of broker/pki (trusted lists, OCSP, CRLs)'),
+        trustedListMaxBytes: z.number().int().min(1024).describe('largest trusted list read, in bytes (national lists are 1–5 MB)'),
       })
       .describe('certificates: trusted lists, path validation, revocation, profiles (broker/pki)'),
     mandates: z
