@@ -1,0 +1,35 @@
+// The eIDAS attributes the connector asks foreign nodes for and reads from their answers (eIDAS
+// SAML Attribute Profile v1.2 §2.2 natural persons, §2.3 legal persons): the upstream side of
+// the attribute dialects (style.md §3). The broker's own release table stays in broker/saml/attributes.ts.
+const NP = 'http://eidas.europa.eu/attributes/naturalperson/';
+const LP = 'http://eidas.europa.eu/attributes/legalperson/';
+
+export interface EidasAttribute {
+  readonly name: string;
+  readonly friendlyName: string;
+}
+
+const a = (base: string, local: string, friendlyName = local): EidasAttribute => ({ name: base + local, friendlyName });
+
+export const EIDAS = {
+  personIdentifier: a(NP, 'PersonIdentifier'),
+  familyName: a(NP, 'CurrentFamilyName', 'FamilyName'),
+  firstName: a(NP, 'CurrentGivenName', 'FirstName'),
+  dateOfBirth: a(NP, 'DateOfBirth'),
+  birthName: a(NP, 'BirthName'),
+  placeOfBirth: a(NP, 'PlaceOfBirth'),
+  currentAddress: a(NP, 'CurrentAddress'),
+  gender: a(NP, 'Gender'),
+  legalPersonIdentifier: a(LP, 'LegalPersonIdentifier'),
+  legalName: a(LP, 'LegalName'),
+} as const;
+
+export const EIDAS_NATURAL_PERSON_MINIMUM: readonly EidasAttribute[] = [EIDAS.personIdentifier, EIDAS.familyName, EIDAS.firstName, EIDAS.dateOfBirth];
+export const EIDAS_LEGAL_PERSON_MINIMUM: readonly EidasAttribute[] = [EIDAS.legalPersonIdentifier, EIDAS.legalName];
+
+const BY_NAME = new Map(Object.values(EIDAS).map((attr) => [attr.name, attr]));
+
+/** The eIDAS attribute an SP requested by Name, if it is one a node can be asked for. */
+export function eidasAttributeByName(name: string): EidasAttribute | undefined {
+  return BY_NAME.get(name);
+}

@@ -1,0 +1,57 @@
+// The foreign person from a verified assertion's attributes (eIDAS SAML Attribute Profile v1.2):
+// PersonIdentifier kept as it is (`XX/YY/…`: XX must be the node's country, YY ours), names with
+// LatinScript handling (a node sends a name in its own script marked LatinScript="false" next to
+// the Latin transliteration: we keep the Latin one), DateOfBirth as yyyy-mm-dd. Anything missing
+// or malformed refuses the login: these are the minimum data set every node must deliver.
+import type { ReceivedAttribute } from '../../broker/saml/sp-role/model.js';
+import { EIDAS } from './eidas-attributes.js';
+
+export interface ForeignIdentity {
+  readonly personIdentifier: string;
+  readonly givenName: string;
+  readonly familyName: string;
+  readonly dateOfBirth: string;
+}
+
+export class ForeignIdentityError extends Error {
+  override name = 'ForeignIdentityError';
+}
+
+const MAX_VALUE = 256;
+
+function values(attrs: readonly ReceivedAttribute[], name: string): ReceivedAttribute['values'] {
+  const found = attrs.filter((a) => a.name === name);
+  if (found.length > 1) throw new ForeignIdentityError(`attribute ${name} sent twice`);
+  return found[0]?.values ?? [];
+}
+
+/** The Latin value: LatinScript absent or true; a lone value counts whatever its mark. */
+function latinValue(attrs: readonly ReceivedAttribute[], name: string): string | undefined {
+  const all = values(attrs, name);
+  const chosen = all.find((v) => v.latinScript !== false) ?? (all.length === 1 ? all[0] : undefined);
+  const text = chosen?.value.trim();
+  if (text && text.length > MAX_VALUE) throw new ForeignIdentityError(`attribute ${name} too long`);
+  return text || undefined;
+}
+
+function required(attrs: readonly ReceivedAttribute[], name: string): string {
+  const v = latinValue(attrs, name);
+  if (!v) throw new ForeignIdentityError(`attribute ${name} missing`);
+  return v;
+}
+
+export function readForeignIdentity(attrs: readonly ReceivedAttribute[], expect: { nodeCountry: string; ourCountry: string }): ForeignIdentity {
+  const personIdentifier = required(attrs, EIDAS.personIdentifier.name);
+  const m = /^([A-Z]{2})\/([A-Z]{2})\/(\S{1,200})$/.exec(personIdentifier);
+  if (!m) throw new ForeignIdentityError('PersonIdentifier is not XX/YY/identifier');
+  if (m[1] !== expect.nodeCountry) throw new ForeignIdentityError(`PersonIdentifier from ${m[1]}, but the node is ${expect.nodeCountry}'s`);
+  if (m[2] !== expect.ourCountry) throw new ForeignIdentityError(`PersonIdentifier is meant for ${m[2]}, not ${expect.ourCountry}`);
+  const dateOfBirth = required(attrs, EIDAS.dateOfBirth.name);
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) || Number.isNaN(Date.parse(`${dateOfBirth}T00:00:00Z`))) throw new ForeignIdentityError('DateOfBirth is not yyyy-mm-dd');
+  return {
+    personIdentifier,
+    givenName: required(attrs, EIDAS.firstName.name),
+    familyName: required(attrs, EIDAS.familyName.name),
+    dateOfBirth,
+  };
+}

@@ -1,0 +1,84 @@
+// Foreign node metadata, made and signed by the independent Python node (tests/helpers/eidas-node):
+// read only when its signature verifies with the configured certificate and validUntil lies ahead.
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import pino from 'pino';
+import { startForeignNodeWorker, type ForeignNodeWorker } from '../../helpers/foreign-node.js';
+import { createForeignNodes, readForeignNode, ForeignMetadataError, acceptedAlgorithmUris } from '../../../connectors/eidas/foreign-metadata.js';
+import { loadConfig } from '../../../broker/config.js';
+import { ALG } from '../../../broker/saml/namespaces.js';
+
+const SSO = 'https://eidas-node.de.test/sso';
+const DE = { code: 'DE', metadata: 'x', metadataSigningCertFile: 'x', refreshMinutes: 60 };
+
+describe('eidas foreign-metadata: node metadata verified, validUntil honoured', function () {
+  this.timeout(30_000);
+  let node: ForeignNodeWorker;
+  let dir: string;
+  before(async () => {
+    node = await startForeignNodeWorker();
+    dir = mkdtempSync(path.join(tmpdir(), 'eidas-md-'));
+  });
+  after(async () => {
+    await node.close();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  it('reads entityID, the HTTP-POST SSO, signing certificates and the country allowlist', async () => {
+    const { xml } = await node.makeMetadata({ ssoUrl: SSO });
+    const read = readForeignNode(xml, DE, node.certs.metadata, new Date());
+    assert.equal(read.entityID, node.entityID);
+    assert.equal(read.ssoPostUrl, SSO);
+    assert.equal(read.country, 'DE');
+    assert.ok(read.signingCertificates.length >= 1);
+    const published = read.signingCertificates.map((c) => c.replace(/\s+/g, ''));
+    assert.ok(published.includes(node.certs.rsa.replace(/\s+/g, '')), 'the node RSA signing certificate is published');
+    assert.ok(read.validUntil.getTime() > Date.now());
+    assert.deepEqual(acceptedAlgorithmUris({ ...DE, signatureAlgorithms: ['rsa-pss-sha256'] }), [ALG.rsaPssSha256]);
+  });
+
+  it('refuses a document signed by another key, an edited document and an expired one', async () => {
+    const { xml } = await node.makeMetadata({ ssoUrl: SSO });
+    assert.throws(() => readForeignNode(xml, DE, node.certs.attacker, new Date()), (e: Error) => e instanceof ForeignMetadataError && /signature/.test(e.message));
+    const edited = xml.replace(SSO, 'https://evil.test/sso');
+    assert.throws(() => readForeignNode(edited, DE, node.certs.metadata, new Date()), /signature/);
+    const expired = await node.makeMetadata({ ssoUrl: SSO, validUntil: new Date(Date.now() - 60_000).toISOString() });
+    assert.throws(() => readForeignNode(expired.xml, DE, node.certs.metadata, new Date()), /expired/);
+    const endless = await node.makeMetadata({ ssoUrl: SSO, validUntil: null });
+    assert.throws(() => readForeignNode(endless.xml, DE, node.certs.metadata, new Date()), /no validUntil/);
+  });
+
+  it('a country whose metadata is bad, expired or unreadable is unavailable, the others are not', async () => {
+    const good = await node.makeMetadata({ ssoUrl: SSO });
+    const soon = await node.makeMetadata({ ssoUrl: SSO, validUntil: new Date(Date.now() + 60_000).toISOString() });
+    writeFileSync(path.join(dir, 'de.xml'), good.xml);
+    writeFileSync(path.join(dir, 'fr.xml'), soon.xml);
+    writeFileSync(path.join(dir, 'it.xml'), good.xml);
+    writeFileSync(path.join(dir, 'md.crt'), node.certs.metadata);
+    writeFileSync(path.join(dir, 'other.crt'), node.certs.attacker);
+    const country = (code: string, file: string, cert = 'md.crt') => ({ code, metadata: path.join(dir, file), metadataSigningCertFile: path.join(dir, cert) });
+    const cfg = loadConfig({}, { connectors: { eidas: { countries: [country('DE', 'de.xml'), country('FR', 'fr.xml'), country('IT', 'it.xml', 'other.crt'), country('PT', 'missing.xml')] } } });
+    let now = new Date();
+    const nodes = createForeignNodes(cfg, pino({ level: 'silent' }), { now: () => now, timers: false });
+    await nodes.refreshAll();
+    assert.equal(nodes.availability('DE').available, true);
+    assert.equal(nodes.availability('FR').available, true);
+    assert.deepEqual(nodes.unavailable().map((u) => u.country), ['IT', 'PT']);
+    assert.match(nodes.unavailable()[0]!.reason, /signature/);
+    now = new Date(Date.now() + 120_000); // FR's document expires while cached
+    assert.deepEqual(nodes.unavailable().map((u) => u.country), ['FR', 'IT', 'PT']);
+    assert.match(nodes.unavailable()[0]!.reason, /expired/);
+  });
+
+  it('a metadata URL larger than the cap is refused without reading it all', async () => {
+    const { xml } = await node.makeMetadata({ ssoUrl: SSO });
+    writeFileSync(path.join(dir, 'md.crt'), node.certs.metadata);
+    const cfg = loadConfig({}, { connectors: { eidas: { metadataMaxBytes: 2048, countries: [{ code: 'DE', metadata: 'https://node.test/metadata', metadataSigningCertFile: path.join(dir, 'md.crt') }] } } });
+    const fakeFetch = (async () => new Response(xml, { status: 200 })) as typeof fetch;
+    const nodes = createForeignNodes(cfg, pino({ level: 'silent' }), { now: () => new Date(), fetch: fakeFetch, timers: false });
+    await nodes.refreshAll();
+    assert.match(nodes.unavailable()[0]!.reason, /larger than 2048/);
+  });
+});
