@@ -1,0 +1,50 @@
+// What the connector takes from a verified answer: the LoA (returned ≥ requested, lowest rung of
+// its set, non-notified refused) and the foreign identity (PersonIdentifier as is, LatinScript).
+import assert from 'node:assert/strict';
+import { checkReturnedLoa } from '../../../connectors/eidas/check-loa.js';
+import { readForeignIdentity } from '../../../connectors/eidas/read-identity.js';
+import type { ReceivedAttribute } from '../../../broker/saml/sp-role/model.js';
+
+const L = 'http://eidas.europa.eu/LoA/';
+const NP = 'http://eidas.europa.eu/attributes/naturalperson/';
+const attr = (local: string, ...values: [string, boolean | null][]): ReceivedAttribute => ({
+  name: NP + local,
+  nameFormat: null,
+  friendlyName: null,
+  values: values.map(([value, latinScript]) => ({ value, latinScript })),
+});
+const MDS = [attr('PersonIdentifier', ['DE/ES/0123456789', null]), attr('CurrentFamilyName', ['Müller', null]), attr('CurrentGivenName', ['Jürgen', null]), attr('DateOfBirth', ['1970-05-31', null])];
+const EXPECT = { nodeCountry: 'DE', ourCountry: 'ES' };
+
+describe('eidas answer: LoA and identity from a verified assertion', () => {
+  it('a notified level at or above the requested one counts for the lowest rung of its set', () => {
+    assert.deepEqual(checkReturnedLoa(`${L}low`, `${L}low`), { ok: true, rung: '2' });
+    assert.deepEqual(checkReturnedLoa(`${L}substantial`, `${L}low`), { ok: true, rung: '3' });
+    assert.deepEqual(checkReturnedLoa(`${L}high`, `${L}substantial`), { ok: true, rung: '4' });
+    assert.equal(checkReturnedLoa(`${L}low`, `${L}substantial`).ok, false);
+    assert.equal(checkReturnedLoa(`${L}substantial`, `${L}high`).ok, false);
+    assert.equal(checkReturnedLoa('http://eidas.europa.eu/NotNotified/LoA/high', `${L}low`).ok, false);
+    assert.equal(checkReturnedLoa('urn:oasis:names:tc:SAML:2.0:ac:classes:SmartcardPKI', `${L}low`).ok, false);
+  });
+
+  it('keeps PersonIdentifier as is and checks both countries in it', () => {
+    assert.deepEqual(readForeignIdentity(MDS, EXPECT), { personIdentifier: 'DE/ES/0123456789', givenName: 'Jürgen', familyName: 'Müller', dateOfBirth: '1970-05-31' });
+    const withPid = (pid: string) => [attr('PersonIdentifier', [pid, null]), ...MDS.slice(1)];
+    assert.throws(() => readForeignIdentity(withPid('FR/ES/1'), EXPECT), /node is DE/);
+    assert.throws(() => readForeignIdentity(withPid('DE/BE/1'), EXPECT), /meant for BE/);
+    assert.throws(() => readForeignIdentity(withPid('DE-ES-1'), EXPECT), /XX\/YY/);
+  });
+
+  it('prefers the Latin transliteration of a name sent in two scripts', () => {
+    const greek = [MDS[0]!, attr('CurrentFamilyName', ['Παπαδόπουλος', false], ['Papadopoulos', true]), attr('CurrentGivenName', ['Νίκος', false], ['Nikos', null]), MDS[3]!];
+    const id = readForeignIdentity(greek, EXPECT);
+    assert.equal(id.familyName, 'Papadopoulos');
+    assert.equal(id.givenName, 'Nikos');
+  });
+
+  it('refuses a missing minimum-data-set attribute, a bad date and a repeated attribute', () => {
+    assert.throws(() => readForeignIdentity(MDS.slice(0, 3), EXPECT), /DateOfBirth missing/);
+    assert.throws(() => readForeignIdentity([...MDS.slice(0, 3), attr('DateOfBirth', ['31.05.1970', null])], EXPECT), /yyyy-mm-dd/);
+    assert.throws(() => readForeignIdentity([...MDS, MDS[1]!], EXPECT), /sent twice/);
+  });
+});
