@@ -1,0 +1,100 @@
+// The configured trusted lists, loaded and kept fresh: each source is read (file or URL),
+// its XAdES signature verified against its own configured signer certificate, and the list read
+// from what that signature covers. A source that fails at start is absent (logged): its
+// certificates find no anchor and are refused, so a failure closes. On refresh a failing source
+// keeps its last good list, and so does a list older than the one held (a lower
+// TSLSequenceNumber: someone replaying a list from before a CA was withdrawn).
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { TrustedList, TrustedLists, TrustService } from '../model.js';
+import { readTrustedList, TRUSTED_LIST_LIMITS } from './parse.js';
+import { readTrustedListSource } from './read-source.js';
+import { isGrantedCaQcAt } from './status-at.js';
+import { TrustedListError } from './trusted-list-error.js';
+import { verifyTrustedListSignature } from './verify-xades.js';
+
+export interface TrustedListsLog {
+  info(obj: object, msg: string): void;
+  warn(obj: object, msg: string): void;
+}
+
+export interface TrustedListSource {
+  /** a path relative to `root` (e.g. metadata/tsl/ES.xml) or an http(s) URL */
+  readonly source: string;
+  /** PEM certificate the list's signature must verify with; relative to `root` */
+  readonly signerCertFile: string;
+}
+
+export interface TrustedListsOptions {
+  readonly sources: readonly TrustedListSource[];
+  readonly refreshMinutes: number;
+  readonly log: TrustedListsLog;
+  readonly now: () => Date;
+  readonly fetchTimeoutMs: number;
+  readonly maxBytes: number;
+  /** directory relative paths are resolved against; the project root */
+  readonly root: string;
+  /** injectable for tests */
+  readonly fetch?: typeof fetch;
+}
+
+/** Read, verify and parse one configured list. Throws TrustedListError. */
+export async function loadTrustedList(src: TrustedListSource, opts: Omit<TrustedListsOptions, 'sources' | 'refreshMinutes'>): Promise<TrustedList> {
+  let signerPem: string;
+  try {
+    signerPem = await readFile(path.resolve(opts.root, src.signerCertFile), 'utf8');
+  } catch (err) {
+    throw new TrustedListError(src.source, `signer certificate ${src.signerCertFile} unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
+  }
+  const xml = await readTrustedListSource(src.source, { root: opts.root, timeoutMs: opts.fetchTimeoutMs, maxBytes: opts.maxBytes, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
+  const verified = verifyTrustedListSignature(xml, signerPem, src.source, opts.now(), { ...TRUSTED_LIST_LIMITS, maxBytes: opts.maxBytes });
+  const { list, warnings } = readTrustedList(verified.root, src.source);
+  for (const warning of warnings) opts.log.warn({ source: src.source, warning }, 'trusted list entry read with a caveat');
+  return list;
+}
+
+/**
+ * Load every source once, then re-read them every `refreshMinutes` (timer unref'd; `close()`
+ * stops it). Resolves when the first load has finished, whatever its outcome per source.
+ */
+export async function openTrustedLists(opts: TrustedListsOptions): Promise<TrustedLists> {
+  const current = new Map<number, TrustedList>();
+  let running: Promise<void> | undefined;
+
+  async function refreshOne(index: number, src: TrustedListSource): Promise<void> {
+    const held = current.get(index);
+    try {
+      const list = await loadTrustedList(src, opts);
+      if (held && list.sequenceNumber < held.sequenceNumber) {
+        opts.log.warn({ source: src.source, sequenceNumber: list.sequenceNumber, held: held.sequenceNumber }, 'trusted list older than the one held; keeping the held list');
+        return;
+      }
+      current.set(index, list);
+      opts.log.info({ source: src.source, territory: list.territory, sequenceNumber: list.sequenceNumber, services: list.services.length, nextUpdate: list.nextUpdate?.toISOString() ?? null }, 'trusted list loaded');
+    } catch (err) {
+      const reason = err instanceof TrustedListError ? err.reason : (err as Error).message;
+      opts.log.warn({ source: src.source, reason, kept: held ? held.sequenceNumber : null }, held ? 'trusted list refresh failed; last good list kept' : 'trusted list not loaded; its certificates will be refused');
+    }
+  }
+
+  function refresh(): Promise<void> {
+    running ??= Promise.all(opts.sources.map((src, i) => refreshOne(i, src))).then(() => {
+      running = undefined;
+    });
+    return running;
+  }
+
+  const lists = (): TrustedList[] => [...current.entries()].sort(([a], [b]) => a - b).map(([, list]) => list);
+  await refresh();
+  const timer = setInterval(() => void refresh(), opts.refreshMinutes * 60_000);
+  timer.unref();
+
+  return {
+    lists,
+    grantedCaServicesAt: (at: Date): TrustService[] => lists().flatMap((list) => list.services.filter((s) => isGrantedCaQcAt(s, at))),
+    // a closed list (no NextUpdate: its scheme ceased) will never be renewed, so it counts as stale too
+    staleAt: (at: Date) => lists().filter((l) => l.nextUpdate === null || l.nextUpdate.getTime() < at.getTime()).map((l) => ({ source: l.source, nextUpdate: l.nextUpdate })),
+    refresh,
+    close: () => clearInterval(timer),
+  };
+}
