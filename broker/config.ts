@@ -323,6 +323,17 @@ export const configSchema = z
         trustedListRefreshMinutes: z.number().int().min(1).describe('minutes between re-reads of every trusted list; a list that then fails keeps its last good version'),
         fetchTimeoutMs: z.number().int().min(100).describe('timeout in milliseconds of each network fetch of broker/pki (trusted lists, OCSP, CRLs)'),
         trustedListMaxBytes: z.number().int().min(1024).describe('largest trusted list read, in bytes (national lists are 1–5 MB)'),
+        revocation: z
+          .object({
+            policy: z.enum(['ocsp-then-crl', 'ocsp', 'crl']).describe("where revocation is asked: the certificate's OCSP responder, then its CRL when OCSP gives no answer (never when OCSP says revoked); or only one of them"),
+            failClosed: z.boolean().describe('refuse a certificate whose revocation status cannot be established (no fresh, authentic answer within the timeout); false lets it through with a warning in the log'),
+            timeoutMs: z.number().int().min(100).max(30_000).describe('hard timeout in milliseconds of each OCSP or CRL request (with ocsp-then-crl a check can take twice this)'),
+            ocspNonce: z.enum(['required', 'if-present']).describe('required: an OCSP answer must echo our nonce (replays refused); if-present: an answer without a nonce is accepted when fresh by its thisUpdate/nextUpdate (CDN-cached responders)'),
+            ocspUrl: z.string().url().nullable().describe("OCSP responder asked for every certificate instead of the URL in the certificate's Authority Information Access; null uses the certificate's"),
+            crlMaxBytes: z.number().int().min(1024).describe('largest CRL read, in bytes; a larger one is not read and counts as no answer'),
+            clockSkewSeconds: z.number().int().min(0).max(600).describe("tolerance in seconds when comparing an OCSP answer's or CRL's thisUpdate and nextUpdate with our clock"),
+          })
+          .describe('revocation checking of client certificates (OCSP, CRL)'),
       })
       .describe('certificates: trusted lists, path validation, revocation, profiles (broker/pki)'),
     mandates: z
