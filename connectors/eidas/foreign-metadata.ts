@@ -151,12 +151,18 @@ export interface ForeignNodes {
   unavailable(): { country: string; reason: string }[];
   /** read every country's metadata now (start-up, tests) */
   refreshAll(): Promise<void>;
+  /**
+   * Read again the countries that cannot be used now, at most once per `minIntervalMs` each
+   * (the country page calls it: a node that was down at start need not wait for refreshMinutes).
+   */
+  refreshUnavailable(minIntervalMs: number): Promise<void>;
   close(): void;
 }
 
 interface Entry {
   node?: ForeignNode;
   error?: string;
+  lastAttempt?: number;
 }
 
 export function createForeignNodes(cfg: Config, log: Logger, opts: { now: () => Date; fetch?: typeof fetch; timers?: boolean }): ForeignNodes {
@@ -167,6 +173,8 @@ export function createForeignNodes(cfg: Config, log: Logger, opts: { now: () => 
 
   async function refresh(country: EidasCountryConfig): Promise<void> {
     const entry = entries.get(country.code) ?? {};
+    entry.lastAttempt = opts.now().getTime();
+    entries.set(country.code, entry);
     try {
       const cert = await readFile(path.resolve(PROJECT_ROOT, country.metadataSigningCertFile), 'utf8');
       const xml = await readSource(country.metadata, e.metadataFetchTimeoutMs, e.metadataMaxBytes, fetchFn);
@@ -207,6 +215,11 @@ export function createForeignNodes(cfg: Config, log: Logger, opts: { now: () => 
       }),
     refreshAll: async () => {
       await Promise.all(e.countries.map(refresh));
+    },
+    refreshUnavailable: async (minIntervalMs) => {
+      const t = opts.now().getTime();
+      const stale = e.countries.filter((c) => !availability(c.code).available && t - (entries.get(c.code)?.lastAttempt ?? 0) >= minIntervalMs);
+      await Promise.all(stale.map(refresh));
     },
     close: () => {
       for (const t of timers) clearInterval(t);

@@ -10,6 +10,7 @@ import { DOMParser } from '@xmldom/xmldom';
 import { buildAuthnRequest, requestedAttributes, requestedEidasLoa } from '../../../connectors/eidas/authn-request.js';
 import type { ForeignNode } from '../../../connectors/eidas/foreign-metadata.js';
 import { validateXsd } from '../../../broker/saml/xsd.js';
+import type { LoginService } from '../../../broker/mandates/representations.js';
 import { NS } from '../../../broker/saml/namespaces.js';
 import { NOW, PUBLIC_URL, eidasConfig, keysOf, loginTransaction, opensslPair, requestedLoa } from './fixtures.js';
 
@@ -81,7 +82,7 @@ describe('eidas authn-request: the request to a foreign node', function () {
   });
 
   it('adds what the SP asked for that has an eIDAS name, and the legal-person set when the service accepts organisations', () => {
-    const service = { id: 's', serviceId: 'urn:s', serviceUuid: 'u', names: { es: 'S' }, minRung: '2', representation: 'optional', acceptsChain: false } as unknown as NonNullable<Parameters<typeof loginTransaction>[0]['service']>;
+    const service = { id: 's', serviceId: 'urn:s', serviceUuid: 'u', names: { es: 'S' }, minRung: '2', representation: 'optional', acceptsChain: false } as unknown as LoginService;
     const tx = loginTransaction({ requestedAttributes: [`${NP}BirthName`, `${NP}PersonIdentifier`, 'urn:other:Thing'], service });
     assert.deepEqual(requestedAttributes(tx).map((r) => [r.attribute.name, r.isRequired]), [
       [`${NP}PersonIdentifier`, true],

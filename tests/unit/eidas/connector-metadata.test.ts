@@ -78,7 +78,7 @@ describe('eidas connector-metadata: /eidas/metadata document', function () {
     assert.equal(doc(build({ spTypeIn: 'request' })).getElementsByTagNameNS(NS.eidas, 'SPType').length, 0);
     const attr = inMetadata.getElementsByTagNameNS(NS.saml, 'Attribute').item(0)!;
     assert.equal(attr.getAttribute('Name'), NODE_COUNTRY_ATTRIBUTE);
-    assert.equal(attr.parentNode!.localName, 'EntityAttributes');
+    assert.equal((attr.parentNode as Element).localName, 'EntityAttributes');
     assert.equal(attr.textContent, 'ES');
     const signing = inMetadata.getElementsByTagNameNS(NS.alg, 'SigningMethod');
     const uris = Array.from({ length: signing.length }, (_, i) => signing.item(i)!.getAttribute('Algorithm')!);
