@@ -43,7 +43,7 @@ const SignatureValue = ds('SignatureValue', { attrs: Id, text: 'base64' });
 const X509IssuerSerial = ds('X509IssuerSerial', {
   children: [one(ds('X509IssuerName', { text: 'string' })), one(ds('X509SerialNumber', { text: 'integer' }))],
 });
-const X509Data = ds('X509Data', {
+export const X509Data = ds('X509Data', {
   children: [
     choice(
       [ds('X509Certificate', { text: 'base64' }), ds('X509SubjectName', { text: 'string' }), ds('X509SKI', { text: 'base64' }), X509IssuerSerial],

@@ -16,6 +16,8 @@ export interface ElementRule {
   readonly ns: string;
   readonly name: string;
   readonly attrs?: Readonly<Record<string, AttrRule>>;
+  /** namespace-qualified attributes allowed here, keyed `{namespace}localName` (xsi:type on an AttributeValue) */
+  readonly qualifiedAttrs?: Readonly<Record<string, AttrRule>>;
   /** simple content of this type; absent with no `children`: empty element */
   readonly text?: ValueType;
   /** element-only content: a sequence */
@@ -53,7 +55,12 @@ function checkAttributes(el: Element, rule: ElementRule): void {
   for (let i = 0; i < el.attributes.length; i++) {
     const attr = el.attributes[i]!;
     if (isNamespaceDeclaration(attr)) continue;
-    if (attr.namespaceURI) refuseStructure(`${label(el)}: qualified attribute ${attr.name} not allowed`);
+    if (attr.namespaceURI) {
+      const q = rule.qualifiedAttrs?.[`{${attr.namespaceURI}}${attr.localName}`];
+      if (!q) refuseStructure(`${label(el)}: qualified attribute ${attr.name} not allowed`);
+      if (!checkValue(q.type, attr.value)) refuseStructure(`${label(el)}: attribute ${attr.name} is not ${typeName(q.type)}`);
+      continue;
+    }
     const a = allowed[attr.localName ?? attr.name];
     if (!a) refuseStructure(`${label(el)}: attribute ${attr.name} not allowed`);
     if (!checkValue(a.type, attr.value)) refuseStructure(`${label(el)}: attribute ${attr.name} is not ${typeName(a.type)}`);

@@ -452,7 +452,6 @@ def xmlsec1_encrypt(root, assertion_id, recipient_pem, content):
     if content not in ("aes128-gcm", "aes256-gcm"):
         raise ValueError("xmlsec1 path encrypts AES-GCM only")
     assertion = find_by_id(root, assertion_id)
-    wrapper = etree.Element(q(SAML, "EncryptedAssertion"), nsmap={"saml": SAML})
     parent = assertion.getparent()
     index = list(parent).index(assertion)
     template = etree.Element(q(XENC, "EncryptedData"), nsmap={"xenc": XENC, "ds": DS})
@@ -462,20 +461,23 @@ def xmlsec1_encrypt(root, assertion_id, recipient_pem, content):
     sub(ek, XENC, "EncryptionMethod", {"Algorithm": KEY_TRANSPORT["rsa-oaep-mgf1p"]})
     sub(sub(ek, XENC, "CipherData"), XENC, "CipherValue")
     sub(sub(template, XENC, "CipherData"), XENC, "CipherValue")
-    standalone = etree.fromstring(etree.tostring(assertion))
-    wrapper.append(standalone)
+    # xmlsec1 encrypts the node as serialized in place: the wrapper is written as text so that
+    # the Assertion keeps its own namespace declarations and its plaintext stands alone
+    wrapper = b"<wrapper>" + etree.tostring(assertion) + b"</wrapper>"
     with tempfile.TemporaryDirectory(prefix="eidas-node-") as d:
         with open(os.path.join(d, "cert.pem"), "w") as f:
             f.write(recipient_pem)
         with open(os.path.join(d, "tmpl.xml"), "wb") as f:
             f.write(etree.tostring(template))
         with open(os.path.join(d, "data.xml"), "wb") as f:
-            f.write(etree.tostring(wrapper))
+            f.write(wrapper)
         bits = CONTENT[content][1] * 8
         xmlsec1(["--encrypt", "--pubkey-cert-pem", "cert.pem", "--session-key", "aes-%d" % bits, "--xml-data", "data.xml",
                  "--node-xpath", "/*/*", "--output", "out.xml", "tmpl.xml"], d)
         with open(os.path.join(d, "out.xml"), "rb") as f:
-            encrypted = etree.fromstring(f.read())
+            encrypted_data = etree.fromstring(f.read())[0]
+    encrypted = etree.Element(q(SAML, "EncryptedAssertion"), nsmap={"saml": SAML})
+    encrypted.append(encrypted_data)
     parent.remove(assertion)
     parent.insert(index, encrypted)
     return encrypted
