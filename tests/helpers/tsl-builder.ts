@@ -5,7 +5,7 @@
 // Reference of Type SignedProperties, and ds:Object/xades:QualifyingProperties with SigningTime
 // and SigningCertificateV2; xmlsec1 fills in the digests and the signature value.
 import { execFile } from 'node:child_process';
-import { createHash, X509Certificate } from 'node:crypto';
+import { createHash, createPrivateKey, X509Certificate } from 'node:crypto';
 import { mkdtemp, rm, writeFile, readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,7 +63,9 @@ export interface SignatureShape {
   readonly referenceUri?: 'empty' | 'root-id';
   /** SignedInfo, list and SignedProperties canonicalisation; default exclusive */
   readonly canonicalization?: 'exclusive' | 'inclusive';
+  /** default: rsa-sha256 for an RSA key, ecdsa-sha256 for an EC key */
   readonly signatureMethod?: string;
+  /** default sha256 */
   readonly digestMethod?: string;
   /** a third Reference (to the list again) */
   readonly extraReference?: boolean;
@@ -177,7 +179,7 @@ function signatureTemplate(signer: TrustedListSigner, shape: SignatureShape): st
   const signingTime = shape.omitSigningTime ? '' : `<xades:SigningTime>${iso(shape.signingTime ?? new Date())}</xades:SigningTime>`;
   return (
     `<ds:Signature xmlns:ds="${NS.ds}" Id="${SIGNATURE_ID}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${c14n}"/>` +
-    `<ds:SignatureMethod Algorithm="${shape.signatureMethod ?? ALG.rsaSha256}"/>${listReference}${propertiesReference}${extra}</ds:SignedInfo>` +
+    `<ds:SignatureMethod Algorithm="${shape.signatureMethod ?? (createPrivateKey(signer.keyPem).asymmetricKeyType === 'ec' ? ALG.ecdsaSha256 : ALG.rsaSha256)}"/>${listReference}${propertiesReference}${extra}</ds:SignedInfo>` +
     `<ds:SignatureValue/><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${pemBody(signer.certPem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
     `<ds:Object><xades:QualifyingProperties xmlns:xades="${TSL_NS.xades}" Target="#${SIGNATURE_ID}"><xades:SignedProperties Id="${SIGNED_PROPERTIES_ID}">` +
     `<xades:SignedSignatureProperties>${signingTime}<xades:SigningCertificateV2><xades:Cert><xades:CertDigest>` +

@@ -29,6 +29,18 @@ export const TSL_DIGEST_ALGORITHMS: Readonly<Record<string, 'sha256' | 'sha384' 
   [ALG.sha512]: 'sha512',
 };
 
+/**
+ * Digests of the signer certificate in xades:SigningCertificate(V2): SHA-1 is accepted here and
+ * only here. Member states still publish lists whose SigningCertificate names the signer by SHA-1
+ * (the Spanish list did in 2019), and that digest protects nothing the signature itself does not:
+ * the signature is verified with the configured certificate's key, never with one looked up by
+ * this digest, so a collision on it would gain an attacker nothing.
+ */
+export const TSL_CERT_DIGEST_ALGORITHMS: Readonly<Record<string, 'sha1' | 'sha256' | 'sha384' | 'sha512'>> = {
+  ...TSL_DIGEST_ALGORITHMS,
+  [ALG.sha1]: 'sha1',
+};
+
 /** xml-crypto HashAlgorithm classes for the accepted digests (it ships no SHA-384). */
 export function xmlCryptoHashAlgorithms(): Record<string, new () => HashAlgorithm> {
   const out: Record<string, new () => HashAlgorithm> = {};

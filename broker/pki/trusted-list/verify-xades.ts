@@ -10,7 +10,7 @@ import { SignedXml } from 'xml-crypto';
 import { xmlCryptoSignatureAlgorithms } from '../../saml/accepted-algorithms.js';
 import { MESSAGE_LIMITS, type ParseLimits } from '../../saml/parse-xml.js';
 import { NS, ALG } from '../../saml/namespaces.js';
-import { TSL_DIGEST_ALGORITHMS, TSL_SIGNATURE_ALGORITHMS, xmlCryptoHashAlgorithms } from './accepted-algorithms.js';
+import { TSL_CERT_DIGEST_ALGORITHMS, TSL_SIGNATURE_ALGORITHMS, xmlCryptoHashAlgorithms } from './accepted-algorithms.js';
 import { CANONICALIZATIONS, checkXadesShape } from './check-xades-shape.js';
 import { TSL_NS } from './names.js';
 import { parseListXml, TRUSTED_LIST_LIMITS } from './parse.js';
@@ -50,8 +50,9 @@ function readSignedProperties(signedXml: string, id: string, anchor: X509Certifi
   if (signingCertificates.length !== 1) r.fail('signature refused: SignedProperties without one SigningCertificate(V2)');
   const matches = r.all(signingCertificates[0]!, TSL_NS.xades, 'Cert').some((cert) => {
     const certDigest = r.one(cert, TSL_NS.xades, 'CertDigest');
-    const hash = TSL_DIGEST_ALGORITHMS[r.one(certDigest, NS.ds, 'DigestMethod').getAttribute('Algorithm') ?? ''];
-    if (!hash) r.fail('signature refused: SigningCertificate digest algorithm not accepted');
+    const algorithm = r.one(certDigest, NS.ds, 'DigestMethod').getAttribute('Algorithm') ?? '';
+    if (!Object.hasOwn(TSL_CERT_DIGEST_ALGORITHMS, algorithm)) r.fail('signature refused: SigningCertificate digest algorithm not accepted');
+    const hash = TSL_CERT_DIGEST_ALGORITHMS[algorithm]!;
     const expected = createHash(hash).update(anchor.raw).digest();
     const given = decodeBase64(r.text(r.one(certDigest, NS.ds, 'DigestValue')));
     return given !== undefined && given.equals(expected);
