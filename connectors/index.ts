@@ -4,5 +4,6 @@ import type { ConnectorFactory } from './connector.js';
 import { pin } from './pin/index.js';
 import { permanente } from './permanente/index.js';
 import { movil } from './movil/index.js';
+import { eidas } from './eidas/index.js';
 
-export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente, movil];
+export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente, movil, eidas];

@@ -9,6 +9,7 @@ import { loadSigningKeys } from '../broker/saml/keys.js';
 import { createDemoSp, listen } from '../examples/demo-sp/server.js';
 import { prepareDemoPermanente } from './demo-permanente.js';
 import { loadMandatesSeedFile } from '../broker/mandates/seed.js';
+import { demoEidasCountry, demoEidasNodeKeys, DEMO_EIDAS_NODE_URL } from './demo-eidas-node-setup.js';
 
 async function main(): Promise<void> {
   let cfg = loadConfig();
@@ -24,7 +25,12 @@ async function main(): Promise<void> {
       metadataDirs: [...cfg.sps.metadataDirs, path.relative(PROJECT_ROOT, demoDir)],
       policies: { [demo.entityID]: { displayName: 'Demo service (Pasarela)', dialects: ['eidas', 'clave', 'eherkenning'] } },
     },
+    // The demo eIDAS node (npm run demo:eidas-node) as country DE, unless countries are configured.
+    ...(cfg.connectors.eidas.countries.length === 0
+      ? { connectors: { enabled: [...new Set([...cfg.connectors.enabled, 'eidas'])], eidas: { countries: [demoEidasCountry(cfg)] } } }
+      : {}),
   });
+  await demoEidasNodeKeys(cfg);
   const broker = await openBroker(cfg, { defaultMetrics: true });
   const brokerServer = await listen(broker.app, cfg.port, cfg.host);
   const demoServer = await listen(demo.app, demoPort, '127.0.0.1');
@@ -39,6 +45,7 @@ async function main(): Promise<void> {
     `  E-mail codes      ${path.join(varPath(cfg, cfg.notify.outboxDir), 'email.jsonl')}`,
     `  Cl@ve Permanente  ${cfg.publicUrl}/connectors/permanente/account (activation, password, second factors)`,
     `  Management API    ${cfg.publicUrl}/admin/api/openapi.json (log in at ${cfg.publicUrl}/admin/login)`,
+    `  eIDAS (DE demo)   start \`npm run demo:eidas-node\` (${DEMO_EIDAS_NODE_URL}); our connector metadata ${cfg.publicUrl}/eidas/metadata`,
     ...(organisations.length ? [`  Organisations     ${organisations.join(', ')} (README "Acting for an organisation")`] : []),
     '',
     '  Demo persons:',

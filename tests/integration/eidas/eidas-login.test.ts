@@ -1,0 +1,176 @@
+// Cross-border logins end to end (issue 6): a domestic test SP → the broker → the independent
+// Python eIDAS node over HTTP (tests/helpers/eidas-node/node.py, never our own code) → back to
+// the SP. What the node received, what the SP receives, and every refusal on the way.
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { DOMParser } from '@xmldom/xmldom';
+import { eidasLogin, finishEidasLogin, LOA, startEidasLogin, startEidasWorld, type EidasWorld } from '../../helpers/eidas-world.js';
+import { csrfOf, readPostForm, samlResponseXml, txOf } from '../../helpers/flow-driver.js';
+import { newAgent, sendAuthnRequest, statusOf } from '../../helpers/sp-requests.js';
+import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { validateXsd } from '../../../broker/saml/xsd.js';
+import { NS } from '../../../broker/saml/namespaces.js';
+
+const PID = 'DE/ES/7f1c9a20-TEST';
+const minimum = (level: 'low' | 'substantial' | 'high') => ({ requestedAuthnContext: { comparison: 'minimum' as const, classRefs: [LOA(level)] } });
+const doc = (xml: string) => new DOMParser().parseFromString(xml, 'text/xml') as unknown as Document;
+const texts = (d: Document, ns: string, name: string) => Array.from({ length: d.getElementsByTagNameNS(ns, name).length }, (_, i) => d.getElementsByTagNameNS(ns, name).item(i)!.textContent);
+
+function assertionOf(html: string): Document {
+  return doc(samlResponseXml(readPostForm(html)));
+}
+
+function attributeValue(d: Document, friendlyName: string): string | undefined {
+  const attrs = d.getElementsByTagNameNS(NS.saml, 'Attribute');
+  for (let i = 0; i < attrs.length; i++) if (attrs.item(i)!.getAttribute('FriendlyName') === friendlyName) return attrs.item(i)!.textContent ?? undefined;
+  return undefined;
+}
+
+describe('eIDAS connector: logins through the independent test node', function () {
+  this.timeout(60_000);
+  let w: EidasWorld;
+  before(async () => {
+    w = await startEidasWorld();
+  });
+  after(async () => w?.close());
+  afterEach(async () => w.node.control({}));
+
+  for (const [level, rung, answer] of [
+    ['low', '2', LOA('low')],
+    ['substantial', '3', LOA('substantial')],
+    ['high', '4', LOA('high')],
+  ] as const) {
+    it(`a ${level} login: the SP receives the foreign person at rung ${rung}, AuthenticatingAuthority = the node`, async () => {
+      const { final } = await eidasLogin(w, minimum(level));
+      assert.equal(final.status, 200, final.text);
+      assert.deepEqual(statusOf(final.text), { top: 'Success', sub: undefined, message: undefined, hasAssertion: true });
+      const d = assertionOf(final.text);
+      assert.deepEqual(texts(d, NS.saml, 'AuthnContextClassRef'), [answer]);
+      assert.deepEqual(texts(d, NS.saml, 'AuthenticatingAuthority'), [w.node.entityID]);
+      assert.equal(attributeValue(d, 'PersonIdentifier'), PID);
+      const last = await w.node.lastRequest();
+      assert.equal(last!.loa, LOA(level));
+    });
+  }
+
+  it('the AuthnRequest as the node received it: protocol XSD, eIDAS extensions, one LoA with Comparison minimum, RSASSA-PSS', async () => {
+    await eidasLogin(w, minimum('substantial'));
+    const last = (await w.node.lastRequest())!;
+    assert.deepEqual(validateXsd(last.xml, 'protocol').errors, []);
+    const d = doc(last.xml);
+    const rac = d.getElementsByTagNameNS(NS.samlp, 'RequestedAuthnContext').item(0)!;
+    assert.equal(rac.getAttribute('Comparison'), 'minimum');
+    assert.deepEqual(texts(d, NS.saml, 'AuthnContextClassRef'), [LOA('substantial')]);
+    assert.equal(d.getElementsByTagNameNS(NS.ds, 'SignatureMethod').item(0)!.getAttribute('Algorithm'), 'http://www.w3.org/2007/05/xmldsig-more#sha256-rsa-MGF1');
+    assert.equal(d.documentElement!.getAttribute('ForceAuthn'), 'true');
+    for (const a of ['PersonIdentifier', 'CurrentFamilyName', 'CurrentGivenName', 'DateOfBirth']) assert.ok(last.requested.includes(`http://eidas.europa.eu/attributes/naturalperson/${a}`), a);
+    assert.equal(d.getElementsByTagNameNS(NS.eidas, 'SPType').length, 0, 'SPType is stated in our metadata (the default)');
+  });
+
+  it('a level lower than requested is refused: an explanation, then NoAuthnContext to the SP', async () => {
+    await w.node.control({ loa: LOA('low') });
+    const { final } = await eidasLogin(w, minimum('substantial'));
+    assert.match(final.text, /lower level of assurance|nivel de seguridad inferior/);
+    assert.deepEqual(statusOf(final.text), { top: 'Responder', sub: 'NoAuthnContext', message: statusOf(final.text).message, hasAssertion: false });
+  });
+
+  it('a higher level than requested is accepted and stated', async () => {
+    await w.node.control({ loa: LOA('high') });
+    const { final } = await eidasLogin(w, minimum('low'));
+    assert.deepEqual(texts(assertionOf(final.text), NS.saml, 'AuthnContextClassRef'), [LOA('high')]);
+  });
+
+  it('a non-notified level is refused even when the node sends one', async () => {
+    await w.node.control({ loa: 'http://eidas.europa.eu/NotNotified/LoA/high' });
+    const { final } = await eidasLogin(w, minimum('low'));
+    assert.equal(statusOf(final.text).sub, 'NoAuthnContext');
+  });
+
+  for (const [nodeStatus, spStatus] of [['AuthnFailed', 'AuthnFailed'], ['RequestDenied', 'RequestDenied'], ['NoAuthnContext', 'NoAuthnContext']] as const) {
+    it(`the node's ${nodeStatus} reaches the SP as ${spStatus} after an explanation`, async () => {
+      await w.node.control({ status: nodeStatus, statusMessage: 'TEST refusal' });
+      const { final } = await eidasLogin(w, minimum('low'));
+      assert.match(final.text, /eIDAS/);
+      const status = statusOf(final.text);
+      assert.equal(status.top, 'Responder');
+      assert.equal(status.sub, spStatus);
+      assert.equal(status.hasAssertion, false);
+    });
+  }
+
+  it('a second login of the same foreign person finds the same person (same persistent NameID)', async () => {
+    const first = await eidasLogin(w, minimum('low'));
+    const second = await eidasLogin(w, minimum('low'));
+    const nameID = (html: string) => texts(assertionOf(html), NS.saml, 'NameID')[0];
+    assert.ok(nameID(first.final.text));
+    assert.equal(nameID(first.final.text), nameID(second.final.text));
+    const person = await w.broker.broker.services.identity.findByEidasIdentifier(PID);
+    assert.equal(person?.registrationLevel, 'basic', 'created at the first login, without prior registration');
+  });
+
+  it('an answer is single use, and a Response meant for another login is refused (and closes that login)', async () => {
+    const login = await startEidasLogin(w, minimum('low'));
+    const nodePage = await (await fetch(login.toNode.action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(login.toNode.fields).toString() })).text();
+    const toAcs = readPostForm(nodePage);
+    const back = readPostForm((await newAgent(w.broker).post('/connectors/eidas/acs').type('form').send(toAcs.fields).expect(200)).text);
+    await login.agent.post(`/connectors/eidas/${login.tx}/response`).type('form').send(back.fields).expect(200);
+    await login.agent.post(`/connectors/eidas/${login.tx}/response`).type('form').send(back.fields).expect(400);
+    const again = await startEidasLogin(w, minimum('low'));
+    const replay = await again.agent.post(`/connectors/eidas/${again.tx}/response`).type('form').send(back.fields);
+    assert.equal(replay.status, 400);
+    assert.match(replay.text, /role="alert"/);
+    await finishEidasLogin(w, again).then((l) => assert.equal(l.final.status, 400, 'the login was closed by the refused answer'));
+  });
+
+  it('the node answer for another browser is refused: the transaction is bound to the browser that started it', async () => {
+    const login = await startEidasLogin(w, minimum('low'));
+    const nodePage = await (await fetch(login.toNode.action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(login.toNode.fields).toString() })).text();
+    const back = readPostForm((await newAgent(w.broker).post('/connectors/eidas/acs').type('form').send(readPostForm(nodePage).fields).expect(200)).text);
+    await newAgent(w.broker).post(`/connectors/eidas/${login.tx}/response`).type('form').send(back.fields).expect(400);
+  });
+
+  it('our connector metadata at /eidas/metadata: XSD, signature verified by xmlsec1, validUntil 24 h, SPType exactly once', async () => {
+    const res = await newAgent(w.broker).get('/eidas/metadata').expect(200).expect('content-type', /samlmetadata\+xml/);
+    assert.deepEqual(validateXsd(res.text, 'metadata').errors, []);
+    const dir = mkdtempSync(path.join(tmpdir(), 'eidas-md-'));
+    try {
+      writeFileSync(path.join(dir, 'md.xml'), res.text);
+      writeFileSync(path.join(dir, 'cert.pem'), w.metadataCertPem);
+      execFileSync('xmlsec1', ['--verify', '--enabled-reference-uris', 'same-doc', '--pubkey-cert-pem', path.join(dir, 'cert.pem'), '--id-attr:ID', 'urn:oasis:names:tc:SAML:2.0:metadata:EntityDescriptor', path.join(dir, 'md.xml')], { stdio: 'pipe' });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+    const d = doc(res.text);
+    // built at the first request (cached for a quarter of its validity): now + 24 h, give or take this suite's age
+    const ahead = Date.parse(d.documentElement!.getAttribute('validUntil')!) - w.broker.clock.now().getTime();
+    assert.ok(ahead <= 24 * 3_600_000 && ahead > 24 * 3_600_000 - 60_000, `validUntil is ${ahead} ms ahead`);
+    assert.equal(d.getElementsByTagNameNS(NS.eidas, 'SPType').length, 1);
+  });
+
+  describe('a country whose metadata cannot be trusted', () => {
+    let b: TestBroker;
+    before(async () => {
+      const cfg = w.broker.broker.services.config.connectors.eidas;
+      const dir = mkdtempSync(path.join(tmpdir(), 'eidas-bad-'));
+      writeFileSync(path.join(dir, 'wrong.crt'), w.node.certs.attacker);
+      b = await startTestBroker({ overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: { ...cfg, countries: [{ ...cfg.countries[0]!, metadataSigningCertFile: path.join(dir, 'wrong.crt') }] } } } });
+    });
+    after(async () => b?.close());
+
+    it('is shown unavailable, cannot be chosen, and /readyz warns', async () => {
+      const agent = newAgent(b);
+      const tx = txOf((await sendAuthnRequest(b, agent, minimum('low')).expect(303)).headers.location!);
+      const csrf = csrfOf((await agent.get(`/login/${tx}`).expect(200)).text);
+      await agent.post(`/login/${tx}/choose`).type('form').send({ csrf, method: 'eidas' }).expect(303);
+      const page = await agent.get(`/connectors/eidas/${tx}`).expect(200);
+      assert.match(page.text, /disabled/);
+      assert.doesNotMatch(page.text, /name="country" value="DE"/);
+      await agent.post(`/connectors/eidas/${tx}/country`).type('form').send({ csrf, country: 'DE' }).expect(503);
+      const ready = await newAgent(b).get('/readyz');
+      assert.ok((ready.body as { warnings: string[] }).warnings.some((x) => /eIDAS node DE unavailable: signature/.test(x)), JSON.stringify(ready.body));
+    });
+  });
+});
