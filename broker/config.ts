@@ -315,7 +315,7 @@ export const configSchema = z
         trustedLists: z
           .array(
             z.object({
-              source: z.string().min(1).describe('the list (ETSI TS 119 612 XML): a path relative to the project root, e.g. metadata/tsl/ES.xml, or an https URL'),
+              source: z.string().min(1).describe('the list (ETSI TS 119 612 XML): a path relative to the project root, e.g. metadata/tsl/ES.xml, or an http(s) URL (its signature, not the transport, makes it trusted; redirects are refused)'),
               signerCertFile: z.string().min(1).describe("PEM certificate of the list's scheme operator, the only key its XAdES signature is verified with; relative to the project root"),
             }),
           )

@@ -1,0 +1,212 @@
+// Loading the configured trusted lists (broker/pki/trusted-list/trusted-lists.ts): from a file and
+// from a URL (a local HTTP server), bounded in time and size, failing closed at start, keeping the
+// last good list on refresh (and refusing an older one), and answering which CA/QC services are
+// granted at a time and which lists are stale.
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { openTrustedLists, type TrustedListsOptions } from '../../../broker/pki/trusted-list/trusted-lists.js';
+import { issueTestCertificate } from '../../helpers/test-pki.js';
+import { buildTrustedList, type TrustedListDescription, type TrustedListSigner } from '../../helpers/tsl-builder.js';
+
+const NOW = new Date();
+const DAY = 86_400_000;
+
+interface Logged {
+  readonly level: 'info' | 'warn';
+  readonly obj: Record<string, unknown>;
+  readonly msg: string;
+}
+
+function recorder(): { log: TrustedListsOptions['log']; lines: Logged[] } {
+  const lines: Logged[] = [];
+  return { lines, log: { info: (obj, msg) => lines.push({ level: 'info', obj: obj as Record<string, unknown>, msg }), warn: (obj, msg) => lines.push({ level: 'warn', obj: obj as Record<string, unknown>, msg }) } };
+}
+
+function description(sequenceNumber: number, nextUpdate: Date | null = new Date(NOW.getTime() + 90 * DAY)): TrustedListDescription {
+  return {
+    territory: 'ES',
+    sequenceNumber,
+    issued: new Date(NOW.getTime() - DAY),
+    nextUpdate,
+    providers: [
+      {
+        name: 'FNMT-RCM',
+        services: [
+          { name: 'AC FNMT Usuarios', status: 'granted', statusFrom: new Date('2020-01-01T00:00:00Z'), subjectNames: ['CN=AC FNMT Usuarios'] },
+          // withdrawn last month, granted before: an anchor for a validation time before the withdrawal only
+          { name: 'AC Antigua', status: 'withdrawn', statusFrom: new Date(NOW.getTime() - 30 * DAY), history: [{ status: 'granted', from: new Date('2018-01-01T00:00:00Z') }], subjectNames: ['CN=AC Antigua'] },
+          { name: 'TSA', type: 'http://uri.etsi.org/TrstSvc/Svctype/TSA/QTST', status: 'granted', statusFrom: new Date('2020-01-01T00:00:00Z'), subjectNames: ['CN=TSA'] },
+        ],
+      },
+    ],
+  };
+}
+
+describe('trusted lists loader (files and URLs, refresh, fail closed)', function () {
+  let dir: string;
+  let signer: TrustedListSigner;
+  let signed12: string;
+  let signed13: string;
+  let signed11: string;
+  let server: http.Server;
+  let base: string;
+  let served = '';
+
+  before(async () => {
+    dir = await mkdtemp(path.join(tmpdir(), 'pasarela-tsl-loader-'));
+    const operator = await issueTestCertificate({ subject: 'CN=Scheme operator, C=ES', notBefore: new Date(NOW.getTime() - 30 * DAY), notAfter: new Date(NOW.getTime() + 365 * DAY) });
+    signer = { keyPem: operator.keyPem, certPem: operator.pem };
+    [signed12, signed13, signed11] = await Promise.all([buildTrustedList(description(12), signer), buildTrustedList(description(13), signer), buildTrustedList(description(11), signer)]);
+    await writeFile(path.join(dir, 'operator.pem'), operator.pem);
+    server = http.createServer((req, res) => {
+      if (req.url === '/tsl.xml') res.end(served);
+      else if (req.url === '/hang') res.writeHead(200).write('<?xml version="1.0"?>'); // headers and a start, then nothing
+      else if (req.url === '/big') {
+        res.writeHead(200, { 'content-type': 'application/xml' }); // chunked: no length announced
+        res.end('x'.repeat(4096));
+      } else if (req.url === '/redirect') res.writeHead(302, { location: '/tsl.xml' }).end();
+      else res.writeHead(404).end();
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+
+  after(async () => {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  function options(sources: TrustedListsOptions['sources'], log: TrustedListsOptions['log'], extra: Partial<TrustedListsOptions> = {}): TrustedListsOptions {
+    return { sources, refreshMinutes: 360, log, now: () => NOW, fetchTimeoutMs: 2000, maxBytes: 1024 * 1024, root: dir, ...extra };
+  }
+
+  it('a file source: the list verified and read; granted CA/QC services only, history-aware', async () => {
+    await writeFile(path.join(dir, 'ES.xml'), signed12);
+    const { log, lines } = recorder();
+    const lists = await openTrustedLists(options([{ source: 'ES.xml', signerCertFile: 'operator.pem' }], log));
+    try {
+      assert.deepEqual(lists.lists().map((l) => [l.source, l.sequenceNumber]), [['ES.xml', 12]]);
+      assert.deepEqual(lists.grantedCaServicesAt(NOW).map((s) => s.serviceName), ['AC FNMT Usuarios']);
+      // withdrawn now, granted 60 days ago (and the TSA is never a CA/QC anchor)
+      assert.deepEqual(lists.grantedCaServicesAt(new Date(NOW.getTime() - 60 * DAY)).map((s) => s.serviceName), ['AC FNMT Usuarios', 'AC Antigua']);
+      assert.deepEqual(lists.staleAt(NOW), []);
+      assert.ok(lines.some((l) => l.level === 'info' && l.msg === 'trusted list loaded' && l.obj.sequenceNumber === 12));
+    } finally {
+      lists.close();
+    }
+  });
+
+  it('a URL source (http server)', async () => {
+    served = signed13;
+    const { log } = recorder();
+    const lists = await openTrustedLists(options([{ source: `${base}/tsl.xml`, signerCertFile: 'operator.pem' }], log));
+    lists.close();
+    assert.deepEqual(lists.lists().map((l) => [l.source, l.sequenceNumber]), [[`${base}/tsl.xml`, 13]]);
+  });
+
+  it('a hanging server: the source fails within the timeout, absent, logged', async () => {
+    const { log, lines } = recorder();
+    const started = Date.now();
+    const lists = await openTrustedLists(options([{ source: `${base}/hang`, signerCertFile: 'operator.pem' }], log, { fetchTimeoutMs: 300 }));
+    lists.close();
+    assert.ok(Date.now() - started < 2000, `took ${Date.now() - started} ms`);
+    assert.deepEqual(lists.lists(), []);
+    assert.deepEqual(lists.grantedCaServicesAt(NOW), []);
+    const warning = lines.find((l) => l.level === 'warn')!;
+    assert.equal(warning.msg, 'trusted list not loaded; its certificates will be refused');
+    assert.match(String(warning.obj.reason), /no complete answer within 300 ms/);
+  });
+
+  it('size cap: a body larger than maxBytes (URL, unannounced length) and a file larger than maxBytes', async () => {
+    await writeFile(path.join(dir, 'big.xml'), 'x'.repeat(4096));
+    const { log, lines } = recorder();
+    const lists = await openTrustedLists(
+      options(
+        [
+          { source: `${base}/big`, signerCertFile: 'operator.pem' },
+          { source: 'big.xml', signerCertFile: 'operator.pem' },
+        ],
+        log,
+        { maxBytes: 1024 },
+      ),
+    );
+    lists.close();
+    assert.deepEqual(lists.lists(), []);
+    assert.deepEqual(lines.filter((l) => l.level === 'warn').map((l) => l.obj.reason), ['larger than 1024 bytes', 'larger than 1024 bytes']);
+  });
+
+  it('HTTP errors, redirects, unreadable files and a missing signer certificate: absent, each logged', async () => {
+    const { log, lines } = recorder();
+    const lists = await openTrustedLists(
+      options(
+        [
+          { source: `${base}/missing`, signerCertFile: 'operator.pem' },
+          { source: `${base}/redirect`, signerCertFile: 'operator.pem' },
+          { source: 'nowhere.xml', signerCertFile: 'operator.pem' },
+          { source: 'ES.xml', signerCertFile: 'no-such.pem' },
+        ],
+        log,
+      ),
+    );
+    lists.close();
+    assert.deepEqual(lists.lists(), []);
+    // sources load in parallel: find each one's line
+    const reasonOf = (source: string): string => String(lines.find((l) => l.level === 'warn' && l.obj.source === source)?.obj.reason);
+    assert.equal(lines.filter((l) => l.level === 'warn').length, 4);
+    assert.match(reasonOf(`${base}/missing`), /HTTP 404/);
+    assert.match(reasonOf(`${base}/redirect`), /fetch failed/);
+    assert.match(reasonOf('nowhere.xml'), /unreadable: ENOENT/);
+    assert.match(reasonOf('ES.xml'), /signer certificate no-such.pem unreadable/);
+  });
+
+  it('refresh: a failing source keeps its last good list; a newer list replaces it; an older one does not', async () => {
+    await writeFile(path.join(dir, 'refresh.xml'), signed12);
+    const { log, lines } = recorder();
+    const lists = await openTrustedLists(options([{ source: 'refresh.xml', signerCertFile: 'operator.pem' }], log));
+    try {
+      await writeFile(path.join(dir, 'refresh.xml'), signed13.replace('AC FNMT Usuarios', 'AC FNMT Usuarioz'));
+      await lists.refresh();
+      assert.deepEqual(lists.lists().map((l) => l.sequenceNumber), [12]);
+      assert.ok(lines.some((l) => l.msg === 'trusted list refresh failed; last good list kept' && /does not verify/.test(String(l.obj.reason)) && l.obj.kept === 12));
+      await writeFile(path.join(dir, 'refresh.xml'), signed13);
+      await lists.refresh();
+      assert.deepEqual(lists.lists().map((l) => l.sequenceNumber), [13]);
+      // a replayed older list, validly signed, must not bring back what the newer list withdrew
+      await writeFile(path.join(dir, 'refresh.xml'), signed11);
+      await lists.refresh();
+      assert.deepEqual(lists.lists().map((l) => l.sequenceNumber), [13]);
+      assert.ok(lines.some((l) => l.msg === 'trusted list older than the one held; keeping the held list'));
+    } finally {
+      lists.close();
+    }
+  });
+
+  it('past its NextUpdate: listed by staleAt, still used; a closed list is stale too', async () => {
+    const next = new Date(Math.floor((NOW.getTime() + 10 * DAY) / 1000) * 1000); // the list carries whole seconds
+    await writeFile(path.join(dir, 'stale.xml'), await buildTrustedList(description(12, next), signer));
+    await writeFile(path.join(dir, 'closed.xml'), await buildTrustedList({ ...description(12, null), territory: 'PT' }, signer));
+    const { log } = recorder();
+    const lists = await openTrustedLists(
+      options(
+        [
+          { source: 'stale.xml', signerCertFile: 'operator.pem' },
+          { source: 'closed.xml', signerCertFile: 'operator.pem' },
+        ],
+        log,
+      ),
+    );
+    lists.close();
+    assert.deepEqual(lists.staleAt(NOW), [{ source: 'closed.xml', nextUpdate: null }]);
+    const later = new Date(next.getTime() + 1000);
+    assert.deepEqual(lists.staleAt(later), [
+      { source: 'stale.xml', nextUpdate: next },
+      { source: 'closed.xml', nextUpdate: null },
+    ]);
+    assert.deepEqual(lists.grantedCaServicesAt(later).map((s) => `${s.territory} ${s.serviceName}`), ['ES AC FNMT Usuarios', 'PT AC FNMT Usuarios']);
+  });
+});
