@@ -162,6 +162,8 @@ export interface CrlParams {
   /** default thisUpdate + 1 day; `null` → no nextUpdate */
   readonly nextUpdate?: Date | null;
   readonly revoked?: readonly TestCertificate[];
+  /** further revoked serial numbers (hex), e.g. to make a CRL large */
+  readonly extraSerials?: readonly string[];
   /** default the intermediate */
   readonly signer?: TestCertificate;
   /** the CRL's issuer name; default the signer's subject */
@@ -294,8 +296,8 @@ async function buildTestPki(o: TestPkiOptions): Promise<TestPki> {
         ...(nextUpdate ? { nextUpdate } : {}),
         signingAlgorithm: SIGNING,
         signingKey: signer.keys.privateKey,
-        entries: (p.revoked ?? [revokedByOcsp, revokedByCrl]).map((c) => ({
-          serialNumber: c.serialNumber, revocationDate: revocationTime, reason: x509.X509CrlReason.keyCompromise,
+        entries: [...(p.revoked ?? [revokedByOcsp, revokedByCrl]).map((c) => c.serialNumber), ...(p.extraSerials ?? [])].map((serialNumber) => ({
+          serialNumber, revocationDate: revocationTime, reason: x509.X509CrlReason.keyCompromise,
         })),
       });
       return Buffer.from(crl.rawData);
