@@ -272,9 +272,10 @@ def sign_element(el, key, alg="rsa-sha256", digest="sha256", *, reference=None, 
 
     add_reference(ref_uri, target)
     if extra_reference:
-        issuer = el.find(q(SAML, "Issuer"))
-        issuer.set("ID", new_id())
-        add_reference("#" + issuer.get("ID"), issuer)
+        # a second Reference, to the Assertion when there is one (else the element again)
+        other = el.find(q(SAML, "Assertion"))
+        other = other if other is not None else el
+        add_reference("#" + other.get("ID"), other)
     value = sub(sig, DS, "SignatureValue")
     if keyinfo_cert:
         sub(sub(sub(sig, DS, "KeyInfo"), DS, "X509Data"), DS, "X509Certificate", text=key.cert_b64)
@@ -536,7 +537,9 @@ def build_assertion(parent, req, node, opts, now):
     loa = opts.get("loa", req["loa"])
     assertion = sub(parent, SAML, "Assertion", {"ID": new_id(), "Version": "2.0", "IssueInstant": when(opts, "assertionIssueInstant", now, 0)},
                     nsmap={"saml": SAML, "xsi": XSI, "xs": XS, "eidas-natural": NATURAL, "eidas-legal": LEGAL})
-    sub(assertion, SAML, "Issuer", {"Format": ENTITY}, text=opt(opts, "assertionIssuer", opt(opts, "issuer", node["entityID"])))
+    assertion_issuer = opt(opts, "assertionIssuer", opt(opts, "issuer", node["entityID"]))
+    if assertion_issuer is not None:
+        sub(assertion, SAML, "Issuer", {"Format": ENTITY}, text=assertion_issuer)
     subject = sub(assertion, SAML, "Subject")
     citizen = {**DEFAULT_CITIZEN, **opts.get("citizen", {})}
     sub(subject, SAML, "NameID", {"Format": PERSISTENT, "NameQualifier": node["entityID"]}, text=opts.get("nameID", citizen["personIdentifier"]))
@@ -572,7 +575,9 @@ def build_response(req, node, opts, now):
                  ("Destination", opt(opts, "destination", opt(opts, "acsUrl", req["acs"]))), ("InResponseTo", opt(opts, "inResponseTo", req["id"]))):
         if v is not None:
             response.set(k, v)
-    sub(response, SAML, "Issuer", {"Format": ENTITY}, text=opt(opts, "issuer", node["entityID"]))
+    issuer = opt(opts, "issuer", node["entityID"])
+    if issuer is not None:
+        sub(response, SAML, "Issuer", {"Format": ENTITY}, text=issuer)
     status_el = sub(response, SAMLP, "Status")
     code = sub(status_el, SAMLP, "StatusCode", {"Value": STATUS + ("Success" if status == "Success" else "Responder")})
     if status != "Success":
