@@ -16,6 +16,13 @@ import { x509 } from './x509.js';
 
 /** Certificates in a path, leaf and anchor included: real qualified hierarchies use 2 to 4. */
 export const MAX_PATH_CERTIFICATES = 6;
+/** A TLS peer chain or proxy header with more certificates than this is not a person's chain. */
+export const MAX_PRESENTED_CERTIFICATES = 10;
+/**
+ * Signature checks one path search may spend: certificates sharing names and keys can make the
+ * number of candidate paths grow exponentially with their count, and the client chooses them.
+ */
+export const MAX_SIGNATURE_CHECKS = 64;
 const OID_CLIENT_AUTH = '1.3.6.1.5.5.7.3.2';
 const MIN_RSA_BITS = 2048;
 
@@ -35,6 +42,7 @@ export function validatePath(
 ): ValidatedPath {
   const leaf = presented[0];
   if (!leaf) throw new CertificateRejected('malformed', 'no certificate presented');
+  if (presented.length > MAX_PRESENTED_CERTIFICATES) throw new CertificateRejected('malformed', `${presented.length} certificates presented (at most ${MAX_PRESENTED_CERTIFICATES})`);
   const facts = factsReader();
   checkLeaf(leaf, facts(leaf), at);
 
@@ -56,7 +64,7 @@ export function validatePath(
       firstFailure ??= e;
     }
   }
-  throw firstFailure ?? new CertificateRejected('untrusted-issuer', `no path from ${label(leaf)} to a trusted-list CA: ${deadEnds.join('; ') || 'no issuer found'}`);
+  throw firstFailure ?? new CertificateRejected('untrusted-issuer', `no path from ${label(leaf)} to a trusted-list CA: ${[...new Set(deadEnds)].join('; ') || 'no issuer found'}`);
 }
 
 function factsReader(): (c: X509Certificate) => CertificateFacts {
@@ -114,6 +122,7 @@ function* candidatePaths(
   deadEnds: string[],
 ): Generator<X509Certificate[]> {
   const ordered = [...pool].sort((a, b) => Number(anchorServices.has(b.fingerprint256)) - Number(anchorServices.has(a.fingerprint256)));
+  let signatureChecks = 0;
   function* extend(chain: X509Certificate[]): Generator<X509Certificate[]> {
     const current = chain[chain.length - 1]!;
     if (chain.length > 1 && anchorServices.has(current.fingerprint256)) {
@@ -131,6 +140,10 @@ function* candidatePaths(
       if (chain.some((c) => c.fingerprint256 === candidate.fingerprint256)) {
         deadEnds.push(`loop: ${label(candidate)} already in the path`);
         continue;
+      }
+      if (++signatureChecks > MAX_SIGNATURE_CHECKS) {
+        deadEnds.push(`search stopped after ${MAX_SIGNATURE_CHECKS} signature checks`);
+        return;
       }
       if (!current.verify(candidate.publicKey)) {
         deadEnds.push(`signature of ${label(current)} does not verify with the key of ${label(candidate)}`);

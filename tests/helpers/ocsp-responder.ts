@@ -110,14 +110,28 @@ export async function startHangingServer(): Promise<RunningServer> {
   return { url: `http://127.0.0.1:${port}/`, requests: () => count, stop: closer(server, sockets) };
 }
 
-/** An http server answering every GET with whatever `body()` gives now (CRLs in the tests). */
-export async function startFileServer(body: () => { status?: number; bytes: Buffer }, port?: number): Promise<RunningServer> {
+/** What the file server answers: `streamed` sends the bytes chunked, without Content-Length. */
+export interface ServedFile {
+  readonly status?: number;
+  readonly bytes: Buffer;
+  readonly streamed?: boolean;
+  readonly location?: string;
+}
+
+/** An http server answering every request with whatever `body()` gives now (CRLs, canned OCSP answers). */
+export async function startFileServer(body: () => ServedFile, port?: number): Promise<RunningServer> {
   let count = 0;
   const sockets = new Set<net.Socket>();
   const server = http.createServer((_req, res) => {
     count++;
     const b = body();
-    res.writeHead(b.status ?? 200, { 'content-type': 'application/pkix-crl', 'content-length': b.bytes.length }).end(b.bytes);
+    res.writeHead(b.status ?? 200, {
+      'content-type': 'application/octet-stream',
+      ...(b.streamed ? {} : { 'content-length': b.bytes.length }),
+      ...(b.location ? { location: b.location } : {}),
+    });
+    if (b.streamed) res.write(b.bytes);
+    res.end(b.streamed ? undefined : b.bytes);
   });
   track(server, sockets);
   const bound = await listen(server, port);

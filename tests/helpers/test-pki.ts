@@ -168,6 +168,8 @@ export interface CrlParams {
   readonly signer?: TestCertificate;
   /** the CRL's issuer name; default the signer's subject */
   readonly issuerOf?: TestCertificate;
+  /** CRL extensions, e.g. an issuingDistributionPoint or a deltaCRLIndicator */
+  readonly extensions?: readonly x509.Extension[];
 }
 
 export interface TestPki {
@@ -296,6 +298,7 @@ async function buildTestPki(o: TestPkiOptions): Promise<TestPki> {
         ...(nextUpdate ? { nextUpdate } : {}),
         signingAlgorithm: SIGNING,
         signingKey: signer.keys.privateKey,
+        ...(p.extensions ? { extensions: [...p.extensions] } : {}),
         entries: [...(p.revoked ?? [revokedByOcsp, revokedByCrl]).map((c) => c.serialNumber), ...(p.extraSerials ?? [])].map((serialNumber) => ({
           serialNumber, revocationDate: revocationTime, reason: x509.X509CrlReason.keyCompromise,
         })),

@@ -6,7 +6,8 @@ import { createHash, X509Certificate } from 'node:crypto';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { Certificate, CRLReasons } from '@peculiar/asn1-x509';
 import { BasicOCSPResponse, OCSPResponse, OCSPResponseStatus, id_kp_OCSPSigning, id_pkix_ocsp_basic, id_pkix_ocsp_nonce, type ResponderID, type CertID } from '@peculiar/asn1-ocsp';
-import { readCertificateFacts } from '../certificate-facts.js';
+import { hasKeyUsage, readCertificateFacts } from '../certificate-facts.js';
+import { x509 } from '../x509.js';
 import { type RevocationAnswer, unavailable } from './answer.js';
 import { sameCertId } from './ocsp-request.js';
 import { verifySignature } from './signature.js';
@@ -93,6 +94,7 @@ function findSigner(basic: BasicOCSPResponse, x: OcspExpectation): X509Certifica
   if (!delegate.checkIssued(x.issuer) || !delegate.verify(x.issuer.publicKey)) return `${who} was not issued by the certificate's issuer`;
   const facts = readCertificateFacts(delegate);
   if (!facts.extendedKeyUsage?.includes(id_kp_OCSPSigning)) return `${who} is not authorised to sign OCSP answers (no id-kp-OCSPSigning)`;
+  if (facts.keyUsage !== null && !hasKeyUsage(facts, x509.KeyUsageFlags.digitalSignature)) return `${who} may not sign (keyUsage lacks digitalSignature)`;
   if (!facts.signatureAlgorithmAccepted) return `${who} is signed with ${facts.signatureAlgorithm}, not accepted`;
   if (x.at < facts.notBefore || x.at > facts.notAfter) return `${who} is not valid at ${x.at.toISOString()}`;
   return delegate;

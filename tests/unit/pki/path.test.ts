@@ -3,7 +3,7 @@
 // issuer, loops, length, path length constraint, anchors that are issuing CAs).
 import assert from 'node:assert/strict';
 import type { X509Certificate } from 'node:crypto';
-import { validatePath, MAX_PATH_CERTIFICATES } from '../../../broker/pki/path.js';
+import { validatePath, MAX_PATH_CERTIFICATES, MAX_PRESENTED_CERTIFICATES, MAX_SIGNATURE_CHECKS } from '../../../broker/pki/path.js';
 import { CertificateRejected, type RejectionCategory, type TrustService } from '../../../broker/pki/model.js';
 import { x509 } from '../../../broker/pki/x509.js';
 import { createTestPki, issueTestCertificate, type TestCertificate, type TestPki } from '../../helpers/test-pki.js';
@@ -146,6 +146,20 @@ describe('RFC 5280 §6.1 certification path validation', () => {
       const leaf = await issueTestCertificate({ subject: 'CN=leaf', issuer: forged, notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 30 * DAY), keyUsage: x509.KeyUsageFlags.digitalSignature });
       // presented with the real intermediate: same name, but its key did not sign the leaf
       assertRejected(() => validatePath([leaf.cert, pki.intermediate.cert], anchors, now), 'untrusted-issuer', /no certificate that issued 'CN=leaf'/);
+    });
+    it(`more than ${MAX_PRESENTED_CERTIFICATES} certificates presented → malformed`, () => {
+      const many = [pki.qualifiedPerson.cert, ...Array.from({ length: MAX_PRESENTED_CERTIFICATES }, () => pki.intermediate.cert)];
+      assertRejected(() => validatePath(many, anchors, now), 'malformed', new RegExp(`${MAX_PRESENTED_CERTIFICATES + 1} certificates presented`));
+    });
+    it('twins (one name, one key, many certificates) cannot make the search explode: it stops after its signature budget', async () => {
+      const window = { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 30 * DAY), ca: {}, keyUsage: x509.KeyUsageFlags.keyCertSign } as const;
+      const first = await issueTestCertificate({ subject: 'CN=Twin', ...window });
+      const twins = [first];
+      for (let i = 1; i < MAX_PRESENTED_CERTIFICATES - 1; i++) twins.push(await issueTestCertificate({ subject: 'CN=Twin', keys: first.keys, issuer: first, ...window }));
+      const leaf = await issueTestCertificate({ subject: 'CN=leaf of twins', issuer: first, notBefore: window.notBefore, notAfter: window.notAfter, keyUsage: x509.KeyUsageFlags.digitalSignature });
+      const t0 = performance.now();
+      assertRejected(() => validatePath([leaf.cert, ...twins.map((t) => t.cert)], anchors, now), 'untrusted-issuer', new RegExp(`search stopped after ${MAX_SIGNATURE_CHECKS} signature checks`));
+      assert.ok(performance.now() - t0 < 1000);
     });
     it('a leaf with an unrecognised critical extension → malformed; the same extension non-critical is ignored', async () => {
       const leafWith = (critical: boolean): Promise<TestCertificate> => issueTestCertificate({

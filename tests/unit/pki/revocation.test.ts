@@ -13,8 +13,10 @@ import { pino } from 'pino';
 import { createRevocationChecker, type RevocationCheckerOptions } from '../../../broker/pki/revocation/checker.js';
 import { CertificateRejected, type RejectionCategory } from '../../../broker/pki/model.js';
 import { x509 } from '../../../broker/pki/x509.js';
+import { AsnConvert } from '@peculiar/asn1-schema';
+import { DistributionPointName, GeneralName, IssuingDistributionPoint, id_ce_issuingDistributionPoint } from '@peculiar/asn1-x509';
 import { freePort } from '../../helpers/processes.js';
-import { downUrl, startFileServer, startHangingServer, startOcspResponder, startReplayingProxy, type RunningServer } from '../../helpers/ocsp-responder.js';
+import { downUrl, startFileServer, startHangingServer, startOcspResponder, startReplayingProxy, type RunningServer, type ServedFile } from '../../helpers/ocsp-responder.js';
 import { createTestPki, issueTestCertificate, type TestCertificate, type TestPki } from '../../helpers/test-pki.js';
 
 const MINUTE = 60_000;
@@ -38,6 +40,7 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
   let responder: RunningServer;
   let crlServer: RunningServer;
   let crlBody: Buffer;
+  let crlServed: Omit<ServedFile, 'bytes'> = {};
   let notInIndex: TestCertificate;
   const started: RunningServer[] = [];
   let fetchCalls: string[] = [];
@@ -62,11 +65,12 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
       keyUsage: x509.KeyUsageFlags.digitalSignature, ocspUrl: `http://127.0.0.1:${ocspPort}/`, crlUrl: `http://127.0.0.1:${crlPort}/issuing-ca.crl`,
     });
     crlBody = await pki.crl();
-    [responder, crlServer] = await Promise.all([startOcspResponder({ pki, port: ocspPort }), startFileServer(() => ({ bytes: crlBody }), crlPort)]);
+    [responder, crlServer] = await Promise.all([startOcspResponder({ pki, port: ocspPort }), startFileServer(() => ({ ...crlServed, bytes: crlBody }), crlPort)]);
   });
   beforeEach(async () => {
     fetchCalls = [];
     crlBody = await pki.crl();
+    crlServed = {};
   });
   after(async () => {
     await Promise.all([responder?.stop(), crlServer?.stop(), ...started.map((s) => s.stop())]);
@@ -201,6 +205,27 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
       crlBody = await pki.crl({ extraSerials: Array.from({ length: 200 }, (_, i) => (0x1000 + i).toString(16)) });
       assert.ok(crlBody.length > 2048);
       await rejected(check(pki.qualifiedPerson, { policy, crlMaxBytes: 2048 }), 'revocation-unknown', /more than the 2048 allowed/);
+    });
+    it('a CRL streamed without Content-Length is cut off at crlMaxBytes', async () => {
+      crlBody = await pki.crl({ extraSerials: Array.from({ length: 200 }, (_, i) => (0x1000 + i).toString(16)) });
+      crlServed = { streamed: true };
+      await rejected(check(pki.qualifiedPerson, { policy, crlMaxBytes: 2048 }), 'revocation-unknown', /sent more than the 2048 bytes allowed/);
+      await check(pki.qualifiedPerson, { policy });
+    });
+    it('a redirect is not followed (it could name another scheme or host)', async () => {
+      crlServed = { status: 302, location: 'file:///etc/passwd' };
+      await rejected(check(pki.qualifiedPerson, { policy }), 'revocation-unknown', /answered HTTP 302/);
+    });
+    it('a CRL whose scope is narrower than every end-entity certificate, a partition for another point, or a delta → revocation-unknown', async () => {
+      const idp = (p: ConstructorParameters<typeof IssuingDistributionPoint>[0]) => new x509.Extension(id_ce_issuingDistributionPoint, true, AsnConvert.serialize(new IssuingDistributionPoint(p)));
+      crlBody = await pki.crl({ extensions: [idp({ onlyContainsCACerts: true })] });
+      await rejected(check(pki.qualifiedPerson, { policy }), 'revocation-unknown', /does not cover end-entity certificates/);
+      crlBody = await pki.crl({ extensions: [idp({ distributionPoint: new DistributionPointName({ fullName: [new GeneralName({ uniformResourceIdentifier: 'http://elsewhere.test/part2.crl' })] }) })] });
+      await rejected(check(pki.qualifiedPerson, { policy }), 'revocation-unknown', /is the partition for http:\/\/elsewhere.test\/part2.crl/);
+      crlBody = await pki.crl({ extensions: [idp({ onlyContainsUserCerts: true })] });
+      await check(pki.qualifiedPerson, { policy });
+      crlBody = await pki.crl({ extensions: [new x509.Extension('2.5.29.27', true, new Uint8Array([0x02, 0x01, 0x01]))] });
+      await rejected(check(pki.qualifiedPerson, { policy }), 'revocation-unknown', /unrecognised critical extension 2.5.29.27 \(a delta CRL\?\)/);
     });
     it('a CRL signed by another key under the issuer\'s name → revocation-unknown', async () => {
       crlBody = await pki.crl({ signer: pki.unknownRoot, issuerOf: pki.intermediate });
