@@ -20,8 +20,9 @@ import { createAdminRouter } from './admin/index.js';
 import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
 import type { HandBackDeps } from './flow/hand-back.js';
+import { proxyModeClientHost } from './pki/client-host/proxy-mode.js';
 
-const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'static');
+export const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'static');
 
 export function createApp(services: BrokerServices): Express {
   const cfg = services.config;
@@ -67,6 +68,9 @@ export function createApp(services: BrokerServices): Express {
   app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken, accounts: services.credentials.accounts, audit: services.audit, now: services.now }));
   app.use('/api/audit', createAuditRouter(services.db, cfg.api.auditToken));
   app.use('/admin', createAdminRouter(services, () => services.mandates));
+  // the client-certificate host's pages, when a TLS-terminating proxy passes the certificate
+  const clientHost = proxyModeClientHost(services);
+  if (clientHost) app.use(clientHost);
   app.get('/', (_req, res) => {
     res.redirect(302, '/saml/metadata');
   });

@@ -30,6 +30,7 @@ import { loadSigningKeys } from './saml/keys.js';
 import { createRateLimiter } from './flow/rate-limit.js';
 import { createPageRenderer } from './web/render.js';
 import { createMetrics } from './metrics.js';
+import { openCertificateTrust } from './pki/setup.js';
 import { connectorFactories } from '../connectors/index.js';
 import { createApp } from './app.js';
 import { loadAdminSp, withAdminSpPolicy } from './admin/admin-sp.js';
@@ -119,6 +120,8 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     // runs first on close: deliveries the answers did not wait for, and pending SMS fallbacks, still go out
     closers.unshift(() => notify.close(5000));
     const credentials = openCredentials(cfg, database.db);
+    const certificates = await openCertificateTrust(cfg, log, now);
+    closers.unshift(async () => certificates.close());
     const audit = createAuditLog(database.db, now);
     const services: BrokerServices = {
       config: cfg,
@@ -141,6 +144,7 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       pages: createPageRenderer(),
       connectors,
       metrics: createMetrics({ defaultMetrics: opts.defaultMetrics ?? false }),
+      certificates,
       mandates: createMandateRegistry({ db: database.db, config: cfg, audit, notify, secrets: credentials.secrets, log, now }),
       now,
     };

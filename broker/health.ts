@@ -2,6 +2,7 @@
 // expires within 30 days is a warning, not a failure), /metrics (Prometheus).
 import { Router } from 'express';
 import type { BrokerServices } from './services.js';
+import { staleListWarnings } from './pki/setup.js';
 
 const WARN_BEFORE_MS = 30 * 86_400_000;
 
@@ -15,6 +16,7 @@ export function healthRouter(services: BrokerServices): Router {
     const warnings: string[] = [];
     const expiresIn = services.keys.notAfter.getTime() - services.now().getTime();
     if (expiresIn < WARN_BEFORE_MS) warnings.push(`signing certificate expires ${services.keys.notAfter.toISOString()}`);
+    warnings.push(...staleListWarnings(services.certificates, services.now()));
     for (const connector of services.connectors) warnings.push(...(connector.readinessWarnings?.() ?? []));
     const ready = database && ephemeral && expiresIn > 0;
     res.status(ready ? 200 : 503).json({ ready, checks: { database, ephemeral }, warnings });

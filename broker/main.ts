@@ -5,6 +5,7 @@
 import { loadConfig, ConfigError } from './config.js';
 import { createServer, readTlsMaterial, reloadTls } from './tls.js';
 import { openBroker, closeServer } from './broker.js';
+import { startClientCertificateListener } from './pki/client-host/listener.js';
 
 async function main(): Promise<void> {
   let cfg;
@@ -35,6 +36,10 @@ async function main(): Promise<void> {
     log.fatal({ err }, 'cannot listen');
     process.exit(1);
   });
+  const clientHost = await startClientCertificateListener(broker.services).catch((err: unknown) => {
+    log.fatal({ err }, 'cannot start the client-certificate listener');
+    process.exit(1);
+  });
   process.on('SIGHUP', () => {
     broker.reload().then(
       () => log.info('SP metadata reloaded'),
@@ -51,7 +56,7 @@ async function main(): Promise<void> {
     if (stopping) return;
     stopping = true;
     log.info({ signal }, 'draining');
-    await closeServer(server, 10_000);
+    await Promise.all([closeServer(server, 10_000), clientHost?.close()]);
     await broker.close();
     log.info('stopped');
     process.exit(0);

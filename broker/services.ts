@@ -20,6 +20,7 @@ import type { AuditLog } from './store/audit-log.js';
 import type { Credentials } from './identity/credentials.js';
 import type { MandateRegistry } from './mandates/model.js';
 import type { DeviceRegistry } from './identity/devices/registry.js';
+import type { CertificateTrust } from './pki/setup.js';
 
 export interface BrokerServices {
   readonly config: Config;
@@ -48,6 +49,8 @@ export interface BrokerServices {
   readonly metrics: BrokerMetrics;
   /** organisations, members, mandates and chain mandates (broker/mandates/registry.ts) */
   readonly mandates: MandateRegistry;
+  /** trusted lists and the client-certificate validator (broker/pki/setup.ts) */
+  readonly certificates: CertificateTrust;
   /** injectable clock: tests move time instead of sleeping */
   readonly now: () => Date;
 }

@@ -4,6 +4,7 @@ import type { ConnectorFactory } from './connector.js';
 import { pin } from './pin/index.js';
 import { permanente } from './permanente/index.js';
 import { movil } from './movil/index.js';
+import { certificate } from './certificate/index.js';
 import { eidas } from './eidas/index.js';
 
-export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente, movil, eidas];
+export const connectorFactories: readonly ConnectorFactory[] = [pin, permanente, movil, certificate, eidas];

@@ -10,6 +10,8 @@ import pino from 'pino';
 import { openBroker, closeServer, type Broker } from '../../broker/broker.js';
 import { deepMerge } from '../../broker/config.js';
 import { createTestDatabase, testConfig, uniqueName, type TestDatabase } from './store-targets.js';
+import { startClientCertificateListener, type ClientCertificateListener } from '../../broker/pki/client-host/listener.js';
+import { freePort } from './processes.js';
 
 export interface TestClock {
   now(): Date;
@@ -28,6 +30,8 @@ export interface TestBroker {
   readonly server: http.Server;
   readonly varDir: string;
   readonly clock: TestClock;
+  /** the client-certificate host, when started (clientCertificates) */
+  readonly clientHost: ClientCertificateListener | undefined;
   close(): Promise<void>;
 }
 
@@ -45,6 +49,8 @@ export interface StartOptions {
   readonly log?: pino.Logger;
   /** serve over HTTPS, so publicUrl is https and the cookies are SameSite=None; Secure */
   readonly https?: TestBrokerHttps;
+  /** start the certificate connector's client-certificate listener (direct mode) on a free port */
+  readonly clientCertificates?: boolean;
 }
 
 export interface TestBrokerHttps {
@@ -97,19 +103,22 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
       },
     },
     ...stores,
+    ...(opts.clientCertificates ? { connectors: { certificate: { mode: 'direct', clientTls: { host: '127.0.0.1', port: await freePort() } } } } : {}),
   };
   const cfg = testConfig(deepMerge(base, opts.overrides ?? {}) as Record<string, unknown>);
   const clock = createClock();
   const broker = await openBroker(cfg, { log: opts.log ?? pino({ level: 'silent' }), now: clock.now });
   server.on('request', broker.app);
+  const clientHost = opts.clientCertificates ? await startClientCertificateListener(broker.services) : undefined;
   return {
     url,
     broker,
     server,
     varDir,
     clock,
+    clientHost,
     async close() {
-      await closeServer(server, 1000);
+      await Promise.all([closeServer(server, 1000), clientHost?.close()]);
       await broker.close();
       await testDb?.drop();
       if (!first) await rm(varDir, { recursive: true, force: true });

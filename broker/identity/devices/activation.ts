@@ -34,7 +34,11 @@ export interface DeviceActivation {
   /** sends a code when the document and contrast data name an active person with a mobile; silent otherwise */
   requestSmsCode(documentNumber: string, contrast: ContrastData, t: Translate, ip: string | undefined): Promise<void>;
   /** a code for the person a registrar identified; IdentityError when unknown or not active */
-  issueRegistrarCode(documentNumber: string, ip: string | undefined): Promise<{ person: Person; code: string; expiresAt: Date }>;
+  /**
+   * A code for a person identified in person by a registrar, or (actor 'certificate') by a valid
+   * qualified certificate on the client-certificate host; the audit entry names which.
+   */
+  issueRegistrarCode(documentNumber: string, ip: string | undefined, actor?: 'registrar' | 'certificate'): Promise<{ person: Person; code: string; expiresAt: Date }>;
   newChallenge(): Promise<{ challenge: string; expiresInSeconds: number }>;
   complete(input: ActivationInput, t: Translate, ip: string | undefined): Promise<Device>;
 }
@@ -74,12 +78,12 @@ export function createDeviceActivation(deps: DeviceActivationDeps): DeviceActiva
         deps.log.error({ err: (err as Error).message }, 'sending an app activation code failed');
       });
     },
-    async issueRegistrarCode(documentNumber, ip) {
+    async issueRegistrarCode(documentNumber, ip, actor = 'registrar') {
       const person = await deps.identity.findByDocument(documentNumber);
       if (!person || !person.documentNumber) throw new IdentityError('not-found', 'no person with this document number');
       if (person.status !== 'active') throw new IdentityError('inactive', `the person is ${person.status}: no app activation code can be issued`);
       const { code, expiresAt } = await deps.codes.issue(person.documentNumber, person.id, 'registrar');
-      await deps.audit.record({ actor: 'registrar', action: 'device.activation-code.issued', subject: person.id, ip });
+      await deps.audit.record({ actor, action: 'device.activation-code.issued', subject: person.id, ip });
       return { person, code, expiresAt };
     },
     async newChallenge() {
