@@ -101,6 +101,22 @@ describe('eIDAS connector: logins through the independent test node', function (
     });
   }
 
+  // Through the whole flow (the receiver's own suite goes through the attack catalogue):
+  for (const [what, control] of [
+    ['a flipped GCM tag', { mutations: ['gcm-tag-flipped'] }],
+    ['a signer the metadata does not name', { mutations: ['untrusted-signer'] }],
+    ['another Audience', { audience: 'https://evil.test/metadata' }],
+    ['a plain (unencrypted) Assertion', { encryptTo: null }],
+  ] as const) {
+    it(`an answer with ${what} ends on a clear page; nothing reaches the SP`, async () => {
+      await w.node.control(control as Parameters<typeof w.node.control>[0]);
+      const { final } = await eidasLogin(w, minimum('low'));
+      assert.equal(final.status, 400);
+      assert.match(final.text, /role="alert"/);
+      assert.doesNotMatch(final.text, /SAMLResponse/);
+    });
+  }
+
   it('a second login of the same foreign person finds the same person (same persistent NameID)', async () => {
     const first = await eidasLogin(w, minimum('low'));
     const second = await eidasLogin(w, minimum('low'));
@@ -148,6 +164,22 @@ describe('eIDAS connector: logins through the independent test node', function (
     const ahead = Date.parse(d.documentElement!.getAttribute('validUntil')!) - w.broker.clock.now().getTime();
     assert.ok(ahead <= 24 * 3_600_000 && ahead > 24 * 3_600_000 - 60_000, `validUntil is ${ahead} ms ahead`);
     assert.equal(d.getElementsByTagNameNS(NS.eidas, 'SPType').length, 1);
+  });
+
+  describe('with an ECDSA request key (P-256)', () => {
+    let ec: EidasWorld;
+    before(async () => {
+      ec = await startEidasWorld({ requestKey: 'ec' });
+    });
+    after(async () => ec?.close());
+
+    it('the node verifies our ECDSA-signed AuthnRequest (schema-valid) and the login succeeds', async () => {
+      const { final } = await eidasLogin(ec, minimum('substantial'));
+      assert.equal(statusOf(final.text).top, 'Success');
+      const last = (await ec.node.lastRequest())!;
+      assert.deepEqual(validateXsd(last.xml, 'protocol').errors, []);
+      assert.equal(doc(last.xml).getElementsByTagNameNS(NS.ds, 'SignatureMethod').item(0)!.getAttribute('Algorithm'), 'http://www.w3.org/2001/04/xmldsig-more#ecdsa-sha256');
+    });
   });
 
   describe('a country whose metadata cannot be trusted', () => {
