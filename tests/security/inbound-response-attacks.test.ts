@@ -4,7 +4,11 @@
 // catalogue describes, and must be refused with the named code. The first test proves the
 // untouched message is accepted, so a refusal below is the change's doing.
 import assert from 'node:assert/strict';
-import { ALG } from '../../broker/saml/namespaces.js';
+import { isBrokerError } from '../../broker/errors.js';
+import { childElement, textOf } from '../../broker/saml/dom-read.js';
+import { ALG, NS } from '../../broker/saml/namespaces.js';
+import { parseXml } from '../../broker/saml/parse-xml.js';
+import { trustedParts } from '../../broker/saml/sp-role/trusted-assertion.js';
 import type { ResponsePeer } from '../../broker/saml/sp-role/model.js';
 import type { ResponseOptions } from '../helpers/foreign-node.js';
 import { ourEncryptionCert, ourKeys, otherCert, refusedWith, SKEW_SECONDS, startSpRoleWorld, successOf, type SpRoleWorld } from '../unit/saml-sp-role/harness.js';
@@ -58,6 +62,30 @@ describe('saml-attacks.md inbound Responses (SP role, eIDAS connector)', functio
       refused({ ...bothSigned, mutations: ['xsw10'] }, 'response-untrusted', /Signature: unexpected element .*Object/));
     it('hidden: genuine signed Assertion in Extensions, forged top-level one with its ID and Signature', () =>
       refused({ ...assertionSigned, mutations: ['hidden'] }, 'response-untrusted', DUPLICATE_ID));
+  });
+
+  // Defence in depth: with the structural validator and the duplicate-ID check bypassed, the
+  // signature layer on its own still never yields the attacker's edited assertion.
+  describe('signature wrapping against the signature layer alone', () => {
+    const variants: [string, Opts][] = [
+      ['xsw1', responseSigned], ['xsw2', responseSigned], ['xsw3', assertionSigned], ['xsw4', assertionSigned], ['xsw5', assertionSigned],
+      ['xsw6', assertionSigned], ['xsw7', assertionSigned], ['xsw8', assertionSigned], ['xsw9', responseSigned], ['xsw10', bothSigned],
+      ['hidden', assertionSigned], ['extra-assertion', assertionSigned],
+    ];
+    for (const [m, layout] of variants) {
+      it(`${m}: refused, or only the genuine assertion is read`, async () => {
+        const r = await w.respond({ ...layout, mutations: [m] });
+        let parts: ReturnType<typeof trustedParts>;
+        try {
+          parts = trustedParts(r.xml, parseXml(r.xml).root, w.peer(), ourKeys, r.expected.now);
+        } catch (err) {
+          assert.ok(isBrokerError(err) && err.code === 'response-untrusted', String(err));
+          return;
+        }
+        const nameID = childElement(childElement(parts.assertion!, NS.saml, 'Subject')!, NS.saml, 'NameID')!;
+        assert.equal(textOf(nameID), 'DE/ES/7f1c9a20-TEST');
+      });
+    }
   });
 
   describe('extra assertions and IDs', () => {
