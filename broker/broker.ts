@@ -103,6 +103,9 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     const adminSp = await loadAdminSp(cfg);
     const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry] });
     closers.unshift(async () => spRegistry.close());
+    closers.unshift(async () => {
+      for (const connector of connectors) connector.close?.();
+    });
     const keys = await loadSigningKeys(cfg, cfg.varDir);
     const loginHistory = createLoginHistoryWriter(database.db, log);
     // Flushed before the database closes (closers run first to last).

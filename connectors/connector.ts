@@ -34,6 +34,8 @@ export interface Connector {
   mountPublic?(router: Router, ctx: ConnectorContext): void;
   /** Optional: why parts of this connector cannot be used now, for /readyz warnings (never secrets) */
   readinessWarnings?(): string[];
+  /** Optional: stop its timers (the broker closes) */
+  close?(): void;
 }
 
 export type LoginFailure = 'cancelled' | 'denied' | 'upstream-failed' | 'upstream-denied' | 'upstream-loa-too-low';

@@ -99,6 +99,7 @@ export const eidas: ConnectorFactory = {
       },
       mountPublic: (router, ctx) => mountMetadata(router, ctx, keys),
       readinessWarnings: () => (nodes?.unavailable() ?? []).map((u) => `eIDAS node ${u.country} unavailable: ${u.reason}`),
+      close: () => nodes?.close(),
     };
   },
 };
