@@ -10,6 +10,6 @@ export type RevocationAnswer =
 /** The calls a revocation source makes to the outside world, injectable in tests. */
 export type Fetch = typeof fetch;
 
-export type RevocationLog = Pick<Logger, 'warn' | 'info'>;
+export type RevocationLog = Pick<Logger, 'warn'>;
 
 export const unavailable = (source: 'ocsp' | 'crl', detail: string): RevocationAnswer => ({ status: 'unavailable', source, detail });

@@ -52,6 +52,10 @@ export function createCrlClient(o: CrlClientOptions): CrlClient {
     if (!pending) {
       pending = fetchLimited(url, { method: 'GET', accept: 'application/pkix-crl' }, { timeoutMs: o.timeoutMs, maxBytes: o.maxBytes, fetch: o.fetch })
         .then((der) => verifyCrl(der, url, issuer))
+        .catch((e: unknown) => {
+          // a CRL our decoders choke on is no answer, never a crash of the login
+          throw e instanceof FetchFailed || e instanceof CrlRefused ? e : new CrlRefused(`unreadable CRL: ${(e as Error).message}`);
+        })
         .finally(() => inFlight.delete(key));
       inFlight.set(key, pending);
     }

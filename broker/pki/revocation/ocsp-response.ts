@@ -41,7 +41,12 @@ export function readOcspResponse(der: Buffer, x: OcspExpectation): OcspReading {
   } catch (e) {
     return fail(`undecodable OCSP response: ${(e as Error).message}`);
   }
-  const signer = findSigner(basic, x);
+  let signer: X509Certificate | string;
+  try {
+    signer = findSigner(basic, x);
+  } catch (e) {
+    return fail(`undecodable responder certificate: ${(e as Error).message}`);
+  }
   if (typeof signer === 'string') return fail(signer);
   if (!basic.tbsResponseDataRaw || !verifySignature(basic.signatureAlgorithm.algorithm, new Uint8Array(basic.tbsResponseDataRaw), new Uint8Array(basic.signature), signer.publicKey)) {
     return fail(`signature (${basic.signatureAlgorithm.algorithm}) does not verify with the key of '${oneLine(signer.subject)}'`);

@@ -24,7 +24,3 @@ export function verifySignature(oid: string, data: Uint8Array, signature: Uint8A
     return false;
   }
 }
-
-export function signatureAlgorithmKnown(oid: string): boolean {
-  return oid in ALGORITHMS;
-}

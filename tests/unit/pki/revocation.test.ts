@@ -121,6 +121,17 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
       await rejected(check(pki.qualifiedPerson, { ocspUrl: cdn.url }), 'revocation-unknown', /no nonce in the answer and the policy requires one/);
       await check(pki.qualifiedPerson, { ocspUrl: cdn.url, ocspNonce: 'if-present' });
     });
+    it('garbage, an HTTP error or a non-successful OCSP status → revocation-unknown, never a crash', async () => {
+      let served: ServedFile = { bytes: Buffer.from('<html>not OCSP</html>') };
+      const odd = await startFileServer(() => served);
+      started.push(odd);
+      await rejected(check(pki.qualifiedPerson, { ocspUrl: odd.url }), 'revocation-unknown', /undecodable OCSP response/);
+      served = { status: 500, bytes: Buffer.alloc(0) };
+      await rejected(check(pki.qualifiedPerson, { ocspUrl: odd.url }), 'revocation-unknown', /answered HTTP 500/);
+      // OCSPResponse { responseStatus tryLater (3) }
+      served = { bytes: Buffer.from([0x30, 0x03, 0x0a, 0x01, 0x03]) };
+      await rejected(check(pki.qualifiedPerson, { ocspUrl: odd.url }), 'revocation-unknown', /responder status tryLater/);
+    });
     it('an answer past its nextUpdate (checked later than nextUpdate + skew) → revocation-unknown', async () => {
       await rejected(check(pki.qualifiedPerson, {}, new Date(Date.now() + 62 * MINUTE)), 'revocation-unknown', /stale: nextUpdate .* has passed/);
     });
@@ -226,6 +237,10 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
       await check(pki.qualifiedPerson, { policy });
       crlBody = await pki.crl({ extensions: [new x509.Extension('2.5.29.27', true, new Uint8Array([0x02, 0x01, 0x01]))] });
       await rejected(check(pki.qualifiedPerson, { policy }), 'revocation-unknown', /unrecognised critical extension 2.5.29.27 \(a delta CRL\?\)/);
+    });
+    it('garbage instead of a CRL → revocation-unknown', async () => {
+      crlBody = Buffer.from('-----BEGIN NOTHING-----');
+      await rejected(check(pki.qualifiedPerson, { policy }), 'revocation-unknown', /CRL: .*(undecodable|unreadable) CRL/);
     });
     it('a CRL signed by another key under the issuer\'s name → revocation-unknown', async () => {
       crlBody = await pki.crl({ signer: pki.unknownRoot, issuerOf: pki.intermediate });
