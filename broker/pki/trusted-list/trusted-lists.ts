@@ -7,11 +7,11 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { TrustedList, TrustedLists, TrustService } from '../model.js';
-import { readTrustedList, TRUSTED_LIST_LIMITS } from './parse.js';
+import { TRUSTED_LIST_LIMITS } from './parse.js';
 import { readTrustedListSource } from './read-source.js';
 import { isGrantedCaQcAt } from './status-at.js';
 import { TrustedListError } from './trusted-list-error.js';
-import { verifyTrustedListSignature } from './verify-xades.js';
+import { verifyAndReadOffThread } from './verify-off-thread.js';
 
 export interface TrustedListsLog {
   info(obj: object, msg: string): void;
@@ -38,7 +38,7 @@ export interface TrustedListsOptions {
   readonly fetch?: typeof fetch;
 }
 
-/** Read, verify and parse one configured list. Throws TrustedListError. */
+/** Read, verify and parse one configured list (the last two in a worker thread). Throws TrustedListError. */
 export async function loadTrustedList(src: TrustedListSource, opts: Omit<TrustedListsOptions, 'sources' | 'refreshMinutes'>): Promise<TrustedList> {
   let signerPem: string;
   try {
@@ -47,8 +47,7 @@ export async function loadTrustedList(src: TrustedListSource, opts: Omit<Trusted
     throw new TrustedListError(src.source, `signer certificate ${src.signerCertFile} unreadable: ${(err as NodeJS.ErrnoException).code ?? (err as Error).message}`);
   }
   const xml = await readTrustedListSource(src.source, { root: opts.root, timeoutMs: opts.fetchTimeoutMs, maxBytes: opts.maxBytes, ...(opts.fetch ? { fetch: opts.fetch } : {}) });
-  const verified = verifyTrustedListSignature(xml, signerPem, src.source, opts.now(), { ...TRUSTED_LIST_LIMITS, maxBytes: opts.maxBytes });
-  const { list, warnings } = readTrustedList(verified.root, src.source);
+  const { list, warnings } = await verifyAndReadOffThread(xml, signerPem, src.source, opts.now(), { ...TRUSTED_LIST_LIMITS, maxBytes: opts.maxBytes });
   for (const warning of warnings) opts.log.warn({ source: src.source, warning }, 'trusted list entry read with a caveat');
   return list;
 }

@@ -90,7 +90,7 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
     const { log, lines } = recorder();
     const lists = await openTrustedLists(options([{ source: 'ES.xml', signerCertFile: 'operator.pem' }], log));
     try {
-      assert.deepEqual(lists.lists().map((l) => [l.source, l.sequenceNumber]), [['ES.xml', 12]]);
+      assert.deepEqual(lists.lists().map((l) => [l.source, l.sequenceNumber]), [['ES.xml', 12]], JSON.stringify(lines));
       assert.deepEqual(lists.grantedCaServicesAt(NOW).map((s) => s.serviceName), ['AC FNMT Usuarios']);
       // withdrawn now, granted 60 days ago (and the TSA is never a CA/QC anchor)
       assert.deepEqual(lists.grantedCaServicesAt(new Date(NOW.getTime() - 60 * DAY)).map((s) => s.serviceName), ['AC FNMT Usuarios', 'AC Antigua']);
