@@ -61,6 +61,14 @@ export interface TrustService {
   readonly qualifications: readonly ServiceQualification[];
 }
 
+/**
+ * One QualificationElement (TS 119 612 §5.5.9.2). Each policy OID and each key-usage bit is one
+ * criterion, evaluated under `assert` (all: every criterion holds; atLeastOne: one does; none:
+ * none does). No criterion at all means the qualification applies to EVERY certificate of the
+ * service: the parser writes that only to fail closed, for a restricting qualifier (NotQualified,
+ * QCNoSSCD, QCNoQSCD, QCForLegalPerson, QCForESeal, QCForWSA) whose real criteria (nested lists,
+ * extended key usage, subject attributes) it cannot represent; it drops any other such element.
+ */
 export interface ServiceQualification {
   readonly qualifiers: readonly string[];
   /** CriteriaList assert="all" | "atLeastOne" | "none" */
