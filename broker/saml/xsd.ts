@@ -38,8 +38,9 @@ const ENTRY_IMPORTS: Record<SchemaKind, [string, string][]> = {
     [NS.mdui, 'sstc-saml-metadata-ui-v1.0.xsd'],
     [NS.alg, 'sstc-saml-metadata-algsupport-v1.0.xsd'],
   ],
-  protocol: [[NS.samlp, 'saml-schema-protocol-2.0.xsd']],
-  assertion: [[NS.saml, 'saml-schema-assertion-2.0.xsd']],
+  // xenc11 for the OAEP MGF inside an EncryptedKey's EncryptionMethod (a strict wildcard there)
+  protocol: [[NS.samlp, 'saml-schema-protocol-2.0.xsd'], [NS.xenc11, 'xenc11-schema.xsd']],
+  assertion: [[NS.saml, 'saml-schema-assertion-2.0.xsd'], [NS.xenc11, 'xenc11-schema.xsd']],
 };
 
 // Options for every parse here: no network, no entity substitution, no DTD loading.

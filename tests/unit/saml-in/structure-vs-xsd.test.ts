@@ -11,18 +11,7 @@ import { validateStructure } from '../../../broker/saml/validate-structure.js';
 import { validateXsd } from '../../../broker/saml/xsd.js';
 import { buildAuthnRequest, buildLogoutRequest, buildLogoutResponse, signPost, testCert, testKey } from '../../helpers/sign-request.js';
 import { attackCorpus } from '../../security/inbound-attack-corpus.js';
-
-/** mulberry32: a small deterministic PRNG, so the corpus is the same on every run. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { elementKids, pick, prng, structureMutations } from '../../helpers/xml-mutations.js';
 
 const T0 = new Date('2026-01-01T10:00:00.123Z');
 function baseMessages(): string[] {
@@ -57,100 +46,6 @@ function baseMessages(): string[] {
   return [...msgs, ...msgs.map((m) => signPost(m, key, cert)), signPost(msgs[1]!, key, cert, 'rsa-pss-sha512', { keyName: 'NONE', inclusiveNamespaces: ['saml'] })];
 }
 
-const BAD_VALUES = ['', ' ', 'x y', '2026-13-01T00:00:00Z', '2026-02-30T00:00:00Z', '2026-01-01T00:00:00', '2026-01-01T00:00:00+01:00', 'maybe', 'TRUE', '70000', '-1', '1a', '1.0', '3.0', '#', 'a b c', '1ID', 'ID:x', '%zz', 'not base64!', 'abc', '<', 'http://ok.test/x', 'true', '0', '65535', 'public', 'exact', 'ID_ok'];
-const UNKNOWN_ELEMENTS: [string, string][] = [
-  [NS.samlp, 'samlp:Bogus'],
-  [NS.saml, 'saml:Bogus'],
-  [NS.saml, 'saml:Conditions'],
-  [NS.saml, 'saml:Issuer'],
-  [NS.samlp, 'samlp:Extensions'],
-  ['urn:foreign', 'f:Thing'],
-  [NS.ds, 'ds:Object'],
-  [NS.eidas, 'eidas:SPType'],
-];
-
-function allElements(root: Element): Element[] {
-  const out: Element[] = [];
-  const walk = (e: Element) => {
-    out.push(e);
-    for (let c = e.firstChild; c; c = c.nextSibling) if (c.nodeType === 1) walk(c as Element);
-  };
-  walk(root);
-  return out;
-}
-const elementKids = (e: Element) => allElements(e).filter((k) => k.parentNode === e);
-
-type Mutation = (doc: Document, rnd: () => number) => boolean;
-const pick = <T>(xs: T[], rnd: () => number): T => xs[Math.floor(rnd() * xs.length)]!;
-
-const mutations: Record<string, Mutation> = {
-  drop(doc, rnd) {
-    const els = allElements(doc.documentElement!).slice(1);
-    if (!els.length) return false;
-    const e = pick(els, rnd);
-    e.parentNode!.removeChild(e);
-    return true;
-  },
-  duplicate(doc, rnd) {
-    const els = allElements(doc.documentElement!).slice(1);
-    const e = pick(els, rnd);
-    e.parentNode!.insertBefore(e.cloneNode(true), e.nextSibling);
-    return true;
-  },
-  swap(doc, rnd) {
-    const parents = allElements(doc.documentElement!).filter((e) => elementKids(e).length >= 2);
-    if (!parents.length) return false;
-    const p = pick(parents, rnd);
-    const kids = elementKids(p);
-    const i = Math.floor(rnd() * (kids.length - 1));
-    p.insertBefore(kids[i + 1]!, kids[i]!);
-    return true;
-  },
-  unknownElement(doc, rnd) {
-    const parent = pick(allElements(doc.documentElement!), rnd);
-    const [ns, qn] = pick(UNKNOWN_ELEMENTS, rnd);
-    const el = doc.createElementNS(ns, qn);
-    const kids = elementKids(parent);
-    parent.insertBefore(el, kids.length ? pick(kids, rnd) : null);
-    return true;
-  },
-  unknownAttribute(doc, rnd) {
-    const el = pick(allElements(doc.documentElement!), rnd);
-    if (rnd() < 0.5) el.setAttribute(pick(['Foo', 'id', 'Id', 'ID', 'Format', 'Name', 'index'], rnd), pick(BAD_VALUES, rnd));
-    else el.setAttributeNS(pick(['urn:foreign', NS.xsi, NS.xml], rnd), pick(['f:x', 'xsi:type', 'xml:lang'], rnd), 'v');
-    return true;
-  },
-  removeAttribute(doc, rnd) {
-    const withAttrs = allElements(doc.documentElement!).filter((e) => Array.from({ length: e.attributes.length }, (_, i) => e.attributes[i]!).some((a) => !a.name.startsWith('xmlns')));
-    if (!withAttrs.length) return false;
-    const el = pick(withAttrs, rnd);
-    const names = Array.from({ length: el.attributes.length }, (_, i) => el.attributes[i]!.name).filter((n) => !n.startsWith('xmlns'));
-    el.removeAttribute(pick(names, rnd));
-    return true;
-  },
-  badAttributeValue(doc, rnd) {
-    const withAttrs = allElements(doc.documentElement!).filter((e) => e.attributes.length > 0);
-    const el = pick(withAttrs, rnd);
-    const names = Array.from({ length: el.attributes.length }, (_, i) => el.attributes[i]!.name).filter((n) => !n.startsWith('xmlns'));
-    if (!names.length) return false;
-    el.setAttribute(pick(names, rnd), pick(BAD_VALUES, rnd));
-    return true;
-  },
-  badText(doc, rnd) {
-    const leaves = allElements(doc.documentElement!).filter((e) => elementKids(e).length === 0);
-    const el = pick(leaves, rnd);
-    while (el.firstChild) el.removeChild(el.firstChild);
-    el.appendChild(doc.createTextNode(pick(BAD_VALUES, rnd)));
-    return true;
-  },
-  strayText(doc, rnd) {
-    const parents = allElements(doc.documentElement!).filter((e) => elementKids(e).length > 0);
-    const p = pick(parents, rnd);
-    p.insertBefore(doc.createTextNode(pick(['x', ' ', '\n  '], rnd)), pick(elementKids(p), rnd));
-    return true;
-  },
-};
-
 /** Move a Subject that precedes Extensions to just after it (schema order). */
 function toSchemaOrder(xml: string): string {
   const doc = new DOMParser().parseFromString(xml, 'application/xml');
@@ -175,6 +70,7 @@ describe('structural validator never accepts what the XSD refuses', () => {
   const bases = baseMessages();
   const corpus: { name: string; xml: string }[] = bases.map((xml, i) => ({ name: `base ${i}`, xml }));
   const rnd = prng(20260101);
+  const mutations = structureMutations();
   const names = Object.keys(mutations);
   for (let n = 0; n < 1200; n++) {
     const base = bases[n % bases.length]!;
