@@ -86,7 +86,7 @@ export interface EidasLogin {
   readonly agent: Agent;
   readonly tx: string;
   /** the broker's answer to the SP (a POST form page), or whatever page ended the login */
-  readonly final: { status: number; text: string };
+  readonly final: { status: number; text: string; headers: Record<string, string> };
 }
 
 /** From the SP's AuthnRequest to the node's form, stopping before the node: the form to post to it. */
@@ -116,7 +116,7 @@ export async function finishEidasLogin(w: EidasWorld, login: { agent: Agent; tx:
   const back = readPostForm(hop.text);
   assert.equal(back.action, `${w.broker.url}/connectors/eidas/${tx}/response`);
   const final = await agent.post(`/connectors/eidas/${tx}/response`).type('form').send(back.fields);
-  return { agent, tx, final: { status: final.status, text: final.text } };
+  return { agent, tx, final: { status: final.status, text: final.text, headers: final.headers as Record<string, string> } };
 }
 
 export async function eidasLogin(w: EidasWorld, send: SpSend = {}): Promise<EidasLogin> {

@@ -56,18 +56,21 @@ export function mandateFixtures(b: TestBroker) {
       return { id, identifierType: type, identifier, name: opts.name, branches };
     },
 
-    /** A membership of a registry person; active (and activated) unless told otherwise. */
-    async member(opts: { organisationId: string; personId: string; document: string; level?: MemberLevel; role?: 'administrator' | 'user'; status?: 'active' | 'ended' | 'awaiting_activation'; endDate?: string }): Promise<string> {
+    /** A membership of a registry person (by DNI/NIE, or a foreign person by eIDAS PersonIdentifier); active (and activated) unless told otherwise. */
+    async member(opts: { organisationId: string; personId: string; document?: string; eidasPersonIdentifier?: string; level?: MemberLevel; role?: 'administrator' | 'user'; status?: 'active' | 'ended' | 'awaiting_activation'; endDate?: string }): Promise<string> {
+      const eidas = opts.eidasPersonIdentifier ?? null;
+      const document = opts.document ?? null;
+      if (!eidas && !document) throw new TypeError('a member needs a document or an eIDAS PersonIdentifier');
       const status = opts.status ?? 'active';
       const { id } = await db
         .insertInto('members')
         .values({
           organisation_id: opts.organisationId,
           person_id: status === 'awaiting_activation' ? null : opts.personId,
-          subject_kind: 'registry',
-          document_type: /^[XYZ]/.test(opts.document) ? 'NIE' : 'DNI',
-          document_number: opts.document,
-          eidas_person_identifier: null,
+          subject_kind: eidas ? 'eidas' : 'registry',
+          document_type: document === null ? null : /^[XYZ]/.test(document) ? 'NIE' : 'DNI',
+          document_number: document,
+          eidas_person_identifier: eidas,
           invitation_email: null,
           given_name: 'Test',
           surname: 'Member',
