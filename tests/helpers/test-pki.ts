@@ -41,7 +41,11 @@ import { x509 } from '../../broker/pki/x509.js';
 
 const DAY = 86_400_000;
 const EC = { name: 'ECDSA', namedCurve: 'P-256' } as const;
-const SIGNING = { name: 'ECDSA', hash: 'SHA-256' } as const;
+
+/** The signature algorithm a key signs with here: ECDSA or RSASSA-PKCS1-v1_5, with `hash`. */
+function signingWith(key: CryptoKey, hash: string): Algorithm & { hash: string } {
+  return { name: key.algorithm.name === 'ECDSA' ? 'ECDSA' : 'RSASSA-PKCS1-v1_5', hash };
+}
 
 /** ETSI EN 319 411-2 policies: QCP-n (natural person) and QCP-n-qscd (on a qualified device). */
 export const QCP_N = '0.4.0.194112.1.0';
@@ -93,6 +97,10 @@ export interface IssueParams {
   readonly keys?: CryptoKeyPair;
   /** further extensions, e.g. an unknown critical one */
   readonly extensions?: readonly x509.Extension[];
+  /** an RSA key of this many bits instead of P-256 (for key-size rules) */
+  readonly rsaBits?: number;
+  /** the hash the issuer signs with; default SHA-256 (SHA-1 for weak-signature rules) */
+  readonly signatureHash?: 'SHA-1' | 'SHA-256' | 'SHA-384';
 }
 
 function pemOf(der: Buffer, label: string): string {
@@ -117,7 +125,8 @@ function qcStatementsExtension(p: QcStatementsParams): x509.Extension {
 
 /** Issues one certificate (P-256 TEST key) as the parameters say. */
 export async function issueTestCertificate(p: IssueParams): Promise<TestCertificate> {
-  const keys = p.keys ?? ((await webcrypto.subtle.generateKey(EC, true, ['sign', 'verify'])) as CryptoKeyPair);
+  const algorithm = p.rsaBits ? { name: 'RSASSA-PKCS1-v1_5', modulusLength: p.rsaBits, publicExponent: new Uint8Array([1, 0, 1]), hash: 'SHA-256' } : EC;
+  const keys = p.keys ?? ((await webcrypto.subtle.generateKey(algorithm, true, ['sign', 'verify'])) as CryptoKeyPair);
   const issuerKeys = p.issuer?.keys ?? keys;
   const extensions: x509.Extension[] = [
     await x509.SubjectKeyIdentifierExtension.create(keys.publicKey),
@@ -140,7 +149,7 @@ export async function issueTestCertificate(p: IssueParams): Promise<TestCertific
     issuer: p.issuer ? new x509.X509Certificate(p.issuer.pem).subjectName : subject,
     notBefore: p.notBefore,
     notAfter: p.notAfter,
-    signingAlgorithm: SIGNING,
+    signingAlgorithm: signingWith(issuerKeys.privateKey, p.signatureHash ?? 'SHA-256'),
     publicKey: keys.publicKey,
     signingKey: issuerKeys.privateKey,
     extensions,
@@ -296,7 +305,7 @@ async function buildTestPki(o: TestPkiOptions): Promise<TestPki> {
         issuer: new x509.X509Certificate((p.issuerOf ?? signer).pem).subjectName,
         thisUpdate,
         ...(nextUpdate ? { nextUpdate } : {}),
-        signingAlgorithm: SIGNING,
+        signingAlgorithm: signingWith(signer.keys.privateKey, 'SHA-256'),
         signingKey: signer.keys.privateKey,
         ...(p.extensions ? { extensions: [...p.extensions] } : {}),
         entries: [...(p.revoked ?? [revokedByOcsp, revokedByCrl]).map((c) => c.serialNumber), ...(p.extraSerials ?? [])].map((serialNumber) => ({

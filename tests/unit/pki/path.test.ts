@@ -147,6 +147,23 @@ describe('RFC 5280 §6.1 certification path validation', () => {
       // presented with the real intermediate: same name, but its key did not sign the leaf
       assertRejected(() => validatePath([leaf.cert, pki.intermediate.cert], anchors, now), 'untrusted-issuer', /no certificate that issued 'CN=leaf'/);
     });
+    it('RSA keys under 2048 bits: a leaf → malformed, a CA → untrusted-issuer', async () => {
+      const window = { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 30 * DAY) } as const;
+      const shortLeaf = await issueTestCertificate({ subject: 'CN=short RSA leaf', issuer: pki.intermediate, ...window, keyUsage: x509.KeyUsageFlags.digitalSignature, rsaBits: 1024 });
+      assertRejected(() => validatePath(chainOf(shortLeaf), anchors, now), 'malformed', /has a 1024-bit RSA key \(minimum 2048\)/);
+      const shortCa = await issueTestCertificate({ subject: 'CN=short RSA CA', issuer: pki.root, ...window, ca: {}, keyUsage: x509.KeyUsageFlags.keyCertSign, rsaBits: 1024 });
+      const leaf = await issueTestCertificate({ subject: 'CN=leaf of short CA', issuer: shortCa, ...window, keyUsage: x509.KeyUsageFlags.digitalSignature });
+      assertRejected(() => validatePath([leaf.cert, shortCa.cert], anchors, now), 'untrusted-issuer', /CA 'CN=short RSA CA'.* has a 1024-bit RSA key/);
+      const rsaLeaf = await issueTestCertificate({ subject: 'CN=RSA 2048 leaf', issuer: pki.intermediate, ...window, keyUsage: x509.KeyUsageFlags.digitalSignature, rsaBits: 2048 });
+      assert.equal(validatePath(chainOf(rsaLeaf), anchors, now).chain.length, 3);
+    });
+    it('a certificate signed with SHA-1 → untrusted-issuer (SHA-1 signatures are forgeable)', async () => {
+      const window = { notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 30 * DAY) } as const;
+      const sha1Leaf = await issueTestCertificate({ subject: 'CN=SHA-1 leaf', issuer: pki.intermediate, ...window, keyUsage: x509.KeyUsageFlags.digitalSignature, signatureHash: 'SHA-1' });
+      assertRejected(() => validatePath(chainOf(sha1Leaf), anchors, now), 'untrusted-issuer', /'CN=SHA-1 leaf'.* is signed with ECDSA with SHA-1, not accepted/);
+      const sha384Leaf = await issueTestCertificate({ subject: 'CN=SHA-384 leaf', issuer: pki.intermediate, ...window, keyUsage: x509.KeyUsageFlags.digitalSignature, signatureHash: 'SHA-384' });
+      assert.equal(validatePath(chainOf(sha384Leaf), anchors, now).chain.length, 3);
+    });
     it(`more than ${MAX_PRESENTED_CERTIFICATES} certificates presented → malformed`, () => {
       const many = [pki.qualifiedPerson.cert, ...Array.from({ length: MAX_PRESENTED_CERTIFICATES }, () => pki.intermediate.cert)];
       assertRejected(() => validatePath(many, anchors, now), 'malformed', new RegExp(`${MAX_PRESENTED_CERTIFICATES + 1} certificates presented`));
