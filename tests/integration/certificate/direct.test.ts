@@ -163,4 +163,14 @@ describe('certificate connector, direct mode (client-certificate TLS)', function
     const replay = await getWithClientCertificate(url, world.pki.qualifiedPerson, [world.pki.intermediate], { method: 'POST', body: `token=${token2}` });
     assert.equal(replay.status, 403);
   });
+
+  // last: it moves the broker's clock past the trusted list's next update
+  it('/readyz warns about a trusted list past its next update, and the list is still used', async () => {
+    const before = await newAgent(world.broker).get('/readyz').expect(200);
+    assert.ok(!(before.body as { warnings: string[] }).warnings.some((w) => w.includes('trusted list')));
+    world.broker.clock.advance(31 * 86_400_000);
+    const after = await newAgent(world.broker).get('/readyz').expect(200);
+    assert.ok((after.body as { warnings: string[] }).warnings.some((w) => /trusted list .*ES\.xml is past its next update/.test(w)), JSON.stringify(after.body));
+    assert.equal(world.broker.broker.services.certificates.trustedLists.grantedCaServicesAt(world.broker.clock.now()).length, 1);
+  });
 });
