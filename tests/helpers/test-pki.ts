@@ -5,7 +5,9 @@
 // anywhere but a test's temporary directory.
 //
 // API
-//   const pki = await createTestPki({ now, ocspUrl?, crlUrl? });   // cached per process per options
+//   const pki = await createTestPki({ now, ocspUrl?, crlUrl?, caCrlUrl? });   // cached per process per options
+//                             (caCrlUrl: the intermediate's CRL point, for the root's CRL
+//                             `pki.crl({ signer: pki.root, revoked: [] })`, when paths end at the root)
 //   pki.root, pki.intermediate                                    // CAs (TestCertificate)
 //   pki.qualifiedPerson       IDCES-12345678Z, QcCompliance + QcType esign, no QcSSCD, QCP-n policy
 //   pki.qualifiedPersonSscd   DNIe style: serialNumber 12345678Z, CN "GARCÍA LÓPEZ, JUAN (AUTENTICACIÓN)",
@@ -164,6 +166,8 @@ export interface TestPkiOptions {
   readonly now: Date;
   readonly ocspUrl?: string;
   readonly crlUrl?: string;
+  /** the root's CRL (an ARL) named by the intermediate, for paths anchored at the root */
+  readonly caCrlUrl?: string;
 }
 
 export interface CrlParams {
@@ -226,7 +230,7 @@ async function buildTestPki(o: TestPkiOptions): Promise<TestPki> {
   });
   const intermediate = await issueTestCertificate({
     subject: 'C=ES, O=Pasarela TEST, CN=Pasarela TEST Qualified Issuing CA', issuer: root, notBefore: at(-365), notAfter: at(1825),
-    ca: { pathLength: 0 }, keyUsage: K.keyCertSign | K.cRLSign,
+    ca: { pathLength: 0 }, keyUsage: K.keyCertSign | K.cRLSign, ...(o.caCrlUrl ? { crlUrl: o.caCrlUrl } : {}),
   });
   const leaf = (subject: x509.JsonNameParams, extra: Partial<IssueParams> = {}): Promise<TestCertificate> =>
     issueTestCertificate({
@@ -321,7 +325,7 @@ const cache = new Map<string, Promise<TestPki>>();
 
 /** The test PKI for these options, generated once per process (P-256 keys: a few ms each). */
 export function createTestPki(o: TestPkiOptions): Promise<TestPki> {
-  const key = JSON.stringify([o.now.toISOString(), o.ocspUrl ?? null, o.crlUrl ?? null]);
+  const key = JSON.stringify([o.now.toISOString(), o.ocspUrl ?? null, o.crlUrl ?? null, o.caCrlUrl ?? null]);
   let pki = cache.get(key);
   if (!pki) {
     pki = buildTestPki(o);

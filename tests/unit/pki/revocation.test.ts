@@ -250,6 +250,16 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
       crlBody = await pki.crl({ signer: pki.unknownRoot });
       await rejected(check(pki.revokedByCrl, { policy }), 'revocation-unknown', /CRL issuer .*Unrelated TEST CA.* is not the certificate's issuer/);
     });
+    it('the issuing CA itself is checked on the root\'s CRL (a path anchored at the root)', async () => {
+      const arlPort = await freePort();
+      const withArl = await createTestPki({ now, caCrlUrl: `http://127.0.0.1:${arlPort}/root.crl` });
+      let arl = await withArl.crl({ signer: withArl.root, revoked: [] });
+      const arlServer = await startFileServer(() => ({ bytes: arl }), arlPort);
+      started.push(arlServer);
+      await checker({ policy }).check(withArl.intermediate.cert, withArl.root.cert, new Date());
+      arl = await withArl.crl({ signer: withArl.root, revoked: [withArl.intermediate] });
+      await rejected(checker({ policy }).check(withArl.intermediate.cert, withArl.root.cert, new Date()), 'revoked', /Pasarela TEST Root CA' revoked at/);
+    });
     it('a CRL is fetched once and kept until its nextUpdate', async () => {
       const c = checker({ policy });
       const before = crlServer.requests();
