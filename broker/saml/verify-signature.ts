@@ -13,7 +13,7 @@ import { parseXml, MESSAGE_LIMITS, type ParseLimits, type ParsedXml } from './pa
 export interface VerifiedDocument extends ParsedXml {
   /** the canonical signed XML the root was read from */
   signedXml: string;
-  /** PEM of the metadata certificate that verified it */
+  /** PEM of the certificate that verified it */
   signerCert: string;
 }
 
@@ -139,20 +139,13 @@ function newVerifier(cert: string, policy: SignaturePolicy): SignedXml {
   return sig;
 }
 
-export interface VerifiedElement extends ParsedXml {
-  /** the canonical signed XML the root was read from */
-  signedXml: string;
-  /** PEM of the certificate that verified it */
-  signerCert: string;
-}
-
 /**
  * Verify the enveloped signature that is a direct child of `signed`, an element of the document
  * parsed from `xml`, against each of `certs` (PEM) valid at `now`; return `signed` re-parsed from
  * the signed reference (the only thing to read from afterwards). The shape is checked first
  * (checkSignatureShapeOf); where else signatures may sit is the caller's rule.
  */
-export function verifyElementSignature(xml: string, signed: Element, certs: readonly string[], now: Date, policy: SignaturePolicy, limits: ParseLimits = MESSAGE_LIMITS): VerifiedElement {
+export function verifyElementSignature(xml: string, signed: Element, certs: readonly string[], now: Date, policy: SignaturePolicy, limits: ParseLimits = MESSAGE_LIMITS): VerifiedDocument {
   const signature = checkSignatureShapeOf(signed, policy);
   const usable = currentCertificates(certs, now);
   if (usable.length === 0) policy.refuse('no signing certificate of the signer is currently valid');
@@ -182,13 +175,7 @@ export function verifyElementSignature(xml: string, signed: Element, certs: read
  */
 export function verifyEnvelopedSignature(xml: string, parsed: ParsedXml, certs: readonly string[], now: Date, limits: ParseLimits = MESSAGE_LIMITS): VerifiedDocument {
   checkSignatureShape(parsed.root);
-  if (currentCertificates(certs, now).length === 0) untrusted('no signing certificate of the SP is currently valid');
-  try {
-    return verifyElementSignature(xml, parsed.root, certs, now, REQUEST_SIGNATURES, limits);
-  } catch (err) {
-    if (err instanceof BrokerError && err.code === 'request-untrusted' && err.detail?.startsWith('signature of the')) untrusted('signature does not verify with any signing certificate of the SP');
-    throw err;
-  }
+  return verifyElementSignature(xml, parsed.root, certs, now, REQUEST_SIGNATURES, limits);
 }
 
 /**

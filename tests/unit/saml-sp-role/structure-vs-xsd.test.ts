@@ -59,14 +59,14 @@ describe('SP-role structural rules never accept what the XSDs refuse', function 
   const bases: Sample[] = [];
   before(async () => {
     w = await startSpRoleWorld();
-    const make = async (name: string, opts: Parameters<SpRoleWorld['respond']>[0]) => untyped((await w.respond(opts)).xml);
-    const plain = await make('plain', { legalPerson: true });
+    const make = async (opts: Parameters<SpRoleWorld['respond']>[0]) => untyped((await w.respond(opts)).xml);
+    const plain = await make({ legalPerson: true });
     bases.push(
       { name: 'plain, both signed, legal person', kind: 'Response', xml: plain },
-      { name: 'only the Assertion signed', kind: 'Response', xml: await make('a', { signResponse: false }) },
-      { name: 'encrypted, key inline, xmlenc11 MGF', kind: 'Response', xml: await make('e', { encryptTo: ourEncryptionCert, encryption: { keyTransport: 'rsa-oaep', mgf: 'sha256' } }) },
-      { name: 'encrypted, key as a sibling', kind: 'Response', xml: await make('s', { encryptTo: ourEncryptionCert, encryption: { keyPlacement: 'sibling' } }) },
-      { name: 'failure status', kind: 'Response', xml: await make('f', { status: 'AuthnFailed', statusMessage: 'cancelled' }) },
+      { name: 'only the Assertion signed', kind: 'Response', xml: await make({ signResponse: false }) },
+      { name: 'encrypted, key inline, xmlenc11 MGF', kind: 'Response', xml: await make({ encryptTo: ourEncryptionCert, encryption: { keyTransport: 'rsa-oaep', mgf: 'sha256' } }) },
+      { name: 'encrypted, key as a sibling', kind: 'Response', xml: await make({ encryptTo: ourEncryptionCert, encryption: { keyPlacement: 'sibling' } }) },
+      { name: 'failure status', kind: 'Response', xml: await make({ status: 'AuthnFailed', statusMessage: 'cancelled' }) },
       { name: 'decrypted Assertion', kind: 'Assertion', xml: assertionAlone(plain) },
     );
   });
