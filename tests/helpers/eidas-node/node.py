@@ -708,7 +708,8 @@ def mutate(response, name, ctx):
         edit_assertion(extra)
         response.append(extra)
     elif name == "extra-encrypted-assertion":
-        plain = strip_signature(copy.deepcopy(a if a is not None else ctx["plain_assertion"]))
+        # a plain, unsigned, edited Assertion beside the EncryptedAssertion
+        plain = strip_signature(copy.deepcopy(ctx["plain_assertion"]))
         plain.set("ID", new_id())
         edit_assertion(plain)
         response.append(plain)
@@ -900,11 +901,6 @@ def make_response(node_keys, node, args):
     for name in names:
         if name in PRE_SIGN or name in RESIGN or name in TEXT or name == "status-failure-with-assertion":
             continue
-        if name == "extra-encrypted-assertion" and top_assertion(response) is None:
-            response.append(strip_signature(copy.deepcopy(plain_assertion)))
-            edit_assertion(top_assertion(response))
-            top_assertion(response).set("ID", new_id())
-            continue
         response = mutate(response, name, ctx)
     xml = etree.tostring(response, encoding="unicode")
     xml = mutate_text(xml, [n for n in names if n in TEXT])
@@ -1057,7 +1053,11 @@ def serve(port, config):
                 cert = our_encryption_cert(config)
                 if cert:
                     args["encryptTo"] = cert
-            result = make_response(node_keys, node, args)
+            try:
+                result = make_response(node_keys, node, args)
+            except Exception as err:  # a bad /control option: the test reads why
+                self.send(500, "the test node could not build its Response: %s: %s" % (type(err).__name__, err))
+                return
             relay = form.get("RelayState", [None])[0]
             fields = '<input type="hidden" name="SAMLResponse" value="%s"/>' % result["samlResponse"]
             if relay is not None:
