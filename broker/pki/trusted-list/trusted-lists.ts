@@ -76,8 +76,21 @@ export async function openTrustedLists(opts: TrustedListsOptions): Promise<Trust
     }
   }
 
+  // Two lists at a time: each verification is a worker thread with up to a gigabyte of heap
+  // and a core's worth of CPU, and the EU's thirty-odd lists at once would take the machine.
+  async function refreshAll(): Promise<void> {
+    let next = 0;
+    const lane = async (): Promise<void> => {
+      while (next < opts.sources.length) {
+        const index = next++;
+        await refreshOne(index, opts.sources[index]!);
+      }
+    };
+    await Promise.all([lane(), lane()]);
+  }
+
   function refresh(): Promise<void> {
-    running ??= Promise.all(opts.sources.map((src, i) => refreshOne(i, src))).then(() => {
+    running ??= refreshAll().finally(() => {
       running = undefined;
     });
     return running;
