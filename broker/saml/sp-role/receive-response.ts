@@ -3,7 +3,7 @@
 // only what the previous ones established; from trustedParts on, only what a verified signature
 // covers.
 import { childElement, optionalAttr, textOf } from '../dom-read.js';
-import { NS, STATUS } from '../namespaces.js';
+import { NS } from '../namespaces.js';
 import { MESSAGE_LIMITS, parseXml } from '../parse-xml.js';
 import { replayWindowMs } from '../check-message-time.js';
 import { checkElement } from '../structure/grammar.js';
@@ -57,7 +57,6 @@ export const createResponseReceiver: CreateResponseReceiver = ({ ephemeral, log 
       log.info({ responseId, issuer, status: status.subCode ?? status.code }, 'SP role: failure Response received');
       return { kind: 'failure', responseId, issuer, status } satisfies ReceivedResponse;
     }
-    if (status.code !== STATUS.success) rejected('a failure status with an assertion');
     const until = checkAssertion(parts.assertion, peer, expected);
     const ttl = until.getTime() - expected.now.getTime() + expected.clockSkewSeconds * 1000;
     await rejectReplayed(ephemeral, 'response', issuer, responseId, Math.max(ttl, replayWindowMs(expected.clockSkewSeconds)));
