@@ -49,15 +49,27 @@ function workerEntry(): string {
   return `(async () => { ${register} await import(${JSON.stringify(WORKER_MODULE)}); })().catch((err) => { throw err; });`;
 }
 
+export interface WorkerBounds {
+  readonly timeoutMs: number;
+  readonly heapMb: number;
+}
+
 /** verifyTrustedListSignature + readTrustedList in a worker thread. Throws TrustedListError. */
-export function verifyAndReadOffThread(xml: string, signerPem: string, source: string, now: Date, limits: ParseLimits): Promise<ReadTrustedList> {
+export function verifyAndReadOffThread(
+  xml: string,
+  signerPem: string,
+  source: string,
+  now: Date,
+  limits: ParseLimits,
+  bounds: WorkerBounds = { timeoutMs: VERIFY_TIMEOUT_MS, heapMb: VERIFY_HEAP_MB },
+): Promise<ReadTrustedList> {
   const job: VerifyJob = { xml, signerPem, source, now, limits };
-  const worker = new Worker(workerEntry(), { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: VERIFY_HEAP_MB } });
+  const worker = new Worker(workerEntry(), { eval: true, workerData: job, resourceLimits: { maxOldGenerationSizeMb: bounds.heapMb } });
   return new Promise<ReadTrustedList>((resolve, reject) => {
     const timer = setTimeout(() => {
       void worker.terminate();
-      reject(new TrustedListError(source, `verification took longer than ${VERIFY_TIMEOUT_MS} ms`));
-    }, VERIFY_TIMEOUT_MS);
+      reject(new TrustedListError(source, `verification took longer than ${bounds.timeoutMs} ms`));
+    }, bounds.timeoutMs);
     const settle = (fn: () => void): void => {
       clearTimeout(timer);
       fn();

@@ -8,9 +8,12 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { TRUSTED_LIST_LIMITS } from '../../../broker/pki/trusted-list/parse.js';
+import { TrustedListError } from '../../../broker/pki/trusted-list/trusted-list-error.js';
 import { openTrustedLists, type TrustedListsOptions } from '../../../broker/pki/trusted-list/trusted-lists.js';
+import { verifyAndReadOffThread } from '../../../broker/pki/trusted-list/verify-off-thread.js';
 import { issueTestCertificate } from '../../helpers/test-pki.js';
-import { buildTrustedList, type TrustedListDescription, type TrustedListSigner } from '../../helpers/tsl-builder.js';
+import { buildTrustedList, trustedListXml, type TrustedListDescription, type TrustedListSigner } from '../../helpers/tsl-builder.js';
 
 const NOW = new Date();
 const DAY = 86_400_000;
@@ -208,5 +211,19 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
       { source: 'closed.xml', nextUpdate: null },
     ]);
     assert.deepEqual(lists.grantedCaServicesAt(later).map((s) => `${s.territory} ${s.serviceName}`), ['ES AC FNMT Usuarios', 'PT AC FNMT Usuarios']);
+  });
+
+  describe('verification in a worker thread, bounded', () => {
+    const stopped = (pattern: RegExp) => (err: unknown) => err instanceof TrustedListError && pattern.test(err.reason);
+
+    it('a verification longer than its time bound: the worker is stopped, the list refused', async () => {
+      await assert.rejects(verifyAndReadOffThread(signed12, signer.certPem, 'slow.xml', NOW, TRUSTED_LIST_LIMITS, { timeoutMs: 1, heapMb: 256 }), stopped(/took longer than 1 ms/));
+    });
+
+    it('a list whose DOM exceeds the heap bound: that worker dies, the broker does not', async () => {
+      const many = description(1).providers[0]!.services[0]!;
+      const huge = trustedListXml({ ...description(1), providers: [{ name: 'P', services: Array.from({ length: 20_000 }, (_, i) => ({ ...many, name: `CA ${i}` })) }] });
+      await assert.rejects(verifyAndReadOffThread(huge, signer.certPem, 'huge.xml', NOW, TRUSTED_LIST_LIMITS, { timeoutMs: 60_000, heapMb: 16 }), stopped(/reaching memory limit/));
+    });
   });
 });
