@@ -71,6 +71,9 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
       else if (req.url === '/big') {
         res.writeHead(200, { 'content-type': 'application/xml' }); // chunked: no length announced
         res.end('x'.repeat(4096));
+      } else if (req.url === '/declared') {
+        res.writeHead(200, { 'content-length': '4096' }); // refused on the header, before the body
+        res.end('x'.repeat(4096));
       } else if (req.url === '/redirect') res.writeHead(302, { location: '/tsl.xml' }).end();
       else res.writeHead(404).end();
     });
@@ -125,13 +128,14 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
     assert.match(String(warning.obj.reason), /no complete answer within 300 ms/);
   });
 
-  it('size cap: a body larger than maxBytes (URL, unannounced length) and a file larger than maxBytes', async () => {
+  it('size cap: a body larger than maxBytes (URL, announced or not) and a file larger than maxBytes', async () => {
     await writeFile(path.join(dir, 'big.xml'), 'x'.repeat(4096));
     const { log, lines } = recorder();
     const lists = await openTrustedLists(
       options(
         [
           { source: `${base}/big`, signerCertFile: 'operator.pem' },
+          { source: `${base}/declared`, signerCertFile: 'operator.pem' },
           { source: 'big.xml', signerCertFile: 'operator.pem' },
         ],
         log,
@@ -140,7 +144,7 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
     );
     lists.close();
     assert.deepEqual(lists.lists(), []);
-    assert.deepEqual(lines.filter((l) => l.level === 'warn').map((l) => l.obj.reason), ['larger than 1024 bytes', 'larger than 1024 bytes']);
+    assert.deepEqual(lines.filter((l) => l.level === 'warn').map((l) => l.obj.reason), ['larger than 1024 bytes', 'larger than 1024 bytes', 'larger than 1024 bytes']);
   });
 
   it('HTTP errors, redirects, unreadable files and a missing signer certificate: absent, each logged', async () => {
