@@ -2,7 +2,7 @@
 // person arrives (registrar API, CLI, seed file); uniqueness is also enforced by the database so
 // two concurrent registrations cannot both win.
 import { constantEquals } from '../constant-equals.js';
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { DbSchema, NewPersonRow, PersonRow } from '../store/schema.js';
 import {
   documentTypeOf,
@@ -58,6 +58,17 @@ export function createIdentityRegistry(db: Kysely<DbSchema>): IdentityRegistry {
       return contrastMatches(row, contrast) && row ? toPerson(row) : undefined;
     },
     add,
+    async updateForeignIdentity(pid, identity) {
+      const row = validate({ eidasPersonIdentifier: pid, givenName: identity.givenName, firstSurname: identity.firstSurname, dateOfBirth: identity.dateOfBirth, registrationLevel: 'basic' });
+      const updated = await db
+        .updateTable('persons')
+        .set({ given_name: row.given_name, first_surname: row.first_surname, date_of_birth: row.date_of_birth, updated_at: sql<Date>`now()` })
+        .where('eidas_person_identifier', '=', row.eidas_person_identifier!)
+        .where('document_number', 'is', null)
+        .returningAll()
+        .executeTakeFirst();
+      return mapped(updated);
+    },
     async seed(persons) {
       let added = 0;
       for (const p of persons) {

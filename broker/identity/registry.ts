@@ -1,6 +1,12 @@
 // The identity registry: persons and their registration, shared by every connector.
 import type { ContrastData, NewPerson, Person } from './person.js';
 
+export interface ForeignIdentityData {
+  readonly givenName: string;
+  readonly firstSurname: string;
+  readonly dateOfBirth: string; // yyyy-mm-dd
+}
+
 export interface IdentityRegistry {
   findById(id: string): Promise<Person | undefined>;
   /** by normalised DNI/NIE (upper-case, no separators) */
@@ -13,6 +19,11 @@ export interface IdentityRegistry {
   findByDocumentAndContrast(documentNumber: string, contrast: ContrastData): Promise<Person | undefined>;
   /** validates (DNI/NIE check letter, E.164 mobile, one person per mobile) and inserts */
   add(person: NewPerson): Promise<Person>;
+  /**
+   * A foreign person's names and date of birth as their eIDAS node asserts them now (the node is
+   * the authority for them); only for a person known by that PersonIdentifier and no DNI/NIE.
+   */
+  updateForeignIdentity(personIdentifier: string, identity: ForeignIdentityData): Promise<Person | undefined>;
   /** adds the persons that do not exist yet (by document number); returns how many were added */
   seed(persons: readonly NewPerson[]): Promise<number>;
 }

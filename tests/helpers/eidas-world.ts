@@ -65,10 +65,12 @@ export async function startEidasNode(dir: string, requestKey: 'rsa' | 'ec' = 'rs
 }
 
 /** The node, then a test broker whose eIDAS connector has country DE = the node. */
-export async function startEidasWorld(opts: { requestKey?: 'rsa' | 'ec' } = {}): Promise<EidasWorld> {
+export async function startEidasWorld(opts: { requestKey?: 'rsa' | 'ec'; personCacheSeconds?: number } = {}): Promise<EidasWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), 'eidas-world-'));
   const setup = await startEidasNode(dir, opts.requestKey);
-  const broker = await startTestBroker({ overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: setup.eidas } } });
+  const broker = await startTestBroker({
+    overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: setup.eidas }, ...(opts.personCacheSeconds === undefined ? {} : { flow: { personCacheSeconds: opts.personCacheSeconds } }) },
+  });
   return {
     broker,
     node: setup.node,

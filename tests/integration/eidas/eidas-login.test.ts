@@ -33,7 +33,8 @@ describe('eIDAS connector: logins through the independent test node', function (
   this.timeout(60_000);
   let w: EidasWorld;
   before(async () => {
-    w = await startEidasWorld();
+    // assertions read the registry every time: a test changes the person between two logins
+    w = await startEidasWorld({ personCacheSeconds: 0 });
   });
   after(async () => w?.close());
   afterEach(async () => w.node.control({}));
@@ -125,6 +126,16 @@ describe('eIDAS connector: logins through the independent test node', function (
     assert.equal(nameID(first.final.text), nameID(second.final.text));
     const person = await w.broker.broker.services.identity.findByEidasIdentifier(PID);
     assert.equal(person?.registrationLevel, 'basic', 'created at the first login, without prior registration');
+  });
+
+  it("a later login takes the names and date of birth the node asserts now; the Latin transliteration wins", async () => {
+    await eidasLogin(w, minimum('low'));
+    await w.node.control({ citizen: { familyName: [{ value: 'Παπαδοπούλου', latinScript: false }, { value: 'Papadopoulou', latinScript: true }], firstName: [{ value: 'Erika' }], dateOfBirth: '1971-02-03' } });
+    const { final } = await eidasLogin(w, minimum('low'));
+    const d = assertionOf(final.text);
+    assert.equal(attributeValue(d, 'FamilyName'), 'Papadopoulou');
+    assert.equal(attributeValue(d, 'FirstName'), 'Erika');
+    assert.equal(attributeValue(d, 'DateOfBirth'), '1971-02-03');
   });
 
   it('an answer is single use, and a Response meant for another login is refused (and closes that login)', async () => {
