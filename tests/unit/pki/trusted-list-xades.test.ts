@@ -7,6 +7,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { PROJECT_ROOT } from '../../../broker/config.js';
 import { readTrustedList } from '../../../broker/pki/trusted-list/parse.js';
 import { TrustedListError } from '../../../broker/pki/trusted-list/trusted-list-error.js';
 import { verifyTrustedListSignature } from '../../../broker/pki/trusted-list/verify-xades.js';
@@ -96,6 +97,13 @@ describe('TS 119 612 §5.7.1 trusted list XAdES signature (signed by xmlsec1)', 
       assert.deepEqual(list.services.map((s) => s.serviceName), ['AC FNMT Usuarios']);
       assert.doesNotMatch(JSON.stringify(list), /EVIL/);
     });
+  });
+
+  it('the signature of a real published list (Spanish list no. 88) has the accepted shape: only the digest of the excerpt fails', async () => {
+    const real = await readFile(path.join(PROJECT_ROOT, 'tests/fixtures/tsl/ES-88-excerpt.xml'), 'utf8');
+    const operatorPem = `-----BEGIN CERTIFICATE-----\n${/<ds:X509Certificate>([^<]+)</.exec(real)![1]}\n-----END CERTIFICATE-----\n`;
+    // signed 2019-08-08T07:46:08Z with the scheme operator's certificate of 2018–2023
+    refused(real, operatorPem, /does not verify with the configured signer certificate \(a reference does not match its digest\)/, new Date('2019-08-08T08:00:00Z'));
   });
 
   describe('refused', () => {
