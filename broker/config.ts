@@ -401,6 +401,8 @@ export const ENV_VARIABLES: readonly EnvVariable[] = [
   { name: 'VAR_DIR', path: ['varDir'], parse: asIs },
   { name: 'DATABASE_URL', path: ['database', 'url'], parse: asIs },
   { name: 'REDIS_URL', path: ['ephemeral', 'redisUrl'], parse: asIs },
+  { name: 'CLIENT_TLS_PORT', path: ['connectors', 'certificate', 'clientTls', 'port'], parse: Number, note: 'a number' },
+  { name: 'CLIENT_TLS_PUBLIC_URL', path: ['connectors', 'certificate', 'clientTls', 'publicUrl'], parse: (v) => v.replace(/\/+$/, ''), note: 'trailing slashes removed' },
   { name: 'NOTIFY_TRANSPORT', path: ['notify', 'transport'], parse: asIs },
   { name: 'NOTIFY_HTTP_URL', path: ['notify', 'http', 'url'], parse: asIs },
   { name: 'NOTIFY_HTTP_TOKEN', path: ['notify', 'http', 'token'], parse: asIs },

@@ -10,6 +10,8 @@ import { createDemoSp, listen } from '../examples/demo-sp/server.js';
 import { prepareDemoPermanente } from './demo-permanente.js';
 import { loadMandatesSeedFile } from '../broker/mandates/seed.js';
 import { demoEidasCountry, demoEidasNodeKeys, DEMO_EIDAS_NODE_URL } from './demo-eidas-node-setup.js';
+import { prepareDemoPki } from './demo-pki/index.js';
+import { startClientCertificateListener } from '../broker/pki/client-host/listener.js';
 
 async function main(): Promise<void> {
   let cfg = loadConfig();
@@ -20,20 +22,26 @@ async function main(): Promise<void> {
   const demoDir = varPath(cfg, 'demo-sp');
   await mkdir(demoDir, { recursive: true });
   await writeFile(path.join(demoDir, 'metadata.xml'), demo.metadataXml);
+  // The certificate connector with the demo PKI's trusted list and client certificate; not in
+  // default.yaml's connectors.enabled, since a deployment must configure its trusted lists first.
+  const demoPki = await prepareDemoPki(cfg);
+  const enabled = [...new Set([...cfg.connectors.enabled, 'certificate', ...(cfg.connectors.eidas.countries.length === 0 ? ['eidas'] : [])])];
   cfg = loadConfig(process.env, {
+    pki: { trustedLists: demoPki.trustedLists.map((l) => ({ ...l })) },
     sps: {
       metadataDirs: [...cfg.sps.metadataDirs, path.relative(PROJECT_ROOT, demoDir)],
       policies: { [demo.entityID]: { displayName: 'Demo service (Pasarela)', dialects: ['eidas', 'clave', 'eherkenning'] } },
     },
     // The demo eIDAS node (npm run demo:eidas-node) as country DE, unless countries are configured.
     ...(cfg.connectors.eidas.countries.length === 0
-      ? { connectors: { enabled: [...new Set([...cfg.connectors.enabled, 'eidas'])], eidas: { countries: [demoEidasCountry(cfg)] } } }
-      : {}),
+      ? { connectors: { enabled, eidas: { countries: [demoEidasCountry(cfg)] } } }
+      : { connectors: { enabled } }),
   });
   await demoEidasNodeKeys(cfg);
   const broker = await openBroker(cfg, { defaultMetrics: true });
   const brokerServer = await listen(broker.app, cfg.port, cfg.host);
   const demoServer = await listen(demo.app, demoPort, '127.0.0.1');
+  const clientHost = await startClientCertificateListener(broker.services);
   const permanente = await prepareDemoPermanente(broker.services);
   const seed = JSON.parse(await readFile(path.resolve(PROJECT_ROOT, cfg.seedFile ?? 'config/demo-persons.json'), 'utf8')) as { documentNumber: string; documentDate?: string; supportNumber?: string; givenName: string; firstSurname: string; registrationLevel: string; mobile: string }[];
   const organisations = cfg.mandates.seedFile ? loadMandatesSeedFile(path.resolve(PROJECT_ROOT, cfg.mandates.seedFile)).organisations.map((o) => `${o.name} (${o.identifier.type} ${o.identifier.value})`) : [];
@@ -46,6 +54,8 @@ async function main(): Promise<void> {
     `  Cl@ve Permanente  ${cfg.publicUrl}/connectors/permanente/account (activation, password, second factors)`,
     `  Management API    ${cfg.publicUrl}/admin/api/openapi.json (log in at ${cfg.publicUrl}/admin/login)`,
     `  eIDAS (DE demo)   start \`npm run demo:eidas-node\` (${DEMO_EIDAS_NODE_URL}); our connector metadata ${cfg.publicUrl}/eidas/metadata`,
+    ...demoPki.lines,
+    ...(clientHost ? [`  Certificate host  ${clientHost.url} (the browser presents the certificate there)`] : []),
     ...(organisations.length ? [`  Organisations     ${organisations.join(', ')} (README "Acting for an organisation")`] : []),
     '',
     '  Demo persons:',
@@ -57,7 +67,7 @@ async function main(): Promise<void> {
   ];
   process.stdout.write(lines.join('\n') + '\n');
   const stop = async () => {
-    await Promise.all([closeServer(brokerServer, 5000), closeServer(demoServer, 5000)]);
+    await Promise.all([closeServer(brokerServer, 5000), closeServer(demoServer, 5000), clientHost?.close(), demoPki.close()]);
     await broker.close();
     process.exit(0);
   };

@@ -50,12 +50,12 @@ describe('npm start (tools/dev-start.ts)', function () {
   });
 
   it('starts broker and demo SP, lists the demo persons, answers, and exits 0 on SIGTERM', async () => {
-    const [port, demoPort] = [await freePort(), await freePort()];
+    const [port, demoPort, clientTlsPort, crlPort] = [await freePort(), await freePort(), await freePort(), await freePort()];
     const publicUrl = `http://localhost:${port}`;
     const out = { text: '' };
     child = spawn('npx', ['tsx', 'tools/dev-start.ts'], {
       cwd: path.resolve(import.meta.dirname ?? path.dirname(new URL(import.meta.url).pathname), '../..'),
-      env: { ...process.env, PORT: String(port), DEMO_SP_PORT: String(demoPort), PUBLIC_URL: publicUrl, VAR_DIR: varDir, LOG_LEVEL: 'warn' },
+      env: { ...process.env, PORT: String(port), DEMO_SP_PORT: String(demoPort), PUBLIC_URL: publicUrl, VAR_DIR: varDir, LOG_LEVEL: 'warn', CLIENT_TLS_PORT: String(clientTlsPort), DEMO_CRL_PORT: String(crlPort) },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true, // its own process group, so nothing it starts can outlive the test
     });
@@ -74,6 +74,11 @@ describe('npm start (tools/dev-start.ts)', function () {
     assert.match(out.text, /12345678Z[^\n]*\n\s+Cl@ve Permanente password Pasarela-Demo-2026/);
     assert.match(out.text, /X1234567L[^\n]*\n\s+Cl@ve Permanente activation code [2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4} \(e-mail jan@example\.nl\)/);
 
+    // the demo certificate (PKCS#12 with its password) and the client-certificate host, with its CRL
+    assert.match(out.text, new RegExp(`Certificate\\s+${varDir.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}/demo-pki/person\\.p12 \\(password [A-Za-z0-9_-]{8}\\): Carmen Español, 12345678Z`));
+    assert.match(out.text, new RegExp(`Certificate host\\s+https://localhost:${clientTlsPort}\\b`));
+    const crl = await fetch(`http://127.0.0.1:${crlPort}/demo-ca.crl`);
+    assert.equal(crl.status, 200);
     const health = await fetch(`http://127.0.0.1:${port}/healthz`);
     assert.equal(health.status, 200);
     const home = await fetch(`http://127.0.0.1:${demoPort}/`);
