@@ -73,6 +73,8 @@ export interface SignatureShape {
   readonly omitSignedPropertiesReference?: boolean;
   /** the certificate whose digest SigningCertificateV2 names; default the signer's */
   readonly signingCertificatePem?: string;
+  /** the older xades:SigningCertificate with a SHA-1 digest and IssuerSerial, as the Spanish list of 2019 has */
+  readonly signingCertificateV1Sha1?: boolean;
   readonly omitSigningTime?: boolean;
   readonly signingTime?: Date;
 }
@@ -173,17 +175,18 @@ function signatureTemplate(signer: TrustedListSigner, shape: SignatureShape): st
   const extra = shape.extraReference
     ? `<ds:Reference URI=""><ds:Transforms><ds:Transform Algorithm="${ALG.envelopedSignature}"/><ds:Transform Algorithm="${c14n}"/></ds:Transforms><ds:DigestMethod Algorithm="${digest}"/><ds:DigestValue/></ds:Reference>`
     : '';
-  const certDigest = createHash('sha256')
-    .update(new X509Certificate(shape.signingCertificatePem ?? signer.certPem).raw)
-    .digest('base64');
+  const named = new X509Certificate(shape.signingCertificatePem ?? signer.certPem);
+  const signingCertificate = shape.signingCertificateV1Sha1
+    ? `<xades:SigningCertificate><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${ALG.sha1}"/><ds:DigestValue>${createHash('sha1').update(named.raw).digest('base64')}</ds:DigestValue></xades:CertDigest>` +
+      `<xades:IssuerSerial><ds:X509IssuerName>${esc(named.issuer.split('\n').reverse().join(','))}</ds:X509IssuerName><ds:X509SerialNumber>${BigInt(`0x${named.serialNumber}`).toString()}</ds:X509SerialNumber></xades:IssuerSerial></xades:Cert></xades:SigningCertificate>`
+    : `<xades:SigningCertificateV2><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="${ALG.sha256}"/><ds:DigestValue>${createHash('sha256').update(named.raw).digest('base64')}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2>`;
   const signingTime = shape.omitSigningTime ? '' : `<xades:SigningTime>${iso(shape.signingTime ?? new Date())}</xades:SigningTime>`;
   return (
     `<ds:Signature xmlns:ds="${NS.ds}" Id="${SIGNATURE_ID}"><ds:SignedInfo><ds:CanonicalizationMethod Algorithm="${c14n}"/>` +
     `<ds:SignatureMethod Algorithm="${shape.signatureMethod ?? (createPrivateKey(signer.keyPem).asymmetricKeyType === 'ec' ? ALG.ecdsaSha256 : ALG.rsaSha256)}"/>${listReference}${propertiesReference}${extra}</ds:SignedInfo>` +
     `<ds:SignatureValue/><ds:KeyInfo><ds:X509Data><ds:X509Certificate>${pemBody(signer.certPem)}</ds:X509Certificate></ds:X509Data></ds:KeyInfo>` +
     `<ds:Object><xades:QualifyingProperties xmlns:xades="${TSL_NS.xades}" Target="#${SIGNATURE_ID}"><xades:SignedProperties Id="${SIGNED_PROPERTIES_ID}">` +
-    `<xades:SignedSignatureProperties>${signingTime}<xades:SigningCertificateV2><xades:Cert><xades:CertDigest>` +
-    `<ds:DigestMethod Algorithm="${ALG.sha256}"/><ds:DigestValue>${certDigest}</ds:DigestValue></xades:CertDigest></xades:Cert></xades:SigningCertificateV2></xades:SignedSignatureProperties>` +
+    `<xades:SignedSignatureProperties>${signingTime}${signingCertificate}</xades:SignedSignatureProperties>` +
     `<xades:SignedDataObjectProperties><xades:DataObjectFormat ObjectReference="#ref-tsl"><xades:MimeType>text/xml</xades:MimeType></xades:DataObjectFormat></xades:SignedDataObjectProperties>` +
     `</xades:SignedProperties></xades:QualifyingProperties></ds:Object></ds:Signature>`
   );

@@ -90,6 +90,13 @@ describe('TS 119 612 §5.7.1 trusted list XAdES signature (signed by xmlsec1)', 
       verify(await buildTrustedList(description(), signer, { signatureMethod: ALG.ecdsaSha384, digestMethod: ALG.sha384 }), operator.pem);
     });
 
+    it('the older SigningCertificate naming the anchor by a SHA-1 digest (as the Spanish list of 2019): verifies', async () => {
+      const xml = await buildTrustedList(description(), signer, { signingCertificateV1Sha1: true });
+      assert.match(xml, /<xades:SigningCertificate><xades:Cert><xades:CertDigest><ds:DigestMethod Algorithm="http:\/\/www.w3.org\/2000\/09\/xmldsig#sha1"/);
+      verify(xml, operator.pem);
+      refused(await buildTrustedList(description(), signer, { signingCertificateV1Sha1: true, signingCertificatePem: attacker.certPem }), operator.pem, /SigningCertificate does not name the anchor/);
+    });
+
     it('a copy of the list hidden in KeyInfo (outside what is signed): verifies, and only the signed list is read', async () => {
       const evil = (await buildTrustedList(description('EVIL CA'), attacker)).replace(/^<\?xml[^>]*>\s*/, '').replace(/<ds:Signature[\s\S]*<\/ds:Signature>/, '');
       const xml = signed.replace('<ds:KeyInfo>', `<ds:KeyInfo>${evil}`);
