@@ -81,10 +81,14 @@ export function mountAcs(router: Router, deps: AcsDeps): void {
       return;
     }
     const node = availability.node;
+    if (xml === undefined) {
+      ctx.log.warn({ tx: tx.id, country: state.country }, 'eIDAS answer: SAMLResponse is not base64 of UTF-8 text');
+      renderEidasError(ctx.pages, req, res, 'eidas.error.response', 400, answered);
+      return;
+    }
+    const keys = await deps.keys();
     let received: ReceivedResponse;
     try {
-      if (xml === undefined) throw new TypeError('SAMLResponse is not base64 of UTF-8 text');
-      const keys = await deps.keys();
       received = await deps.receive(
         Buffer.from(xml, 'utf8').toString('base64'),
         { entityID: node.entityID, signingCertificates: node.signingCertificates, signatureAlgorithms: node.acceptedSignatureAlgorithms, digestAlgorithms: NODE_DIGEST_ALGORITHMS, requireEncryptedAssertion: true },
@@ -92,8 +96,8 @@ export function mountAcs(router: Router, deps: AcsDeps): void {
         { privateKeys: [keys.encryption.privateKey] },
       );
     } catch (err) {
-      if (!isBrokerError(err) && !(err instanceof TypeError)) throw err;
-      ctx.log.warn({ tx: tx.id, country: state.country, err: (isBrokerError(err) && err.detail) || err.message }, 'eIDAS Response refused');
+      if (!isBrokerError(err)) throw err;
+      ctx.log.warn({ tx: tx.id, country: state.country, code: err.code, err: err.detail ?? err.message }, 'eIDAS Response refused');
       await ctx.audit.record({ actor: 'anonymous', action: 'eidas.response.refused', ip: req.ip, detail: { country: state.country } });
       renderEidasError(ctx.pages, req, res, 'eidas.error.response', 400, answered);
       return;
