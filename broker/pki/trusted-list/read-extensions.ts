@@ -81,22 +81,23 @@ function readQualification(r: ListReader, element: Element, where: string, warn:
 
 /** Read a ServiceInformationExtensions element (or its absence). `where` names the service for messages. */
 export function readServiceExtensions(r: ListReader, extensions: Element | undefined, where: string, warn: (m: string) => void): ServiceExtensions {
-  const out: ServiceExtensions & { unknownCritical: string | undefined } = { additionalInformation: [], qualifications: [], unknownCritical: undefined };
-  if (!extensions) return out;
-  for (const extension of r.all(extensions, TSL_NS.tsl, 'Extension')) {
+  const additionalInformation: string[] = [];
+  const qualifications: ServiceQualification[] = [];
+  let unknownCritical: string | undefined;
+  for (const extension of extensions ? r.all(extensions, TSL_NS.tsl, 'Extension') : []) {
     const critical = extension.getAttribute('Critical') === 'true' || extension.getAttribute('Critical') === '1';
     for (let c = extension.firstChild; c; c = c.nextSibling) {
       if (c.nodeType !== 1) continue;
       const el = c as Element;
       const key = `${el.namespaceURI} ${el.localName}`;
-      if (key === `${TSL_NS.tsl} AdditionalServiceInformation`) out.additionalInformation.push(r.text(r.one(el, TSL_NS.tsl, 'URI')));
+      if (key === `${TSL_NS.tsl} AdditionalServiceInformation`) additionalInformation.push(r.text(r.one(el, TSL_NS.tsl, 'URI')));
       else if (key === `${TSL_NS.ecc} Qualifications`) {
         for (const q of r.all(el, TSL_NS.ecc, 'QualificationElement')) {
           const read = readQualification(r, q, where, warn);
-          if (read) out.qualifications.push(read);
+          if (read) qualifications.push(read);
         }
-      } else if (critical && !KNOWN_EXTENSIONS.has(key)) out.unknownCritical ??= `{${el.namespaceURI}}${el.localName}`;
+      } else if (critical && !KNOWN_EXTENSIONS.has(key)) unknownCritical ??= `{${el.namespaceURI}}${el.localName}`;
     }
   }
-  return out;
+  return { additionalInformation, qualifications, unknownCritical };
 }
