@@ -41,6 +41,7 @@ export async function finishLogin(deps: HandBackDeps, req: Request, res: Respons
     registrationLevel: person.registrationLevel,
     authnInstant: result.authnInstant.getTime(),
     ...(result.authenticatingAuthority ? { authenticatingAuthority: result.authenticatingAuthority } : {}),
+    ...(result.upstreamAttributes?.length ? { upstreamAttributes: result.upstreamAttributes } : {}),
   };
   const session = await deps.sessions.start(req, res, authentication);
   await continueToAssertion(deps, req, res, tx, session);

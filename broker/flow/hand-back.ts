@@ -18,6 +18,7 @@ import { signingAlgorithmFor } from '../saml/signing-algorithm.js';
 import { encryptIdentifierValues } from '../saml/encrypt-id.js';
 import { releaseRepresentationAttributes } from '../mandates/attributes.js';
 import { actingSubjectID } from '../mandates/acting-subject.js';
+import { releasableUpstreamAttributes } from './upstream-attributes.js';
 import type { RepresentationChoice } from '../mandates/model.js';
 
 export interface HandBackDeps {
@@ -58,6 +59,7 @@ export async function handBack(deps: HandBackDeps, req: Request, res: Response, 
     ? actingSubjectID(cfg, { personId: person.id, organisationId: representation.organisation.id, intermediaryId: representation.intermediary?.id ?? null, spEntityID: sp.entityID })
     : null;
   let attributes = releaseRepresentationAttributes({ natural, service: tx.service ?? null, representation: representation ?? null, actingSubjectID: acting, policy });
+  if (!representation) attributes = [...attributes, ...releasableUpstreamAttributes(auth.upstreamAttributes ?? [], policy, tx.request.requestedAttributes)];
   const cannotProtect = (what: string) => new BrokerError('internal', 'the assertion cannot be protected as the service requires', `sp ${sp.entityID} asks for ${what} but has no encryption key`, replyTo);
   if (policy.encryptIdentifiers && representation) {
     const to = sp.encryptionCerts[0];

@@ -47,6 +47,16 @@ export interface PersonRef {
   readonly personId: string;
 }
 
+/**
+ * An attribute an upstream identity provider asserted (an eIDAS node's legal person), already
+ * spelled in the dialect it is released in; it leaves only as flow/upstream-attributes.ts allows.
+ */
+export interface UpstreamAttribute {
+  readonly name: string;
+  readonly friendlyName: string;
+  readonly values: readonly string[];
+}
+
 /** What a connector claims when it finishes; the broker decides (caps the rung, checks status). */
 export interface AuthnResult {
   readonly subject: PersonRef;
@@ -56,6 +66,7 @@ export interface AuthnResult {
   readonly authnInstant: Date;
   /** the upstream identity provider that authenticated the person (eIDAS: the foreign node's entityID) */
   readonly authenticatingAuthority?: string;
+  readonly upstreamAttributes?: readonly UpstreamAttribute[];
 }
 
 /** The outcome stored in the SSO session once the broker accepted an AuthnResult. */
@@ -69,6 +80,7 @@ export interface Authentication {
   readonly authnInstant: number; // epoch ms
   /** AuthnResult.authenticatingAuthority: stated in every assertion of this authentication */
   readonly authenticatingAuthority?: string;
+  readonly upstreamAttributes?: readonly UpstreamAttribute[];
 }
 
 /** Where errors of this login go: its SP and ACS were verified when the transaction opened. */

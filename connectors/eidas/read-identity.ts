@@ -4,6 +4,7 @@
 // the Latin transliteration: we keep the Latin one), DateOfBirth as yyyy-mm-dd. Anything missing
 // or malformed refuses the login: these are the minimum data set every node must deliver.
 import type { ReceivedAttribute } from '../../broker/saml/sp-role/model.js';
+import type { UpstreamAttribute } from '../../broker/flow/login-transaction.js';
 import { EIDAS } from './eidas-attributes.js';
 
 export interface ForeignIdentity {
@@ -40,12 +41,34 @@ function required(attrs: readonly ReceivedAttribute[], name: string): string {
   return v;
 }
 
-export function readForeignIdentity(attrs: readonly ReceivedAttribute[], expect: { nodeCountry: string; ourCountry: string }): ForeignIdentity {
+interface Countries {
+  readonly nodeCountry: string;
+  readonly ourCountry: string;
+}
+
+/** An eIDAS unique identifier `XX/YY/…`: XX the node's country, YY ours (attribute profile §2.2.3). */
+function checkIdentifier(value: string, what: string, expect: Countries): void {
+  const m = /^([A-Z]{2})\/([A-Z]{2})\/(\S{1,200})$/.exec(value);
+  if (!m) throw new ForeignIdentityError(`${what} is not XX/YY/identifier`);
+  if (m[1] !== expect.nodeCountry) throw new ForeignIdentityError(`${what} from ${m[1]}, but the node is ${expect.nodeCountry}'s`);
+  if (m[2] !== expect.ourCountry) throw new ForeignIdentityError(`${what} is meant for ${m[2]}, not ${expect.ourCountry}`);
+}
+
+/** The legal person the node asserted (both minimum-data-set attributes, Latin values), released as asserted. */
+export function readLegalPerson(attrs: readonly ReceivedAttribute[], expect: Countries): UpstreamAttribute[] {
+  const identifier = latinValue(attrs, EIDAS.legalPersonIdentifier.name);
+  const name = latinValue(attrs, EIDAS.legalName.name);
+  if (!identifier || !name) return [];
+  checkIdentifier(identifier, 'LegalPersonIdentifier', expect);
+  return [
+    { ...EIDAS.legalPersonIdentifier, values: [identifier] },
+    { ...EIDAS.legalName, values: [name] },
+  ];
+}
+
+export function readForeignIdentity(attrs: readonly ReceivedAttribute[], expect: Countries): ForeignIdentity {
   const personIdentifier = required(attrs, EIDAS.personIdentifier.name);
-  const m = /^([A-Z]{2})\/([A-Z]{2})\/(\S{1,200})$/.exec(personIdentifier);
-  if (!m) throw new ForeignIdentityError('PersonIdentifier is not XX/YY/identifier');
-  if (m[1] !== expect.nodeCountry) throw new ForeignIdentityError(`PersonIdentifier from ${m[1]}, but the node is ${expect.nodeCountry}'s`);
-  if (m[2] !== expect.ourCountry) throw new ForeignIdentityError(`PersonIdentifier is meant for ${m[2]}, not ${expect.ourCountry}`);
+  checkIdentifier(personIdentifier, 'PersonIdentifier', expect);
   const dateOfBirth = required(attrs, EIDAS.dateOfBirth.name);
   if (!/^\d{4}-\d{2}-\d{2}$/.test(dateOfBirth) || Number.isNaN(Date.parse(`${dateOfBirth}T00:00:00Z`))) throw new ForeignIdentityError('DateOfBirth is not yyyy-mm-dd');
   return {

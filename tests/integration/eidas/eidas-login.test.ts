@@ -128,6 +128,18 @@ describe('eIDAS connector: logins through the independent test node', function (
     assert.equal(person?.registrationLevel, 'basic', 'created at the first login, without prior registration');
   });
 
+  it("the node's legal person reaches an SP that requested it, and no other", async () => {
+    const LP = 'http://eidas.europa.eu/attributes/legalperson/';
+    await w.node.control({ legalPerson: true });
+    const asked = await eidasLogin(w, { ...minimum('low'), requestedAttributes: [{ name: `${LP}LegalPersonIdentifier` }, { name: `${LP}LegalName` }] });
+    const d = assertionOf(asked.final.text);
+    assert.equal(attributeValue(d, 'LegalPersonIdentifier'), 'DE/ES/HRB-123456-TEST');
+    assert.equal(attributeValue(d, 'LegalName'), 'Musterfirma TEST GmbH');
+    assert.ok((await w.node.lastRequest())!.requested.includes(`${LP}LegalName`), 'asked of the node');
+    const notAsked = await eidasLogin(w, minimum('low'));
+    assert.equal(attributeValue(assertionOf(notAsked.final.text), 'LegalName'), undefined);
+  });
+
   it("a later login takes the names and date of birth the node asserts now; the Latin transliteration wins", async () => {
     await eidasLogin(w, minimum('low'));
     await w.node.control({ citizen: { familyName: [{ value: 'Παπαδοπούλου', latinScript: false }, { value: 'Papadopoulou', latinScript: true }], firstName: [{ value: 'Erika' }], dateOfBirth: '1971-02-03' } });

@@ -2,7 +2,9 @@
 // its set, non-notified refused) and the foreign identity (PersonIdentifier as is, LatinScript).
 import assert from 'node:assert/strict';
 import { checkReturnedLoa } from '../../../connectors/eidas/check-loa.js';
-import { readForeignIdentity } from '../../../connectors/eidas/read-identity.js';
+import { readForeignIdentity, readLegalPerson } from '../../../connectors/eidas/read-identity.js';
+import { releasableUpstreamAttributes } from '../../../broker/flow/upstream-attributes.js';
+import { spPolicySchema } from '../../../broker/config.js';
 import type { ReceivedAttribute } from '../../../broker/saml/sp-role/model.js';
 
 const L = 'http://eidas.europa.eu/LoA/';
@@ -46,5 +48,21 @@ describe('eidas answer: LoA and identity from a verified assertion', () => {
     assert.throws(() => readForeignIdentity(MDS.slice(0, 3), EXPECT), /DateOfBirth missing/);
     assert.throws(() => readForeignIdentity([...MDS.slice(0, 3), attr('DateOfBirth', ['31.05.1970', null])], EXPECT), /yyyy-mm-dd/);
     assert.throws(() => readForeignIdentity([...MDS, MDS[1]!], EXPECT), /sent twice/);
+  });
+
+  it("reads the node's legal person (both attributes, its countries checked) and releases it only as the SP's policy allows", () => {
+    const LP = 'http://eidas.europa.eu/attributes/legalperson/';
+    const legal = (pid: string): ReceivedAttribute[] => [
+      { name: `${LP}LegalPersonIdentifier`, nameFormat: null, friendlyName: null, values: [{ value: pid, latinScript: null }] },
+      { name: `${LP}LegalName`, nameFormat: null, friendlyName: null, values: [{ value: 'Musterfirma GmbH', latinScript: null }] },
+    ];
+    const upstream = readLegalPerson([...MDS, ...legal('DE/ES/HRB-1')], EXPECT);
+    assert.deepEqual(upstream.map((a) => [a.friendlyName, a.values]), [['LegalPersonIdentifier', ['DE/ES/HRB-1']], ['LegalName', ['Musterfirma GmbH']]]);
+    assert.deepEqual(readLegalPerson([...MDS, legal('DE/ES/HRB-1')[1]!], EXPECT), [], 'a name alone is no legal person');
+    assert.throws(() => readLegalPerson(legal('FR/ES/1'), EXPECT), /LegalPersonIdentifier from FR/);
+    const names = (policy: object, requested: string[]) => releasableUpstreamAttributes(upstream, spPolicySchema.parse(policy), requested).map((a) => a.friendlyName);
+    assert.deepEqual(names({}, []), [], 'not requested, no list: nothing');
+    assert.deepEqual(names({}, [`${LP}LegalName`]), ['LegalName']);
+    assert.deepEqual(names({ releasedAttributes: [`${LP}LegalPersonIdentifier`] }, [`${LP}LegalName`]), ['LegalPersonIdentifier'], 'the policy list decides');
   });
 });
