@@ -72,6 +72,9 @@ function embeddedDefaults(cfg: Config): string[] {
   if (cfg.notify.transport === 'outbox') w.push('development outbox instead of an SMS gateway (notify.transport: http)');
   if (!cfg.keys.signingKeyFile) w.push('generated signing key under varDir (keys.signingKeyFile)');
   if (!cfg.admin.spSigningKeyFile) w.push('generated management SP key under varDir (admin.spSigningKeyFile)');
+  const eidas = cfg.connectors.eidas;
+  if (cfg.connectors.enabled.includes('eidas') && !(eidas.metadataSigningKeyFile && eidas.requestSigningKeyFile && eidas.encryptionKeyFile))
+    w.push('generated eIDAS connector keys under varDir (connectors.eidas.metadataSigningKeyFile, requestSigningKeyFile, encryptionKeyFile)');
   if (cfg.keys.pseudonymSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development pseudonym secret (PSEUDONYM_SECRET)');
   if (cfg.keys.credentialSecrets.some((s) => s.secret.startsWith('development-only'))) w.push('development credential secret (CREDENTIAL_SECRET)');
   return w;
