@@ -21,7 +21,7 @@ import type { EidasState } from './state.js';
 /** A country whose node could not be used is read again when its page is shown, at most this often. */
 const UNAVAILABLE_RETRY_MS = 30_000;
 
-/** Once per process: the keys are read (or generated) on first use, not at start-up of every broker. */
+/** The keys are read (or generated) once, on first use: a broker that never shows eIDAS never generates them. */
 function lazyKeys(cfg: Config): () => Promise<EidasKeys> {
   let keys: Promise<EidasKeys> | undefined;
   return () => (keys ??= loadEidasKeys(cfg, cfg.varDir));
