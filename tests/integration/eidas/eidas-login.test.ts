@@ -164,6 +164,21 @@ describe('eIDAS connector: logins through the independent test node', function (
     await finishEidasLogin(w, again).then((l) => assert.equal(l.final.status, 400, 'the login was closed by the refused answer'));
   });
 
+  it('the ACS refuses a malformed form with a page, and an answer to a login that sent no request', async () => {
+    const acs = (fields: Record<string, string>) => newAgent(w.broker).post('/connectors/eidas/acs').type('form').send(fields);
+    const b64 = Buffer.from('<samlp:Response/>').toString('base64');
+    assert.match((await acs({ SAMLResponse: b64 }).expect(400)).text, /role="alert"/);
+    await acs({ SAMLResponse: b64, RelayState: '../../login/x' }).expect(400);
+    await acs({ SAMLResponse: '%%%not base64', RelayState: 'AAAAAAAAAAAAAAAAAAAAAA' }).expect(400);
+    await acs({ SAMLResponse: Buffer.from([0xff, 0xfe, 0x3c]).toString('base64'), RelayState: 'AAAAAAAAAAAAAAAAAAAAAA' }).expect(400);
+    const agent = newAgent(w.broker);
+    const tx = txOf((await sendAuthnRequest(w.broker, agent, minimum('low')).expect(303)).headers.location!);
+    const csrf = csrfOf((await agent.get(`/login/${tx}`).expect(200)).text);
+    await agent.post(`/login/${tx}/choose`).type('form').send({ csrf, method: 'eidas' }).expect(303);
+    const stale = await agent.post(`/connectors/eidas/${tx}/response`).type('form').send({ SAMLResponse: b64 }).expect(400);
+    assert.match(stale.text, /role="alert"/);
+  });
+
   it('the node answer for another browser is refused: the transaction is bound to the browser that started it', async () => {
     const login = await startEidasLogin(w, minimum('low'));
     const nodePage = await (await fetch(login.toNode.action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(login.toNode.fields).toString() })).text();
