@@ -29,9 +29,17 @@ export interface CertificateWorld {
   close(): Promise<void>;
 }
 
+export interface CertificateWorldOptions {
+  readonly overrides?: Overrides;
+  readonly broker?: Omit<StartOptions, 'overrides'>;
+  /** more broker options and configuration, computed with the world's temporary directory */
+  readonly prepare?: (dir: string) => Promise<{ broker?: Omit<StartOptions, 'overrides'>; overrides?: Overrides }>;
+}
+
 /** A broker with the certificate connector over the test PKI (direct mode unless overridden). */
-export async function startCertificateWorld(opts: { overrides?: Overrides; broker?: Omit<StartOptions, 'overrides'> } = {}): Promise<CertificateWorld> {
+export async function startCertificateWorld(opts: CertificateWorldOptions = {}): Promise<CertificateWorld> {
   const dir = await mkdtemp(path.join(tmpdir(), 'pasarela-cert-'));
+  const prepared = (await opts.prepare?.(dir)) ?? {};
   const crlPort = await freePort();
   const ocspPort = await freePort();
   const now = new Date();
@@ -58,7 +66,8 @@ export async function startCertificateWorld(opts: { overrides?: Overrides; broke
     connectors: { enabled: ['pin', 'certificate'] },
     pki: { trustedLists: [{ source: path.join(dir, 'ES.xml'), signerCertFile: path.join(dir, 'signer.crt') }], revocation: { timeoutMs: 2000 } },
   };
-  const broker = await startTestBroker({ clientCertificates: true, ...opts.broker, overrides: deepMerge(base, opts.overrides ?? {}) as Overrides });
+  const overrides = deepMerge(deepMerge(base, opts.overrides ?? {}) as Overrides, prepared.overrides ?? {}) as Overrides;
+  const broker = await startTestBroker({ clientCertificates: true, ...opts.broker, ...prepared.broker, overrides });
   return {
     pki,
     broker,
