@@ -65,10 +65,11 @@ export async function startEidasNode(dir: string, requestKey: 'rsa' | 'ec' = 'rs
 }
 
 /** The node, then a test broker whose eIDAS connector has country DE = the node. */
-export async function startEidasWorld(opts: { requestKey?: 'rsa' | 'ec'; personCacheSeconds?: number } = {}): Promise<EidasWorld> {
+export async function startEidasWorld(opts: { requestKey?: 'rsa' | 'ec'; personCacheSeconds?: number; stores?: 'embedded' | 'real' } = {}): Promise<EidasWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), 'eidas-world-'));
   const setup = await startEidasNode(dir, opts.requestKey);
   const broker = await startTestBroker({
+    ...(opts.stores ? { stores: opts.stores } : {}),
     overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: setup.eidas }, ...(opts.personCacheSeconds === undefined ? {} : { flow: { personCacheSeconds: opts.personCacheSeconds } }) },
   });
   return {

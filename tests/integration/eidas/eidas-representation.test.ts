@@ -5,21 +5,22 @@ import assert from 'node:assert/strict';
 import { eidasLogin, LOA, startEidasWorld, type EidasWorld } from '../../helpers/eidas-world.js';
 import { mandateFixtures } from '../../helpers/mandate-fixtures.js';
 import { attributeMap, postChoice, representationPage, responseAttributes } from '../../helpers/representation-login.js';
-import { SP1 } from '../../helpers/test-broker.js';
+import { forEachStores, SP1 } from '../../helpers/test-broker.js';
 import { statusOf } from '../../helpers/sp-requests.js';
 
 const PID = 'DE/ES/7f1c9a20-TEST';
 const substantial = { requestedAuthnContext: { comparison: 'minimum' as const, classRefs: [LOA('substantial')] } };
 
-describe('eIDAS connector: a foreign person acting for an organisation', function () {
-  this.timeout(60_000);
+forEachStores('eIDAS connector: a foreign person acting for an organisation', (stores) => {
   let w: EidasWorld;
-  before(async () => {
-    w = await startEidasWorld();
+  before(async function () {
+    this.timeout(60_000);
+    w = await startEidasWorld({ stores });
   });
   after(async () => w?.close());
 
-  it('first login creates the person; given a mandate, the next login acts for the organisation', async () => {
+  it('first login creates the person; given a mandate, the next login acts for the organisation', async function () {
+    this.timeout(30_000);
     const first = await eidasLogin(w, substantial);
     assert.equal(statusOf(first.final.text).top, 'Success', 'no service with representation yet: straight to the SP');
     const person = (await w.broker.broker.services.identity.findByEidasIdentifier(PID))!;
