@@ -6,7 +6,7 @@ import { openDatabase, type Database } from '../../../broker/store/db.js';
 import { createIdentityRegistry } from '../../../broker/identity/registry-db.js';
 import type { IdentityRegistry } from '../../../broker/identity/registry.js';
 import { findOrAddForeignPerson } from '../../../connectors/eidas/foreign-person.js';
-import { testConfig } from '../../helpers/store-targets.js';
+import { createTestDatabase, describeServer, serverTarget, testConfig, type TestDatabase } from '../../helpers/store-targets.js';
 
 const ERIKA = { personIdentifier: 'DE/ES/0001', givenName: 'Erika', familyName: 'Mustermann', dateOfBirth: '1964-08-12' };
 
@@ -46,5 +46,27 @@ describe('eidas foreign-person: find or create the person of a foreign login', (
     const twin = { ...ERIKA, personIdentifier: 'DE/ES/0003' };
     const [a, b] = await Promise.all([findOrAddForeignPerson(identity, twin), findOrAddForeignPerson(identity, twin)]);
     assert.equal(a.id, b.id);
+  });
+});
+
+describeServer(serverTarget('eidas foreign-person on PostgreSQL', 'TEST_DATABASE_URL'), (url) => {
+  let testDb: TestDatabase;
+  let database: Database;
+  before(async () => {
+    testDb = await createTestDatabase(url);
+    database = await openDatabase(testConfig({ database: { url: testDb.url } }));
+  });
+  after(async () => {
+    await database?.close();
+    await testDb?.drop();
+  });
+
+  it('eight first logins of one person at once end with one person (the unique key decides)', async () => {
+    const identity = createIdentityRegistry(database.db);
+    const twin = { ...ERIKA, personIdentifier: 'DE/ES/0004' };
+    const people = await Promise.all(Array.from({ length: 8 }, () => findOrAddForeignPerson(identity, twin)));
+    assert.equal(new Set(people.map((p) => p.id)).size, 1);
+    const rows = await database.db.selectFrom('persons').select('id').where('eidas_person_identifier', '=', 'DE/ES/0004').execute();
+    assert.equal(rows.length, 1);
   });
 });
