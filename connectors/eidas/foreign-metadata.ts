@@ -181,6 +181,12 @@ export function createForeignNodes(cfg: Config, log: Logger, opts: { now: () => 
       entry.node = readForeignNode(xml, country, cert, opts.now());
       delete entry.error;
       log.info({ country: country.code, entityID: entry.node.entityID, validUntil: entry.node.validUntil.toISOString() }, 'eIDAS node metadata read');
+      const ours = SIGNATURE_ALGORITHMS[e.requestSignatureAlgorithm];
+      const { signingMethods, digestMethods } = entry.node;
+      // A node that lists what it verifies and leaves ours out will refuse our requests: say so
+      // early. (An EC request key signs with ECDSA whatever is configured; that key's operator knows.)
+      if ((signingMethods.length > 0 && !signingMethods.includes(ours.uri)) || (digestMethods.length > 0 && !digestMethods.includes(ours.digestUri)))
+        log.warn({ country: country.code, configured: ours.uri, signingMethods, digestMethods }, 'eIDAS node does not list our configured request signature algorithm');
     } catch (err) {
       entry.error = err instanceof ForeignMetadataError ? err.message : `unreadable: ${(err as Error).message}`;
       log.warn({ country: country.code, reason: entry.error, keepsPrevious: !!entry.node }, 'eIDAS node metadata refused');
