@@ -77,6 +77,7 @@ const certificateConnectorSchema = z
       })
       .describe('the proxy mode\'s header'),
     ticketSeconds: z.number().int().min(10).max(600).describe('lifetime of the single-use ticket that carries a login from the main host to the client-certificate host and back'),
+    presentationsPerIpPerHour: z.number().int().min(1).describe('certificate presentations (each a validation with OCSP/CRL calls) per IP address and hour on the client-certificate host'),
     registerUnknownPersons: z.boolean().describe('register a person the registry does not know from their certificate, at advanced level; false: refuse them'),
   })
   .describe('certificate and eID-card connector');

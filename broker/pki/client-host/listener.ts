@@ -7,7 +7,7 @@
 import https from 'node:https';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
-import { webcrypto } from 'node:crypto';
+import { constants as cryptoConstants, webcrypto } from 'node:crypto';
 import express from 'express';
 import { ConfigError, PROJECT_ROOT } from '../../config.js';
 import type { BrokerServices } from '../../services.js';
@@ -105,6 +105,11 @@ export async function startClientCertificateListener(services: BrokerServices): 
       ecdhCurve: TLS_CURVES,
       requestCert: true,
       rejectUnauthorized: false,
+      // No session resumption: OpenSSL keeps only the leaf of a resumed session, not the
+      // intermediates the browser sent, so a path through them would fail on every return visit.
+      // Without tickets (and without a session cache, which Node's server has not by default)
+      // every connection makes a full handshake.
+      secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
       ...(ca.length ? { ca } : {}),
     },
     app,

@@ -65,6 +65,10 @@ export function clientHostRouter(deps: ClientHostDeps): Router {
     const id = typeof req.query.ticket === 'string' ? req.query.ticket : '';
     const ticket = await deps.tickets.peek(id);
     if (!ticket) return invalidTicket(req, res);
+    // every presentation costs OCSP/CRL calls: bounded per address like every code entry
+    if (!(await services.rateLimit.hit(`cert-present:ip:${req.ip}`, services.config.connectors.certificate.presentationsPerIpPerHour, HOUR))) {
+      return pages.send(req, res, { status: 429, title: pages.t(res, 'certificate.title'), body: html`<p class="error" role="alert">${pages.t(res, 'certificate.rateLimited')}</p>` });
+    }
     const proof = await deps.tickets.present(id, await validatePresented(deps, req, 'login'));
     if (!proof) return invalidTicket(req, res);
     const back = new URL(ticket.returnPath, services.config.publicUrl);

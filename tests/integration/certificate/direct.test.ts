@@ -6,6 +6,8 @@
 // certificate of the test PKI ends on the one refusal page with its category, and the audit log
 // has the precise reason.
 import assert from 'node:assert/strict';
+import https from 'node:https';
+import type { TLSSocket } from 'node:tls';
 import type { Agent } from 'supertest';
 import { startCertificateWorld, getWithClientCertificate, issueQualifiedPerson, type CertificateWorld } from '../../helpers/certificate-world.js';
 import { newAgent, sendAuthnRequest, statusOf, assertionText } from '../../helpers/sp-requests.js';
@@ -162,6 +164,21 @@ describe('certificate connector, direct mode (client-certificate TLS)', function
     // a used token does not work twice
     const replay = await getWithClientCertificate(url, world.pki.qualifiedPerson, [world.pki.intermediate], { method: 'POST', body: `token=${token2}` });
     assert.equal(replay.status, 403);
+  });
+
+  it('the listener never resumes a TLS session (a resumed session would have lost the intermediates)', async () => {
+    const agent = new https.Agent({ keepAlive: false });
+    const resumed: boolean[] = [];
+    for (let i = 0; i < 2; i++) {
+      await new Promise<void>((resolve, reject) => {
+        https.get(`${world.broker.clientHost!.url}/certificate/present?ticket=x`, { agent, rejectUnauthorized: false, key: world.pki.qualifiedPerson.keyPem, cert: world.pki.qualifiedPerson.pem + world.pki.intermediate.pem }, (res) => {
+          resumed.push((res.socket as TLSSocket).isSessionReused());
+          res.resume().on('end', resolve);
+        }).on('error', reject);
+      });
+    }
+    agent.destroy();
+    assert.deepEqual(resumed, [false, false]);
   });
 
   // last: it moves the broker's clock past the trusted list's next update

@@ -10,6 +10,7 @@ import { newAgent, sendAuthnRequest, statusOf } from '../../helpers/sp-requests.
 import { csrfOf, txOf } from '../../helpers/flow-driver.js';
 import { SP2 } from '../../helpers/test-broker.js';
 import type { TestCertificate } from '../../helpers/test-pki.js';
+import { certificateTicketsFor } from '../../../broker/pki/client-host/tickets.js';
 
 const HEADER = 'X-SSL-Client-Cert';
 
@@ -20,7 +21,7 @@ describe('certificate connector, proxy mode (client certificate in a header)', f
   before(async () => {
     world = await startCertificateWorld({
       broker: { clientCertificates: false },
-      overrides: { connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['127.0.0.1'] }, registerUnknownPersons: true, clientTls: { publicUrl: 'https://cert.broker.test' } } } },
+      overrides: { connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['127.0.0.1'] }, registerUnknownPersons: true, presentationsPerIpPerHour: 8, clientTls: { publicUrl: 'https://cert.broker.test' } } } },
     });
   });
   after(async () => {
@@ -96,5 +97,18 @@ describe('certificate connector, proxy mode (client certificate in a header)', f
     assert.deepEqual([person?.registrationLevel, person?.givenName, person?.firstSurname, person?.secondSurname, person?.documentDate], ['advanced', 'EVA', 'DÍAZ', 'MORA', '2032-02-29']);
     const entries = await world.broker.broker.services.audit.forSubject(person!.id);
     assert.ok(entries.some((e) => e.action === 'person.registered' && e.actor === 'certificate'));
+  });
+
+  // last: it spends this address's presentations
+  it('presentations are limited per address (connectors.certificate.presentationsPerIpPerHour)', async () => {
+    const { services } = world.broker.broker;
+    const tickets = certificateTicketsFor(services.config, services.ephemeral);
+    const statuses: number[] = [];
+    for (let i = 0; i < 8 && !statuses.includes(429); i++) {
+      const id = await tickets.issue({ tx: 'x'.repeat(22), returnPath: '/connectors/certificate/x/return' });
+      statuses.push((await proxied(`/certificate/present?ticket=${id}`, '127.0.0.1', escaped(world.pki.qualifiedPerson))).status);
+    }
+    assert.equal(statuses.at(-1), 429, String(statuses));
+    assert.ok(statuses.slice(0, -1).every((s) => s === 303));
   });
 });
