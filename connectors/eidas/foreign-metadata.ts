@@ -26,7 +26,6 @@ export interface ForeignNode {
   /** SingleSignOnService with the HTTP-POST binding */
   readonly ssoPostUrl: string;
   readonly signingCertificates: readonly string[];
-  readonly encryptionCertificates: readonly string[];
   /** alg:SigningMethod / alg:DigestMethod the node publishes (empty when it publishes none) */
   readonly signingMethods: readonly string[];
   readonly digestMethods: readonly string[];
@@ -84,16 +83,12 @@ export function readForeignNode(xml: string, country: EidasCountryConfig, signin
   if (!idp) return fail('no SAML 2.0 IDPSSODescriptor');
   const ssoPostUrl = children(idp, NS.md, 'SingleSignOnService').find((s) => s.getAttribute('Binding') === BINDING.post)?.getAttribute('Location');
   if (!ssoPostUrl || !/^https?:\/\//.test(ssoPostUrl)) fail('no http(s) SingleSignOnService with the HTTP-POST binding');
+  // We never encrypt to a node (it encrypts to us): only its signing keys matter.
   const signing: string[] = [];
-  const encryption: string[] = [];
   for (const kd of children(idp, NS.md, 'KeyDescriptor')) {
-    const use = kd.getAttribute('use');
+    if (kd.getAttribute('use') === 'encryption') continue;
     const certs = kd.getElementsByTagNameNS(NS.ds, 'X509Certificate');
-    for (let i = 0; i < certs.length; i++) {
-      const pem = toPem((certs[i]!.textContent ?? '').trim());
-      if (use !== 'encryption') signing.push(pem);
-      if (use !== 'signing') encryption.push(pem);
-    }
+    for (let i = 0; i < certs.length; i++) signing.push(toPem((certs[i]!.textContent ?? '').trim()));
   }
   if (signing.length === 0) fail('no signing certificate');
   const methods = (name: string) =>
@@ -103,7 +98,6 @@ export function readForeignNode(xml: string, country: EidasCountryConfig, signin
     entityID,
     ssoPostUrl: ssoPostUrl!,
     signingCertificates: signing,
-    encryptionCertificates: encryption,
     signingMethods: methods('SigningMethod'),
     digestMethods: methods('DigestMethod'),
     acceptedSignatureAlgorithms: acceptedAlgorithmUris(country),

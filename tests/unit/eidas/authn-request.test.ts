@@ -19,7 +19,6 @@ const NODE: ForeignNode = {
   entityID: 'https://eidas-node.de.test/metadata',
   ssoPostUrl: 'https://eidas-node.de.test/sso',
   signingCertificates: [],
-  encryptionCertificates: [],
   signingMethods: [],
   digestMethods: [],
   acceptedSignatureAlgorithms: [],
