@@ -95,6 +95,9 @@ export const eidas: ConnectorFactory = {
       reachableLoa: (tx: LoginTransaction) => (cfg.connectors.eidas.countries.length > 0 && requestedEidasLoa(tx) ? '4' : undefined),
       mount(router, ctx) {
         nodes = createForeignNodes(cfg, ctx.log, { now: ctx.now });
+        // Configured key files are checked at start (size, pairing), not at the first login.
+        const e = cfg.connectors.eidas;
+        if (e.metadataSigningKeyFile || e.requestSigningKeyFile || e.encryptionKeyFile) keys().catch((err: unknown) => ctx.log.error({ err: (err as Error).message }, 'eIDAS connector keys unusable'));
         mountEidas(router, ctx, nodes, keys);
       },
       mountPublic: (router, ctx) => mountMetadata(router, ctx, keys),
