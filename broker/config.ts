@@ -322,7 +322,7 @@ export const configSchema = z
           )
           .describe('trusted lists whose granted CA/QC services anchor client certificates; a list that fails to load or verify is absent (its certificates are refused)'),
         trustedListRefreshMinutes: z.number().int().min(1).describe('minutes between re-reads of every trusted list; a list that then fails keeps its last good version'),
-        fetchTimeoutMs: z.number().int().min(100).describe('timeout in milliseconds of each network fetch of broker/pki (trusted lists, OCSP, CRLs)'),
+        fetchTimeoutMs: z.number().int().min(100).describe('timeout in milliseconds of each fetch of a trusted list by URL, headers and body together (OCSP and CRLs: pki.revocation.timeoutMs)'),
         trustedListMaxBytes: z.number().int().min(1024).describe('largest trusted list read, in bytes (national lists are 1–5 MB)'),
         revocation: z
           .object({
