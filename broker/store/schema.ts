@@ -4,6 +4,7 @@
 // strings and `bigint` as strings: db.ts installs those parsers on both drivers so PostgreSQL and
 // PGlite return the same shapes.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { VideoTables } from '../identity/channels/video/schema.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -223,7 +224,8 @@ export interface ChainMandatesTable {
   updated_at: UpdatedAt;
 }
 
-export interface DbSchema {
+/** the video identification channel's tables are declared beside it */
+export interface DbSchema extends VideoTables {
   persons: PersonsTable;
   pairwise_pseudonyms: PairwisePseudonymsTable;
   login_history: LoginHistoryTable;
