@@ -5,6 +5,7 @@
 // PGlite return the same shapes.
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { VideoTables } from '../identity/channels/video/schema.js';
+import type { LetterTables } from '../identity/channels/letter/schema.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -224,8 +225,8 @@ export interface ChainMandatesTable {
   updated_at: UpdatedAt;
 }
 
-/** the video identification channel's tables are declared beside it */
-export interface DbSchema extends VideoTables {
+/** the registration channels declare their tables beside them (video identification, invitation letters) */
+export interface DbSchema extends VideoTables, LetterTables {
   persons: PersonsTable;
   pairwise_pseudonyms: PairwisePseudonymsTable;
   login_history: LoginHistoryTable;

@@ -5,6 +5,8 @@ import * as m0001 from './0001_initial.js';
 import * as m0002 from './0002_permanente.js';
 import * as m0003 from './0003_mandates.js';
 import * as m0004 from './0004_devices.js';
+import * as m0005 from './0005_staff.js';
+import * as m0006 from './0006_letters.js';
 import * as m0007 from './0007_video_identification.js';
 
 const migrations: Record<string, Migration> = {
@@ -12,6 +14,8 @@ const migrations: Record<string, Migration> = {
   '0002_permanente': m0002,
   '0003_mandates': m0003,
   '0004_devices': m0004,
+  '0005_staff': m0005,
+  '0006_letters': m0006,
   '0007_video_identification': m0007,
 };
 
