@@ -5,6 +5,7 @@
 // itself, with revocation and qualification, which TLS verification cannot do. The anchors go out
 // as the acceptable CAs, so browsers offer only certificates that can pass.
 import https from 'node:https';
+import type tls from 'node:tls';
 import path from 'node:path';
 import { readFileSync } from 'node:fs';
 import { constants as cryptoConstants, webcrypto } from 'node:crypto';
@@ -33,6 +34,8 @@ export interface ClientCertificateListener {
 }
 
 const DEV_VALIDITY_MS = 3 * 365 * 86_400_000;
+/** how often the acceptable CAs are compared with the trusted lists (which refresh far less often) */
+const ANCHORS_REFRESH_MS = 60_000;
 
 /** A development server pair for the client-certificate host: P-256, localhost and 127.0.0.1. */
 async function generateDevelopmentPair(now: Date, hostname: string): Promise<{ keyPem: string; certPem: string }> {
@@ -95,25 +98,30 @@ export async function startClientCertificateListener(services: BrokerServices): 
   app.use(clientHostRouter({ services, validator, tickets: certificateTicketsFor(cfg, services.ephemeral), source: fromTlsConnection }));
   app.use(notFound);
   app.use(errorHandler(services));
-  const ca = anchorsPem(trustedLists, services.now());
-  const server = https.createServer(
-    {
-      cert: pair.certPem,
-      key: pair.keyPem,
-      minVersion: TLS_MIN_VERSION,
-      ciphers: TLS_CIPHERS,
-      ecdhCurve: TLS_CURVES,
-      requestCert: true,
-      rejectUnauthorized: false,
-      // No session resumption: OpenSSL keeps only the leaf of a resumed session, not the
-      // intermediates the browser sent, so a path through them would fail on every return visit.
-      // Without tickets (and without a session cache, which Node's server has not by default)
-      // every connection makes a full handshake.
-      secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
-      ...(ca.length ? { ca } : {}),
-    },
-    app,
-  );
+  const secureContext = (ca: string[]): tls.SecureContextOptions => ({
+    cert: pair.certPem,
+    key: pair.keyPem,
+    minVersion: TLS_MIN_VERSION,
+    ciphers: TLS_CIPHERS,
+    ecdhCurve: TLS_CURVES,
+    // No session resumption: OpenSSL keeps only the leaf of a resumed session, not the
+    // intermediates the browser sent, so a path through them would fail on every return visit.
+    // Without tickets (and without a session cache, which Node's server has not by default)
+    // every connection makes a full handshake.
+    secureOptions: cryptoConstants.SSL_OP_NO_TICKET,
+    ...(ca.length ? { ca } : {}),
+  });
+  let ca = anchorsPem(trustedLists, services.now());
+  const server = https.createServer({ ...secureContext(ca), requestCert: true, rejectUnauthorized: false }, app);
+  // the acceptable CAs follow the trusted lists as they are refreshed (a hint to browsers only)
+  const refresh = setInterval(() => {
+    const now = anchorsPem(trustedLists, services.now());
+    if (now.join() === ca.join()) return;
+    ca = now;
+    server.setSecureContext(secureContext(ca));
+    services.log.info({ anchors: ca.length }, 'client-certificate host: acceptable CAs updated from the trusted lists');
+  }, ANCHORS_REFRESH_MS);
+  refresh.unref();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port, opts.host, () => {
@@ -122,5 +130,12 @@ export async function startClientCertificateListener(services: BrokerServices): 
     });
   });
   services.log.info({ url, anchors: ca.length }, 'client-certificate host listening');
-  return { url, server, close: () => closeServer(server, 1000) };
+  return {
+    url,
+    server,
+    close: () => {
+      clearInterval(refresh);
+      return closeServer(server, 1000);
+    },
+  };
 }

@@ -7,6 +7,7 @@
 // has the precise reason.
 import assert from 'node:assert/strict';
 import https from 'node:https';
+import { execFile } from 'node:child_process';
 import type { TLSSocket } from 'node:tls';
 import type { Agent } from 'supertest';
 import { startCertificateWorld, getWithClientCertificate, issueQualifiedPerson, type CertificateWorld } from '../../helpers/certificate-world.js';
@@ -164,6 +165,17 @@ describe('certificate connector, direct mode (client-certificate TLS)', function
     // a used token does not work twice
     const replay = await getWithClientCertificate(url, world.pki.qualifiedPerson, [world.pki.intermediate], { method: 'POST', body: `token=${token2}` });
     assert.equal(replay.status, 403);
+  });
+
+  it('the listener names the trusted lists\' CA/QC certificates as acceptable CAs (openssl s_client)', async () => {
+    const { port } = new URL(world.broker.clientHost!.url);
+    // asynchronous: the listener runs in this process
+    const out = await new Promise<{ stdout: string }>((resolve, reject) => {
+      const child = execFile('openssl', ['s_client', '-connect', `127.0.0.1:${port}`, '-tls1_2'], { encoding: 'utf8', timeout: 10_000 }, (err, stdout) => (stdout ? resolve({ stdout }) : reject(err ?? new Error('no output'))));
+      child.stdin?.end();
+    });
+    const names = /Acceptable client certificate CA names\n([\s\S]*?)\n(?:Requested|Client Certificate Types)/.exec(out.stdout)?.[1] ?? '';
+    assert.match(names, /Pasarela TEST Qualified Issuing CA/, out.stdout);
   });
 
   it('the listener never resumes a TLS session (a resumed session would have lost the intermediates)', async () => {
