@@ -8,6 +8,7 @@ import type { EphemeralStore } from '../store/ephemeral.js';
 import type { Authentication } from './login-transaction.js';
 import { COOKIE_SSO, clearCookie, readCookie, setCookie } from './cookies.js';
 import { randomId } from './random-id.js';
+import { revokedSessionsFor } from './revoked-sessions.js';
 
 export interface SsoParticipant {
   readonly spEntityID: string;
@@ -41,6 +42,7 @@ export interface SsoSessions {
 export function createSsoSessions(store: EphemeralStore, cfg: Config, now: () => Date): SsoSessions {
   const idleMs = cfg.flow.ssoIdleSeconds * 1000;
   const absoluteMs = cfg.flow.ssoAbsoluteSeconds * 1000;
+  const revoked = revokedSessionsFor(cfg, store);
 
   async function write(session: SsoSession): Promise<void> {
     const ttl = Math.min(idleMs, session.createdAt + absoluteMs - now().getTime());
@@ -54,7 +56,8 @@ export function createSsoSessions(store: EphemeralStore, cfg: Config, now: () =>
     if (!raw) return undefined;
     const session = JSON.parse(raw) as SsoSession;
     const t = now().getTime();
-    if (t - session.lastSeenAt >= idleMs || t - session.createdAt >= absoluteMs) {
+    // a renounced person's sessions end everywhere at once (revoked-sessions.ts)
+    if (t - session.lastSeenAt >= idleMs || t - session.createdAt >= absoluteMs || (await revoked.isRevoked(session.authentication.personId, session.createdAt))) {
       await store.del(KEY(id));
       return undefined;
     }
