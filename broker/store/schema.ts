@@ -6,6 +6,7 @@
 import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
 import type { VideoTables } from '../identity/channels/video/schema.js';
 import type { LetterTables } from '../identity/channels/letter/schema.js';
+import type { StaffTables } from '../identity/staff/schema.js';
 
 type CreatedAt = ColumnType<Date, Date | string | undefined, never>;
 type UpdatedAt = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -226,7 +227,7 @@ export interface ChainMandatesTable {
 }
 
 /** the registration channels declare their tables beside them (video identification, invitation letters) */
-export interface DbSchema extends VideoTables, LetterTables {
+export interface DbSchema extends VideoTables, LetterTables, StaffTables {
   persons: PersonsTable;
   pairwise_pseudonyms: PairwisePseudonymsTable;
   login_history: LoginHistoryTable;
