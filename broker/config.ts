@@ -309,6 +309,23 @@ export const configSchema = z
         purgeIntervalMinutes: z.number().int().min(0).describe('minutes between purges of expired entries, the first shortly after start; 0: no purge from this broker'),
       })
       .describe('retention of personal data'),
+    videoIdentification: z
+      .object({
+        enabled: z.boolean().describe('offer registration by video interview (seed 002) at /register/video and the interviewer console at /staff/video'),
+        meetingLink: z.string().url().describe('address of the video call of an interview (the call itself is another product); {request} is replaced by the request id'),
+        timeZone: z.string().min(1).describe('IANA time zone of the office: slots are typed and shown in it, and working days are its Monday to Friday'),
+        answerWorkingDays: z.number().int().min(1).max(20).describe('working days the office has to propose a slot; a request still unanswered then lapses and the person is invited to ask again (seed 002: 3)'),
+        reminderHours: z.number().int().min(1).max(168).describe('hours before the interview the reminder e-mail with the meeting link is sent (seed 002: 24)'),
+        securityCodeMaxWrong: z.number().int().min(1).max(20).describe('wrong personal security codes typed on a request before its link stops working (the person then asks again)'),
+        activationMaxWrong: z.number().int().min(1).max(20).describe('wrong activation codes typed on an activation link before it stops working'),
+        activationValidityDays: z.number().int().min(1).max(90).describe('days the activation link and code stay valid after approval'),
+        documentMaxBytes: z.number().int().min(1024).describe('largest identity document copy accepted per side (seed 002 channel: 5 MB)'),
+        documentRetentionDays: z.number().int().min(0).describe('days the identity document copies are kept after the decision, then deleted'),
+        requestRetentionDays: z.number().int().min(1).describe('days a finished request (refused, cancelled, lapsed, activated or unused) keeps its personal data, then it is deleted'),
+        requestsPerIpPerHour: z.number().int().min(1).describe('new requests per IP address and hour'),
+        jobIntervalMinutes: z.number().int().min(0).describe('minutes between runs of the job that sends reminders, lapses unanswered requests and deletes expired copies; 0: not on its own'),
+      })
+      .describe('registration by video identification (seed 002)'),
     seedFile: z.string().nullable().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
     pki: z
       .object({

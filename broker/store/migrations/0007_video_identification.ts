@@ -27,6 +27,7 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addColumn('language', 'text', (c) => c.notNull().check(sql`language in ('nl', 'fr', 'en', 'es')`))
     .addColumn('security_code_hash', 'text', (c) => c.notNull())
     .addColumn('wrong_codes', 'integer', (c) => c.notNull().defaultTo(0))
+    .addColumn('waiting_since', 'timestamptz', (c) => c.notNull().defaultTo(sql`now()`))
     .addColumn('link_hash', 'text')
     .addColumn('slot_at', 'timestamptz')
     .addColumn('interviewer_id', 'uuid')

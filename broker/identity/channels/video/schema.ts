@@ -25,6 +25,8 @@ export interface VideoRequestsTable {
   language: 'nl' | 'fr' | 'en' | 'es';
   security_code_hash: string;
   wrong_codes: Generated<number>;
+  /** since when the request waits for the office (asked, or another slot asked): the lapse counts from here */
+  waiting_since: Timestamp;
   link_hash: string | null;
   slot_at: Date | null;
   interviewer_id: string | null;
