@@ -60,9 +60,11 @@ export function createCertificateTickets(store: EphemeralStore, ttlMs: number): 
     },
     async take(id, proof) {
       if (!ID.test(id)) return null;
+      // the ticket first: of racing takers only its winner touches the outcome
       const raw = await store.take(ticketKey(id));
+      if (!raw) return null;
       const presented = await store.take(outcomeKey(id));
-      if (!raw || !presented) return null;
+      if (!presented) return null;
       const { proof: expected, outcome } = JSON.parse(presented) as { proof: string; outcome: PresentationOutcome };
       if (!constantEquals(hash(proof), expected)) return null;
       return { ticket: JSON.parse(raw) as CertificateTicket, outcome };
