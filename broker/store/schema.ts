@@ -27,6 +27,8 @@ export interface PersonsTable {
   email: string | null;
   registration_level: 'basic' | 'advanced';
   status: Generated<'active' | 'suspended' | 'renounced'>;
+  /** migration 0008: when the person renounced (the retention purge counts from it) */
+  renounced_at: ColumnType<Date | null, Date | null | undefined, Date | null>;
   created_at: CreatedAt;
   updated_at: UpdatedAt;
 }

@@ -8,6 +8,7 @@ import * as m0004 from './0004_devices.js';
 import * as m0005 from './0005_staff.js';
 import * as m0006 from './0006_letters.js';
 import * as m0007 from './0007_video_identification.js';
+import * as m0008 from './0008_renunciation.js';
 
 const migrations: Record<string, Migration> = {
   '0001_initial': m0001,
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '0005_staff': m0005,
   '0006_letters': m0006,
   '0007_video_identification': m0007,
+  '0008_renunciation': m0008,
 };
 
 export const migrationProvider: MigrationProvider = {
