@@ -5,16 +5,17 @@
 // to the login, and take the outcome back only in the browser that holds the login (its binding
 // cookie) with the proof that came with the redirect. The person is the registry's, found by the
 // certificate's DNI/NIE, or registered from it at advanced level when configured
-// (connectors.certificate.registerUnknownPersons) after typing the document's contrast data. Rung: the
-// method table's 'certificate-qualified-device' row for a qualified device (DNIe, eID card:
-// rung 4), 'certificate' otherwise (rung 3). Certificate logins may represent organisations.
+// (connectors.certificate.registerUnknownPersons) after typing the document's contrast data.
+// Rung: the method table's 'certificate-qualified-device' row for a qualified device (DNIe, eID
+// card: rung 4), 'certificate' otherwise (rung 3). Certificate logins may represent organisations.
 import express, { type Request, type Response, type Router } from 'express';
 import type { Connector, ConnectorContext, ConnectorFactory } from '../connector.js';
 import type { Config } from '../../broker/config.js';
 import { rungIndex, type LoaRung } from '../../broker/loa.js';
 import type { LoginTransaction } from '../../broker/flow/login-transaction.js';
 import type { CertificateHolder } from '../../broker/pki/model.js';
-import { documentTypeOf, isValidSupportNumber } from '../../broker/identity/documents.js';
+import { documentTypeOf, isIsoDate, isValidSupportNumber } from '../../broker/identity/documents.js';
+import { IdentityError } from '../../broker/identity/registry-db.js';
 import { certificateTicketsFor } from '../../broker/pki/client-host/tickets.js';
 import { clientHostUrl } from '../../broker/pki/client-host/url.js';
 import { renderRefused, renderRegister, renderRejected, renderStart } from './pages.js';
@@ -42,7 +43,6 @@ interface PendingRegistration {
   readonly serialNumber: string;
 }
 
-const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const field = (body: unknown, name: string) => {
   const v = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   return typeof v === 'string' ? v.trim() : '';
@@ -113,21 +113,29 @@ function mountCertificate(router: Router, ctx: ConnectorContext): void {
     const isNie = documentTypeOf(holder.documentNumber) === 'NIE';
     const documentDate = field(req.body, 'documentDate');
     const supportNumber = field(req.body, 'supportNumber');
-    const contrastValid = isNie ? isValidSupportNumber(supportNumber) : ISO_DATE.test(documentDate);
+    const contrastValid = isNie ? isValidSupportNumber(supportNumber) : isIsoDate(documentDate);
     if (!contrastValid) {
       renderRegister(ctx.pages, req, res, tx, holder, 'certificate.register.invalid');
       return;
     }
     let person = await ctx.identity.findByDocument(holder.documentNumber);
     if (!person) {
-      person = await ctx.identity.add({
-        documentNumber: holder.documentNumber,
-        ...(isNie ? { supportNumber } : { documentDate }),
-        givenName: holder.givenName,
-        firstSurname: holder.firstSurname,
-        ...(holder.secondSurname ? { secondSurname: holder.secondSurname } : {}),
-        registrationLevel: 'advanced',
-      });
+      try {
+        person = await ctx.identity.add({
+          documentNumber: holder.documentNumber,
+          ...(isNie ? { supportNumber } : { documentDate }),
+          givenName: holder.givenName,
+          firstSurname: holder.firstSurname,
+          ...(holder.secondSurname ? { secondSurname: holder.secondSurname } : {}),
+          registrationLevel: 'advanced',
+        });
+      } catch (err) {
+        // what the registry refuses (a name it cannot keep, the same document registered a moment ago)
+        if (!(err instanceof IdentityError)) throw err;
+        ctx.log.warn({ tx: tx.id, code: err.code }, 'registration from a certificate refused by the registry');
+        renderRegister(ctx.pages, req, res, tx, holder, 'certificate.register.invalid');
+        return;
+      }
       await ctx.audit.record({ actor: 'certificate', action: 'person.registered', subject: person.id, ip: req.ip, detail: { channel: 'certificate', level: 'advanced', issuer: pending.issuer, serialNumber: pending.serialNumber } });
     }
     const cleared = await ctx.saveState(tx, 'certificate', {});

@@ -91,6 +91,8 @@ describe('certificate connector, proxy mode (client certificate in a header)', f
     assert.match(form.text, /EVA DÍAZ MORA — 33333333P/);
     const csrf = csrfOf(form.text);
     await agent.post(`/connectors/certificate/${tx}/register`).type('form').send({ csrf, documentDate: 'not a date' }).expect(422);
+    await agent.post(`/connectors/certificate/${tx}/register`).type('form').send({ csrf, documentDate: '2031-02-30' }).expect(422);
+    await agent.post(`/connectors/certificate/${tx}/register`).type('form').send({ documentDate: '2032-02-29' }).expect(403);
     const done = await agent.post(`/connectors/certificate/${tx}/register`).type('form').send({ csrf, documentDate: '2032-02-29' }).expect(200);
     assert.equal(statusOf(done.text).top, 'Success');
     const person = await world.broker.broker.services.identity.findByDocument('33333333P');
