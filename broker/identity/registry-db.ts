@@ -69,6 +69,24 @@ export function createIdentityRegistry(db: Kysely<DbSchema>): IdentityRegistry {
         .executeTakeFirst();
       return mapped(updated);
     },
+    async changeContact(id, change) {
+      if (!isUuid(id)) return undefined;
+      const set: { email?: string; mobile?: string } = {};
+      if (change.email !== undefined) set.email = validEmail(change.email);
+      if (change.mobile !== undefined) set.mobile = validMobile(change.mobile);
+      if (set.mobile && (await db.selectFrom('persons').select('id').where('mobile', '=', set.mobile).where('id', '!=', id).executeTakeFirst())) throw mobileTaken(set.mobile);
+      try {
+        const row = await db.updateTable('persons').set({ ...set, updated_at: sql<Date>`now()` }).where('id', '=', id).where('status', '=', 'active').returningAll().executeTakeFirst();
+        return mapped(row);
+      } catch (err) {
+        throw (set.mobile ? uniqueViolation(err, { mobile: set.mobile }) : undefined) ?? err;
+      }
+    },
+    async raiseToAdvanced(id) {
+      if (!isUuid(id)) return undefined;
+      const row = await db.updateTable('persons').set({ registration_level: 'advanced', updated_at: sql<Date>`now()` }).where('id', '=', id).where('status', '=', 'active').returningAll().executeTakeFirst();
+      return mapped(row);
+    },
     async seed(persons) {
       let added = 0;
       for (const p of persons) {
@@ -139,10 +157,9 @@ function validate(p: NewPerson): NewPersonRow {
   if (documentType === null && (supportNumber !== null || documentDate !== null)) throw invalid('documentDate and supportNumber belong to a DNI or NIE');
   if (supportNumber !== null && !isValidSupportNumber(supportNumber)) throw invalid(`supportNumber must be a letter and 8 digits, got "${p.supportNumber}"`);
 
-  const mobile = p.mobile === undefined ? null : normaliseMobile(p.mobile);
-  if (mobile !== null && !isValidMobile(mobile)) throw invalid(`mobile must be an international number in E.164 form (+34600000000), got "${p.mobile}"`);
+  const mobile = p.mobile === undefined ? null : validMobile(p.mobile);
   const email = text(p.email, 'email', false);
-  if (email !== null && !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw invalid(`email "${email}" is not an e-mail address`);
+  if (email !== null) validEmail(email);
   if (p.registrationLevel !== 'basic' && p.registrationLevel !== 'advanced') throw invalid('registrationLevel must be basic or advanced');
   const status = p.status ?? 'active';
   if (!['active', 'suspended', 'renounced'].includes(status)) throw invalid('status must be active, suspended or renounced');
@@ -164,8 +181,20 @@ function validate(p: NewPerson): NewPersonRow {
   };
 }
 
+function validMobile(raw: string): string {
+  const mobile = normaliseMobile(raw);
+  if (!isValidMobile(mobile)) throw new IdentityError('invalid', `mobile must be an international number in E.164 form (+34600000000), got "${raw}"`);
+  return mobile;
+}
+
+function validEmail(raw: string): string {
+  const email = raw.trim();
+  if (email.length > 200 || !/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new IdentityError('invalid', `email "${email}" is not an e-mail address`);
+  return email;
+}
+
 /** A unique violation lost to a concurrent registration, as the error the caller would have got. */
-function uniqueViolation(err: unknown, row: NewPersonRow): IdentityError | undefined {
+function uniqueViolation(err: unknown, row: Pick<NewPersonRow, 'mobile'>): IdentityError | undefined {
   const e = err as { code?: string; constraint?: string; message?: string };
   if (e?.code !== '23505') return undefined;
   const where = `${e.constraint ?? ''} ${e.message ?? ''}`;

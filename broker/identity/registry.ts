@@ -7,6 +7,11 @@ export interface ForeignIdentityData {
   readonly dateOfBirth: string; // yyyy-mm-dd
 }
 
+export interface ContactChange {
+  readonly email?: string;
+  readonly mobile?: string;
+}
+
 export interface IdentityRegistry {
   findById(id: string): Promise<Person | undefined>;
   /** by normalised DNI/NIE (upper-case, no separators) */
@@ -24,6 +29,13 @@ export interface IdentityRegistry {
    * the authority for them); only for a person known by that PersonIdentifier and no DNI/NIE.
    */
   updateForeignIdentity(personIdentifier: string, identity: ForeignIdentityData): Promise<Person | undefined>;
+  /**
+   * An active person's e-mail and/or mobile, validated as add() does (E.164, one person per mobile:
+   * IdentityError 'mobile-taken'); undefined when no active person has this id.
+   */
+  changeContact(id: string, change: ContactChange): Promise<Person | undefined>;
+  /** raises an active basic person to advanced (a channel as strict as advanced proved them); undefined when no active person */
+  raiseToAdvanced(id: string): Promise<Person | undefined>;
   /** adds the persons that do not exist yet (by document number); returns how many were added */
   seed(persons: readonly NewPerson[]): Promise<number>;
 }
