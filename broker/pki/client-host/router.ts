@@ -10,7 +10,7 @@
 import express, { Router, type Request, type Response } from 'express';
 import { randomBytes } from 'node:crypto';
 import type { BrokerServices } from '../../services.js';
-import { html } from '../../web/html.js';
+import { html, type SafeHtml } from '../../web/html.js';
 import { CertificateRejected, type CertificateValidator, type RejectionCategory } from '../model.js';
 import { deviceActivationFor } from '../../identity/devices/setup.js';
 import type { PresentedSource } from './presented.js';
@@ -47,7 +47,7 @@ export async function validatePresented(deps: ClientHostDeps, req: Request, purp
 }
 
 /** "The certificate provided is not valid" + the category's sentence, and where to go from here. */
-export function rejectionBody(t: (k: string) => string, category: RejectionCategory | 'none', actions: ReturnType<typeof html>) {
+export function rejectionBody(t: (k: string) => string, category: RejectionCategory | 'none', actions: SafeHtml) {
   return html`<p class="error" role="alert">${t(`certificate.rejected.${category}`)}</p>
 ${actions}`;
 }
@@ -77,7 +77,7 @@ export function clientHostRouter(deps: ClientHostDeps): Router {
     res.redirect(303, back.href);
   });
 
-  const activationPage = (req: Request, res: Response, body: ReturnType<typeof html>, status = 200) =>
+  const activationPage = (req: Request, res: Response, body: SafeHtml, status = 200) =>
     pages.send(req, res, { status, title: pages.t(res, 'certificate.activation.title'), body });
 
   /** the validated holder's active person, or a page saying why not */
