@@ -9,17 +9,17 @@
 //     that names none predates that field and is read as e-signatures);
 //  3. the Qualifications entries whose criteria match the certificate contribute their qualifiers;
 //  4. qualified = (QcCompliance in the certificate OR a matching QCStatement qualifier) and no
-//     matching NotQualified; a QCForLegalPerson qualifier, or a QcType without esign (a seal or a
-//     web certificate), means it is not a natural person's signature certificate;
+//     matching NotQualified; a QCForLegalPerson, QCForESeal or QCForWSA qualifier, or a QcType
+//     without esign (a seal or a web certificate), means it is not a natural person's signature
+//     certificate;
 //  5. qualified device = QcSSCD in the certificate, overridden by a matching QCWithSSCD/QCWithQSCD
 //     (yes), QCNoSSCD/QCNoQSCD (no), QCSSCDStatusAsInCert/QCQSCDStatusAsInCert (as in the
 //     certificate) or QCQSCDManagedOnBehalf (yes: a remote qualified device).
 //
-// Simplifications, documented for reviewers: a CriteriaList's PolicySet elements are flattened by
-// the trusted-list parser into one list of OIDs, so each OID is one criterion here (assert "all"
-// needs every OID, "atLeastOne" any); the KeyUsage bits together are one criterion; nested
-// CriteriaLists and otherCriteria (extended key usage, cert subject DN attributes) are not read,
-// and a Qualification whose criteria cannot be evaluated applies to nothing.
+// Criteria as model.ts defines them: each policy OID and each key-usage bit is one criterion under
+// the CriteriaList's assert; a Qualification without criteria applies to every certificate of the
+// service (the parser writes that only for restricting qualifiers whose real criteria — nested
+// lists, extended key usage, subject attributes — it cannot represent, so they fail closed).
 //
 // Public employees (Spanish AGE profile, policy OIDs in pki.profiles.publicEmployeePolicyOids)
 // are accepted through the same granted CA/QC e-signature service, qualified or not; a qualified
@@ -85,11 +85,8 @@ export function statusAt(service: TrustService, at: Date): TrustService['statusH
 }
 
 function criteriaMatch(q: ServiceQualification, cert: CertificateStatements): boolean {
-  const results = [
-    ...q.policyOids.map((oid) => cert.policies.includes(oid)),
-    ...(q.keyUsage.length ? [q.keyUsage.every((bit) => cert.keyUsage.includes(bit))] : []),
-  ];
-  if (results.length === 0) return false;
+  const results = [...q.policyOids.map((oid) => cert.policies.includes(oid)), ...q.keyUsage.map((bit) => cert.keyUsage.includes(bit))];
+  if (results.length === 0) return true;
   if (q.assert === 'all') return results.every(Boolean);
   if (q.assert === 'atLeastOne') return results.some(Boolean);
   return !results.some(Boolean);
@@ -127,6 +124,7 @@ export function qualify(cert: CertificateStatements, service: TrustService, at: 
 
   const qualifiers = matchingQualifiers(service, cert);
   if (qualifiers.has('QCForLegalPerson')) throw reject('the trusted list marks the certificate as issued to a legal person');
+  if (qualifiers.has('QCForESeal') || qualifiers.has('QCForWSA')) throw reject('the trusted list marks the certificate as for e-seals or website authentication');
   const notForSignatures = cert.qcTypes.length > 0 && !cert.qcTypes.includes(id_etsi_qct_esign) && !qualifiers.has('QCForESig');
   if (notForSignatures) throw reject(`QcType ${cert.qcTypes.join(', ')} is not esign`);
   const qualified = (cert.qcCompliance || qualifiers.has('QCStatement')) && !qualifiers.has('NotQualified');

@@ -100,6 +100,14 @@ describe('pki qualification', () => {
       assert.equal(qualify(statements({ qcCompliance: false }), service({ qualifications: [qualification(['QCStatement'])] }), AT, OPTS).profile, 'qualified-natural-person');
       assert.match(rejected(() => qualify(statements(), service({ qualifications: [qualification(['NotQualified'])] }), AT, OPTS)), /not qualified/);
     });
+    it('a qualification without criteria applies to every certificate of the service (fail closed)', () => {
+      assert.equal(qualify(statements({ qcSscd: true }), service({ qualifications: [qualification(['QCNoSSCD'], { policyOids: [] })] }), AT, OPTS).qualifiedDevice, false);
+    });
+    it('criteria assert "none": applies when no criterion holds', () => {
+      const q = qualification(['QCNoSSCD'], { assert: 'none', policyOids: ['1.2.3.4'] });
+      assert.equal(qualify(statements({ qcSscd: true }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, false);
+      assert.equal(qualify(statements({ qcSscd: true, policies: [QCP_N, '1.2.3.4'] }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, true);
+    });
     it('criteria on key usage: assert "all" needs the policy and every bit', () => {
       const q = qualification(['QCWithSSCD'], { assert: 'all', keyUsage: ['digitalSignature', 'nonRepudiation'] });
       assert.equal(qualify(statements(), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, false);
@@ -108,6 +116,7 @@ describe('pki qualification', () => {
     it('QCForLegalPerson, or a QcType that is not esign, is not a natural person signature certificate', () => {
       assert.match(rejected(() => qualify(statements(), service({ qualifications: [qualification(['QCForLegalPerson'])] }), AT, OPTS)), /legal person/);
       assert.match(rejected(() => qualify(statements({ qcTypes: ['0.4.0.1862.1.6.2'] }), service(), AT, OPTS)), /not esign/);
+      assert.match(rejected(() => qualify(statements(), service({ qualifications: [qualification(['QCForESeal'])] }), AT, OPTS)), /e-seals/);
     });
   });
 
