@@ -3,7 +3,8 @@
 // never from the certificate alone (anyone can put QcCompliance in a certificate; only the list
 // says the issuer is supervised for it). A simplified ETSI TS 119 615 §4.4 procedure:
 //
-//  1. the service is a CA/QC whose status at the validation time is granted;
+//  1. the service is a CA/QC whose status at the validation time is granted (the trusted lists'
+//     own isGrantedCaQcAt, so the same rule as for the anchors);
 //  2. the service issues certificates for electronic signatures: when its
 //     AdditionalServiceInformation names any "For…" use, ForeSignatures must be among them (a list
 //     that names none predates that field and is read as e-signatures);
@@ -30,10 +31,8 @@ import { AsnConvert } from '@peculiar/asn1-schema';
 import { QCStatements, id_pe_qcStatements } from '@peculiar/asn1-x509-qualified';
 import { QcType, id_etsi_qcs_qcCompliance, id_etsi_qcs_qcSSCD, id_etsi_qcs_qcType, id_etsi_qct_esign } from '@peculiar/asn1-x509-qualified-etsi';
 import { CertificateRejected, type CertificateProfile, type ServiceQualification, type TrustService } from './model.js';
+import { SVC_INFO_EXT, isGrantedCaQcAt, statusAt } from './trusted-list/index.js';
 
-export const CA_QC = 'http://uri.etsi.org/TrstSvc/Svctype/CA/QC';
-export const GRANTED = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/granted';
-const SVC_INFO_EXT = 'http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/';
 const FOR_E_SIGNATURES = `${SVC_INFO_EXT}ForeSignatures`;
 const FOR_USES = ['ForeSignatures', 'ForeSeals', 'ForWebSiteAuthentication'].map((u) => SVC_INFO_EXT + u);
 
@@ -79,11 +78,6 @@ export function readStatements(cert: X509Certificate): CertificateStatements {
   };
 }
 
-/** The service's status entry at `at`: the newest one that had started by then. */
-export function statusAt(service: TrustService, at: Date): TrustService['statusHistory'][number] | undefined {
-  return [...service.statusHistory].sort((a, b) => b.from.getTime() - a.from.getTime()).find((s) => s.from.getTime() <= at.getTime());
-}
-
 function criteriaMatch(q: ServiceQualification, cert: CertificateStatements): boolean {
   const results = [...q.policyOids.map((oid) => cert.policies.includes(oid)), ...q.keyUsage.map((bit) => cert.keyUsage.includes(bit))];
   if (results.length === 0) return true;
@@ -114,11 +108,11 @@ function deviceOf(cert: CertificateStatements, qualifiers: Set<string>): boolean
  */
 export function qualify(cert: CertificateStatements, service: TrustService, at: Date, opts: QualificationOptions): Qualification {
   const reject = (why: string) => new CertificateRejected('not-qualified', `${why} (service "${service.serviceName}", ${service.territory})`);
-  if (service.serviceType !== CA_QC) throw reject(`issuing service is of type ${service.serviceType}, not CA/QC`);
-  const status = statusAt(service, at);
-  if (status?.status !== GRANTED) throw reject(`issuing service status at ${at.toISOString()} is ${status?.status ?? 'unknown'}, not granted`);
-  // a re-typed service: at `at` it was granted as something else than a CA/QC
-  if (status.serviceType !== undefined && status.serviceType !== CA_QC) throw reject(`issuing service was of type ${status.serviceType} at ${at.toISOString()}`);
+  // the list's own rule (history aware, pre-eIDAS statuses before July 2016), as for the anchors
+  if (!isGrantedCaQcAt(service, at)) {
+    const then = statusAt(service, at);
+    throw reject(`issuing service at ${at.toISOString()} is ${then ? `${then.serviceType} with status ${then.status}` : 'not listed yet'}: not a granted CA/QC`);
+  }
   const uses = service.additionalInformation.filter((uri) => FOR_USES.includes(uri));
   if (uses.length > 0 && !uses.includes(FOR_E_SIGNATURES)) throw reject('issuing service is not for electronic signatures');
 

@@ -2,10 +2,13 @@
 // each case changes one side and expects the decision to follow the rule of broker/pki/qualification.ts.
 import assert from 'node:assert/strict';
 import { CertificateRejected, type ServiceQualification, type TrustService } from '../../../broker/pki/model.js';
-import { CA_QC, GRANTED, qualify, readStatements, type CertificateStatements } from '../../../broker/pki/qualification.js';
+import { qualify, readStatements, type CertificateStatements } from '../../../broker/pki/qualification.js';
+import { SERVICE_STATUS, SERVICE_TYPE } from '../../../broker/pki/trusted-list/index.js';
 import { PUBLIC_EMPLOYEE_HIGH, PUBLIC_EMPLOYEE_MEDIUM, QCP_N, createTestPki, type TestPki } from '../../helpers/test-pki.js';
 
 const EXT = 'http://uri.etsi.org/TrstSvc/TrustedList/SvcInfoExt/';
+const CA_QC = SERVICE_TYPE.caQc;
+const GRANTED = SERVICE_STATUS.granted;
 const WITHDRAWN = 'http://uri.etsi.org/TrstSvc/TrustedList/Svcstatus/withdrawn';
 const AT = new Date('2026-06-01T00:00:00Z');
 const OPTS = { publicEmployeePolicyOids: [PUBLIC_EMPLOYEE_HIGH, PUBLIC_EMPLOYEE_MEDIUM] };
@@ -66,17 +69,17 @@ describe('pki qualification', () => {
       assert.deepEqual(qualify(statements({ qcSscd: true }), service(), AT, OPTS), { profile: 'qualified-natural-person', qualifiedDevice: true });
     });
     it('QcCompliance under a service that is not CA/QC is not qualified', () => {
-      assert.match(rejected(() => qualify(statements(), service({ serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/CA/PKC' }), AT, OPTS)), /not CA\/QC/);
+      assert.match(rejected(() => qualify(statements(), service({ serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/CA/PKC' }), AT, OPTS)), /CA\/PKC with status .*granted: not a granted CA\/QC/);
     });
     it('QcCompliance under a service withdrawn at the validation time is not qualified', () => {
       const history = [{ status: WITHDRAWN, from: new Date('2026-01-01T00:00:00Z') }, { status: GRANTED, from: new Date('2020-01-01T00:00:00Z') }];
-      assert.match(rejected(() => qualify(statements(), service({ statusHistory: history }), AT, OPTS)), /withdrawn/);
+      assert.match(rejected(() => qualify(statements(), service({ statusHistory: history }), AT, OPTS)), /withdrawn: not a granted/);
       // …but was qualified at a validation time before the withdrawal
       assert.equal(qualify(statements(), service({ statusHistory: history }), new Date('2025-06-01T00:00:00Z'), OPTS).profile, 'qualified-natural-person');
     });
     it('a service granted then as another service type does not count', () => {
       const history = [{ status: GRANTED, from: new Date('2020-01-01T00:00:00Z'), serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/CA/PKC' }];
-      assert.match(rejected(() => qualify(statements(), service({ statusHistory: history }), AT, OPTS)), /was of type/);
+      assert.match(rejected(() => qualify(statements(), service({ statusHistory: history }), AT, OPTS)), /CA\/PKC with status .*granted: not a granted CA\/QC/);
     });
     it('a service for e-seals only is not for e-signatures', () => {
       assert.match(rejected(() => qualify(statements(), service({ additionalInformation: [`${EXT}ForeSeals`] }), AT, OPTS)), /not for electronic signatures/);

@@ -7,7 +7,7 @@ import type { X509Certificate } from 'node:crypto';
 import pino from 'pino';
 import { CertificateRejected, type RevocationChecker, type TrustedLists, type TrustService } from '../../../broker/pki/model.js';
 import { createCertificateValidator, parsePresented } from '../../../broker/pki/validator.js';
-import { CA_QC, GRANTED } from '../../../broker/pki/qualification.js';
+import { SERVICE_STATUS, SERVICE_TYPE } from '../../../broker/pki/trusted-list/index.js';
 import { PUBLIC_EMPLOYEE_MEDIUM, createTestPki, type TestPki } from '../../helpers/test-pki.js';
 
 const NOW = new Date();
@@ -27,8 +27,8 @@ describe('pki validator', () => {
   };
   const listsOf = (anchor: X509Certificate): TrustedLists => {
     const service: TrustService = {
-      territory: 'ES', tspName: 'Test TSP', serviceName: 'Test CA', serviceType: CA_QC,
-      statusHistory: [{ status: GRANTED, from: new Date(NOW.getTime() - 86_400_000 * 400) }],
+      territory: 'ES', tspName: 'Test TSP', serviceName: 'Test CA', serviceType: SERVICE_TYPE.caQc,
+      statusHistory: [{ status: SERVICE_STATUS.granted, from: new Date(NOW.getTime() - 86_400_000 * 400) }],
       certificates: [anchor], subjectNames: [], subjectKeyIdentifiers: [], additionalInformation: [], qualifications: [],
     };
     return { lists: () => [], grantedCaServicesAt: () => [service], staleAt: () => [], refresh: async () => undefined, close: () => undefined };
