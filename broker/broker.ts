@@ -34,6 +34,7 @@ import { openCertificateTrust } from './pki/setup.js';
 import { connectorFactories } from '../connectors/index.js';
 import { createApp } from './app.js';
 import { loadAdminSp, withAdminSpPolicy } from './admin/admin-sp.js';
+import { loadStaffSp, withStaffSpPolicy } from './identity/staff/staff-sp.js';
 import { ConfigError } from './config.js';
 
 export interface Broker {
@@ -81,7 +82,7 @@ function embeddedDefaults(cfg: Config): string[] {
 }
 
 export async function openBroker(configured: Config, opts: OpenOptions = {}): Promise<Broker> {
-  const cfg = withAdminSpPolicy(configured);
+  const cfg = withStaffSpPolicy(withAdminSpPolicy(configured));
   const log = opts.log ?? pino({ level: cfg.logLevel, redact: ['req.headers.cookie', 'code', 'pin', 'password', 'activationCode'] });
   const now = opts.now ?? (() => new Date());
   const connectors = enabledConnectors(cfg);
@@ -104,7 +105,8 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       if (Object.values(added).some((n) => n > 0)) log.info({ added }, 'seed organisations and mandates added');
     }
     const adminSp = await loadAdminSp(cfg);
-    const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry] });
+    const staffSp = loadStaffSp(cfg, adminSp);
+    const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry, staffSp.entry] });
     closers.unshift(async () => spRegistry.close());
     closers.unshift(async () => {
       for (const connector of connectors) connector.close?.();
@@ -145,6 +147,7 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       notify,
       spRegistry,
       adminSp,
+      staffSp,
       keys,
       rateLimit: createRateLimiter(ephemeral),
       pages: createPageRenderer(),

@@ -378,6 +378,13 @@ export const configSchema = z
         spSigningCertFile: z.string().optional().describe('PEM certificate of admin.spSigningKeyFile, published in that SP\'s metadata'),
       })
       .describe('the management module: administrators log in through the broker itself'),
+    staff: z
+      .object({
+        minimumRung: z.enum(['3', '4']).describe('rung a member of staff (registrar, interviewer, official) must reach at login to open a staff console; never below 3, as the registrations staff make are advanced'),
+        sessionIdleSeconds: z.number().int().min(60).describe('staff console session idle lifetime'),
+        sessionAbsoluteSeconds: z.number().int().min(300).describe('staff console session absolute lifetime'),
+      })
+      .describe('staff consoles under /staff (registration office, video identification): staff log in through the broker itself, with the management SP\'s key pair'),
   })
   .describe('Pasarela configuration');
 

@@ -9,6 +9,7 @@ import type { Notify } from './notify/notify.js';
 import type { SpRegistry } from './saml/sp-registry.js';
 import type { SigningKeys } from './saml/keys.js';
 import type { AdminSp } from './admin/admin-sp.js';
+import type { StaffSp } from './identity/staff/staff-sp.js';
 import type { RateLimiter } from './flow/rate-limit.js';
 import type { PageRenderer } from './web/render.js';
 import type { Connector } from '../connectors/connector.js';
@@ -42,6 +43,8 @@ export interface BrokerServices {
   readonly spRegistry: SpRegistry;
   /** the management module's own SP (broker/admin/admin-sp.ts) */
   readonly adminSp: AdminSp;
+  /** the staff consoles' own SP (broker/identity/staff/staff-sp.ts) */
+  readonly staffSp: StaffSp;
   readonly keys: SigningKeys;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;

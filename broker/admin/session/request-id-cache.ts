@@ -4,9 +4,8 @@
 import type { CacheItem, CacheProvider } from '@node-saml/passport-saml';
 import type { EphemeralStore } from '../../store/ephemeral.js';
 
-const key = (id: string) => `admin-saml-request:${id}`;
-
-export function ephemeralRequestIdCache(store: EphemeralStore, ttlMs: number, now: () => Date): CacheProvider {
+export function ephemeralRequestIdCache(store: EphemeralStore, ttlMs: number, now: () => Date, prefix = 'admin-saml-request'): CacheProvider {
+  const key = (id: string) => `${prefix}:${id}`;
   return {
     async saveAsync(id, value): Promise<CacheItem | null> {
       const item: CacheItem = { value, createdAt: now().getTime() };

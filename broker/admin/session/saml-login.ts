@@ -17,6 +17,10 @@ import { sendApiError } from '../api-error.js';
 import { ephemeralRequestIdCache } from './request-id-cache.js';
 import type { AdminLogin } from './admin-session.js';
 import { isActivationPath } from './activation-page.js';
+import { isPageReturnPath } from '../pages/paths.js';
+
+/** the pages a login may come back to (RelayState): the activation link and the management pages */
+const isReturnPath = (path: unknown): path is string => isActivationPath(path) || isPageReturnPath(path);
 
 /** Where a browser lands after a successful login (unless it came from the activation link): the session's own description. */
 export const AFTER_LOGIN = '/admin/api/session';
@@ -25,7 +29,7 @@ interface AssertionView {
   Assertion?: { AuthnStatement?: { $?: { AuthnInstant?: string }; AuthnContext?: { AuthnContextClassRef?: (string | { _: string })[] }[] }[] };
 }
 
-interface LoginClaim {
+export interface LoginClaim {
   readonly nameID: string;
   readonly nameIDFormat: string;
   readonly classRef: string | undefined;
@@ -43,32 +47,43 @@ function claimOf(profile: Profile): LoginClaim {
   };
 }
 
-function createStrategy(services: BrokerServices): SamlStrategy {
+/** The broker's own SP as passport-saml needs it (the management SP, the staff consoles' SP). */
+export interface LocalSp {
+  readonly entityID: string;
+  readonly acsUrl: string;
+  readonly keyPem: string;
+  readonly certPem: string;
+}
+
+/**
+ * A passport-saml strategy for one of the broker's own SPs: a signed AuthnRequest for at least
+ * `requested` (a LoA URI) with a persistent NameID; the Response verified with the IdP's
+ * certificates, InResponseTo single use in the ephemeral store under `requestIdPrefix`.
+ */
+export function createLocalSpStrategy(services: BrokerServices, sp: LocalSp, requested: string, requestIdPrefix: string): SamlStrategy {
   const cfg = services.config;
-  const { adminSp, keys } = services;
-  const requested = uriForRung(cfg.mandates.adminMinimumRung, 'eherkenning');
-  if (!requested) throw new TypeError(`mandates.adminMinimumRung ${cfg.mandates.adminMinimumRung} has no eHerkenning URI`);
+  const { keys } = services;
   const idpCerts = [keys.certPem, ...(keys.nextCertBase64 ? [toPem(keys.nextCertBase64)] : [])];
   return new SamlStrategy(
     {
-      issuer: adminSp.entityID,
-      callbackUrl: adminSp.acsUrl,
+      issuer: sp.entityID,
+      callbackUrl: sp.acsUrl,
       entryPoint: `${cfg.publicUrl}/saml/sso`,
       idpIssuer: `${cfg.publicUrl}/saml/metadata`,
       idpCert: idpCerts,
-      privateKey: adminSp.keyPem,
-      publicCert: adminSp.certPem,
+      privateKey: sp.keyPem,
+      publicCert: sp.certPem,
       signatureAlgorithm: 'sha256',
       digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
       identifierFormat: NAMEID_FORMAT.persistent,
       authnContext: [requested],
       racComparison: 'minimum',
-      audience: adminSp.entityID,
+      audience: sp.entityID,
       wantAssertionsSigned: true,
       wantAuthnResponseSigned: true,
       validateInResponseTo: ValidateInResponseTo.always,
       requestIdExpirationPeriodMs: cfg.flow.transactionTtlSeconds * 1000,
-      cacheProvider: ephemeralRequestIdCache(services.ephemeral, cfg.flow.transactionTtlSeconds * 1000, services.now),
+      cacheProvider: ephemeralRequestIdCache(services.ephemeral, cfg.flow.transactionTtlSeconds * 1000, services.now, requestIdPrefix),
       acceptedClockSkewMs: cfg.saml.clockSkewSeconds * 1000,
       authnRequestBinding: 'HTTP-Redirect',
     },
@@ -106,19 +121,21 @@ export function samlLoginRouter(services: BrokerServices): Router {
   const router = Router();
   const auth = new passport.Passport();
   // passport-saml bundles its own @types/express, so its Strategy type differs only nominally.
-  auth.use('saml', createStrategy(services) as unknown as passport.Strategy);
+  const requested = uriForRung(services.config.mandates.adminMinimumRung, 'eherkenning');
+  if (!requested) throw new TypeError(`mandates.adminMinimumRung ${services.config.mandates.adminMinimumRung} has no eHerkenning URI`);
+  auth.use('saml', createLocalSpStrategy(services, services.adminSp, requested, 'admin-saml-request') as unknown as passport.Strategy);
 
   router.get('/saml/metadata', (_req, res) => {
     res.type('application/samlmetadata+xml').send(services.adminSp.metadataXml);
   });
 
   // RelayState (passport-saml reads it from the query) may only bring the person back to a page of
-  // this module: the activation link
+  // this module: the activation link or a management page
   router.get(
     '/login',
     (req, res, next) => {
       const back = req.query.RelayState;
-      if (back !== undefined && !isActivationPath(back)) return sendApiError(res, 400, 'bad-request', 'RelayState names no page of the management module');
+      if (back !== undefined && !isReturnPath(back)) return sendApiError(res, 400, 'bad-request', 'RelayState names no page of the management module');
       next();
     },
     auth.authenticate('saml', { session: false }),
@@ -146,7 +163,7 @@ export function samlLoginRouter(services: BrokerServices): Router {
           });
           await services.audit.record({ actor: `person:${admitted.personId}`, action: 'admin.login', subject: admitted.personId, ip: req.ip, detail: { rung: admitted.rung } });
           const back = (req.body as Record<string, unknown>).RelayState;
-          res.redirect(303, isActivationPath(back) ? back : AFTER_LOGIN);
+          res.redirect(303, isReturnPath(back) ? back : AFTER_LOGIN);
         })
         .catch(next);
     })(req, res, next);

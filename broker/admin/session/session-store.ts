@@ -18,24 +18,28 @@ interface Stored {
   readonly startedAt: number;
 }
 
-const key = (sid: string) => `admin-session:${sid}`;
-
 export class EphemeralSessionStore extends session.Store {
   constructor(
     private readonly store: EphemeralStore,
     private readonly lifetimes: SessionLifetimes,
     private readonly now: () => Date,
+    /** keeps the management and the staff sessions apart in the one store */
+    private readonly prefix: string = 'admin-session',
   ) {
     super();
   }
 
+  private key(sid: string): string {
+    return `${this.prefix}:${sid}`;
+  }
+
   private async read(sid: string): Promise<Stored | null> {
-    const raw = await this.store.get(key(sid));
+    const raw = await this.store.get(this.key(sid));
     if (!raw) return null;
     const stored = JSON.parse(raw) as Stored;
     const at = this.now().getTime();
     if (at - stored.seenAt >= this.lifetimes.idleMs || at - stored.startedAt >= this.lifetimes.absoluteMs) {
-      await this.store.del(key(sid));
+      await this.store.del(this.key(sid));
       return null;
     }
     return stored;
@@ -44,9 +48,9 @@ export class EphemeralSessionStore extends session.Store {
   private async write(sid: string, sess: SessionData, startedAt: number | undefined): Promise<void> {
     const at = this.now().getTime();
     const remaining = Math.min(this.lifetimes.idleMs, (startedAt ?? at) + this.lifetimes.absoluteMs - at);
-    if (remaining <= 0) return this.store.del(key(sid));
+    if (remaining <= 0) return this.store.del(this.key(sid));
     const stored: Stored = { sess, seenAt: at, startedAt: startedAt ?? at };
-    await this.store.set(key(sid), JSON.stringify(stored), remaining);
+    await this.store.set(this.key(sid), JSON.stringify(stored), remaining);
   }
 
   override get(sid: string, callback: (err: unknown, session?: SessionData | null) => void): void {
@@ -55,7 +59,7 @@ export class EphemeralSessionStore extends session.Store {
 
   override set(sid: string, sess: SessionData, callback?: (err?: unknown) => void): void {
     this.store
-      .get(key(sid))
+      .get(this.key(sid))
       .then((raw) => this.write(sid, sess, raw ? (JSON.parse(raw) as Stored).startedAt : undefined))
       .then(() => callback?.(), (err: unknown) => callback?.(err));
   }
@@ -67,6 +71,6 @@ export class EphemeralSessionStore extends session.Store {
   }
 
   override destroy(sid: string, callback?: (err?: unknown) => void): void {
-    this.store.del(key(sid)).then(() => callback?.(), (err: unknown) => callback?.(err));
+    this.store.del(this.key(sid)).then(() => callback?.(), (err: unknown) => callback?.(err));
   }
 }

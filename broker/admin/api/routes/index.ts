@@ -5,5 +5,6 @@ import { memberRoutes } from './members.js';
 import { mandateRoutes } from './mandates.js';
 import { exportRoutes } from './exports.js';
 import { operatorRoutes } from './operator.js';
+import { staffRoutes } from './staff.js';
 
-export const adminRoutes: readonly ApiRoute[] = [...selfRoutes, ...memberRoutes, ...mandateRoutes, ...exportRoutes, ...operatorRoutes];
+export const adminRoutes: readonly ApiRoute[] = [...selfRoutes, ...memberRoutes, ...mandateRoutes, ...exportRoutes, ...operatorRoutes, ...staffRoutes];

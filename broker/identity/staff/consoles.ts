@@ -1,0 +1,4 @@
+// The staff consoles, one line each (style.md §4): mounted at /staff/<id>/ in this order.
+import type { StaffConsole } from './console.js';
+
+export const staffConsoles: readonly StaffConsole[] = [];
