@@ -22,20 +22,21 @@ export interface Registered {
   readonly activationCode: string | undefined;
 }
 
-export async function registerPerson(deps: RegistrationDeps, newPerson: NewPerson, ip?: string): Promise<Registered> {
+/** `actor`: the audit log's actor, 'registrar' for the registrar API and command, `person:<id>` for a registrar at the office console */
+export async function registerPerson(deps: RegistrationDeps, newPerson: NewPerson, ip?: string, actor = 'registrar'): Promise<Registered> {
   const person = await deps.registry.add(newPerson);
-  await deps.audit.record({ actor: 'registrar', action: 'person.registered', subject: person.id, ip, detail: { level: person.registrationLevel } });
-  const activationCode = canActivatePermanente(person) ? await issueActivationCode(deps, person.id, ip) : undefined;
+  await deps.audit.record({ actor, action: 'person.registered', subject: person.id, ip, detail: { level: person.registrationLevel } });
+  const activationCode = canActivatePermanente(person) ? await issueActivationCode(deps, person.id, ip, actor) : undefined;
   return { person, activationCode };
 }
 
 /** A new activation code for a registered, active person; IdentityError otherwise. */
-export async function renewActivationCode(deps: RegistrationDeps, documentNumber: string, ip?: string): Promise<{ person: Person; activationCode: string }> {
+export async function renewActivationCode(deps: RegistrationDeps, documentNumber: string, ip?: string, actor = 'registrar'): Promise<{ person: Person; activationCode: string }> {
   const person = await deps.registry.findByDocument(documentNumber);
   if (!person) throw new IdentityError('not-found', 'no person with this document number');
   if (person.status !== 'active') throw new IdentityError('inactive', `the person is ${person.status}: no activation code can be issued`);
   if (!canActivatePermanente(person)) throw new IdentityError('invalid', 'Cl@ve Permanente needs a mobile number and an e-mail address on file: activation sends an SMS code and asks for the e-mail');
-  return { person, activationCode: await issueActivationCode(deps, person.id, ip) };
+  return { person, activationCode: await issueActivationCode(deps, person.id, ip, actor) };
 }
 
 /** Activation asks for the DNI/NIE and the e-mail and sends an SMS code: all three must be on file. */
@@ -43,9 +44,9 @@ export function canActivatePermanente(person: Person): boolean {
   return !!person.documentNumber && !!person.mobile && !!person.email;
 }
 
-async function issueActivationCode(deps: RegistrationDeps, personId: string, ip: string | undefined): Promise<string> {
+async function issueActivationCode(deps: RegistrationDeps, personId: string, ip: string | undefined, actor: string): Promise<string> {
   const code = newActivationCode();
   await deps.accounts.issueActivationCode(personId, hashActivationCode(code), deps.now());
-  await deps.audit.record({ actor: 'registrar', action: 'permanente.activation-code.issued', subject: personId, ip });
+  await deps.audit.record({ actor, action: 'permanente.activation-code.issued', subject: personId, ip });
   return code;
 }
