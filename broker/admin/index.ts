@@ -1,10 +1,11 @@
 // The management module under /admin: the session, the administrator login through the broker's
 // own IdP (/admin/login, /admin/saml/*), the activation link's page (/admin/activate/<token>),
-// /admin/logout, and the JSON API under /admin/api with its OpenAPI document. Everything under /admin/api answers JSON, errors included.
-import { Router } from 'express';
+// /admin/logout, the JSON API under /admin/api with its OpenAPI document, and the pages
+// (pages/router.ts). Everything under /admin/api answers JSON, errors included.
+import express, { Router } from 'express';
 import type { BrokerServices } from '../services.js';
 import type { MandateRegistry } from '../mandates/model.js';
-import { hasCsrfHeader } from './session/csrf.js';
+import { carriesCsrfToken, hasCsrfHeader } from './session/csrf.js';
 import { adminSession, ADMIN_COOKIE } from './session/admin-session.js';
 import { samlLoginRouter } from './session/saml-login.js';
 import { activationPageRouter } from './session/activation-page.js';
@@ -12,6 +13,7 @@ import { apiErrorHandler, apiNotFound, sendApiError } from './api-error.js';
 import { mountRoutes } from './api/mount.js';
 import { buildOpenApi } from './api/openapi.js';
 import { adminRoutes } from './api/routes/index.js';
+import { adminPagesRouter } from './pages/router.js';
 
 const API_VERSION = '1.0.0';
 
@@ -22,14 +24,19 @@ export function createAdminRouter(services: BrokerServices, registry: () => Mand
   router.use(samlLoginRouter(services));
   router.use(activationPageRouter(services, registry));
 
-  // ends the management session only; the broker's SSO session is the IdP's to end
-  router.post('/logout', (req, res, next) => {
+  // ends the management session only; the broker's SSO session is the IdP's to end. The API
+  // sends the CSRF token as a header and gets 204; the pages' form sends it as a field and is
+  // taken to the logged-out page.
+  router.post('/logout', express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }), (req, res, next) => {
+    const fromPage = req.is('application/x-www-form-urlencoded') !== false && req.is('application/x-www-form-urlencoded') !== null;
     const login = req.session?.admin;
-    if (!login) return sendApiError(res, 401, 'unauthenticated', 'there is no session to end');
-    if (!hasCsrfHeader(req, login)) return sendApiError(res, 403, 'csrf', 'the X-CSRF-Token header is missing or wrong');
+    if (!login) return fromPage ? void res.redirect(303, '/admin/logged-out') : sendApiError(res, 401, 'unauthenticated', 'there is no session to end');
+    const sent = fromPage ? carriesCsrfToken((req.body as Record<string, unknown> | undefined)?.csrf, login) : hasCsrfHeader(req, login);
+    if (!sent) return sendApiError(res, 403, 'csrf', fromPage ? 'the form does not carry the session\'s CSRF token' : 'the X-CSRF-Token header is missing or wrong');
     req.session.destroy((err) => {
       if (err) return next(err);
       res.clearCookie(ADMIN_COOKIE, { path: '/admin' });
+      if (fromPage) return res.redirect(303, '/admin/logged-out');
       res.status(204).end();
     });
   });
@@ -42,5 +49,6 @@ export function createAdminRouter(services: BrokerServices, registry: () => Mand
   api.use(apiNotFound);
   api.use(apiErrorHandler(services.log));
   router.use('/api', api);
+  router.use(adminPagesRouter(services, registry));
   return router;
 }

@@ -2,6 +2,7 @@
 // switcher, their profile and login history, activating a membership, their own contact e-mail.
 import { z } from 'zod';
 import { defineRoute } from '../route.js';
+import { readLoginHistory } from '../../login-history.js';
 import { member, membership, mandate, chainMandate, organisation, rung } from '../schemas.js';
 
 const TAG = 'me';
@@ -95,19 +96,7 @@ export const selfRoutes = [
       limit: z.number().int(),
       offset: z.number().int(),
     }),
-    handle: async ({ services, login, query }) => {
-      await services.loginHistory.flush();
-      const rows = await services.db
-        .selectFrom('login_history')
-        .select(['at', 'sp_entity_id', 'method', 'loa', 'outcome', 'ip'])
-        .where('person_id', '=', login!.personId)
-        .orderBy('at', 'desc')
-        .orderBy('id', 'desc')
-        .limit(query.limit)
-        .offset(query.offset)
-        .execute();
-      return { entries: rows.map((r) => ({ at: r.at, spEntityID: r.sp_entity_id, method: r.method, loa: r.loa, outcome: r.outcome, ip: r.ip })), limit: query.limit, offset: query.offset };
-    },
+    handle: async ({ services, login, query }) => ({ entries: await readLoginHistory(services, login!.personId, query), limit: query.limit, offset: query.offset }),
   }),
   defineRoute({
     method: 'post',

@@ -1,0 +1,52 @@
+// What the users pages share: a member's display name, the administrator's own membership (whose
+// level caps what they give), the members of the other organisations they administer that are the
+// same person (seed 004 §3.4 step 3, §3.2.2), and loading the member a page is about.
+import type { Member, MemberLevel, MemberSubject, Organisation } from '../../../mandates/model.js';
+import { MEMBER_LEVELS } from '../../../mandates/model.js';
+import { rungAtLeast } from '../../../loa.js';
+import type { AdminPageContext } from '../context.js';
+
+export const memberName = (m: Pick<Member, 'givenName' | 'surname'>) => `${m.givenName} ${m.surname}`;
+
+/** the level of the administrator's own membership in the organisation (they administer it) */
+export function ownLevel(ctx: AdminPageContext, organisationId: string): MemberLevel {
+  const own = ctx.memberships.find((m) => m.organisation.id === organisationId && m.member.role === 'administrator' && m.member.status === 'active');
+  if (!own) throw new TypeError('an organisation page for someone who does not administer it');
+  return own.member.level;
+}
+
+/** the levels an administrator may give, in order, each marked whether it is within their own */
+export function levelsUpTo(own: MemberLevel): { level: MemberLevel; allowed: boolean }[] {
+  return MEMBER_LEVELS.map((level) => ({ level, allowed: rungAtLeast(own, level) }));
+}
+
+export function isOwnMembership(ctx: AdminPageContext, member: Member): boolean {
+  return member.personId !== null && member.personId === ctx.login.personId;
+}
+
+/** Whether two memberships are for the same person: bound to one person, or requested for one subject. */
+export function samePerson(a: Member, b: Member): boolean {
+  if (a.personId && b.personId) return a.personId === b.personId;
+  return subjectKey(a.subject) === subjectKey(b.subject);
+}
+
+function subjectKey(s: MemberSubject): string {
+  if (s.kind === 'registry') return `registry:${s.documentNumber.toUpperCase()}`;
+  if (s.kind === 'eidas') return `eidas:${s.personIdentifier}`;
+  return `invitation:${s.email.toLowerCase()}`;
+}
+
+/** Open memberships of the same person in the other organisations the administrator administers. */
+export async function sameUserElsewhere(
+  ctx: AdminPageContext,
+  current: Organisation,
+  member: Member,
+  listMembers: (organisationId: string) => Promise<readonly Member[]>,
+): Promise<{ organisation: Organisation; member: Member }[]> {
+  const found: { organisation: Organisation; member: Member }[] = [];
+  for (const organisation of ctx.administered.filter((o) => o.id !== current.id)) {
+    const match = (await listMembers(organisation.id)).find((m) => samePerson(m, member) && m.status !== 'ended' && m.status !== 'rejected');
+    if (match) found.push({ organisation, member: match });
+  }
+  return found;
+}

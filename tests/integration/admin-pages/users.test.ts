@@ -1,0 +1,102 @@
+// The management pages over HTTP (supertest): every form POST refuses a missing or wrong CSRF
+// token, a member who administers nothing gets 403 on an organisation's pages and sees only the
+// person sections, and a registry refusal shows next to its field in the page language.
+import assert from 'node:assert/strict';
+import { openWorld, type World, type WorldPerson } from '../../helpers/mandates-world.js';
+import { loginAdmin, type AdminAgent } from '../../helpers/admin-session.js';
+import { FAST_ARGON2 } from '../../helpers/permanente-login.js';
+import type { Member, Organisation } from '../../../broker/mandates/model.js';
+import { paths } from '../../../broker/admin/pages/paths.js';
+import { usersMessages } from '../../../broker/admin/pages/messages/users.js';
+import { shellMessages } from '../../../broker/admin/pages/messages/shell.js';
+
+const nl = (key: string) => usersMessages.nl[key] ?? shellMessages.nl[key]!;
+const en = (key: string) => usersMessages.en[key] ?? shellMessages.en[key]!;
+
+/** the text of the element with this id in a page ('' when absent) */
+function textOfId(page: string, id: string): string {
+  const m = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(page);
+  return m?.[1]?.trim() ?? '';
+}
+
+describe('management pages over HTTP: CSRF, administrators only, errors next to the field', function () {
+  this.timeout(60_000);
+  let w: World;
+  let org: Organisation;
+  let admin: WorldPerson;
+  let adminMember: Member;
+  let a: AdminAgent;
+  let user: { person: WorldPerson; member: Member };
+
+  before(async () => {
+    w = await openWorld('embedded', { connectors: { permanente: { argon2: FAST_ARGON2 } } });
+    ({ org, admin, adminMember } = await w.organisation({ level: '3', name: 'Pages B.V.' }));
+    user = await w.member(org, admin.actor('3'), { role: 'user', level: '2+' });
+    a = await loginAdmin(w.tb, { document: admin.document, mobile: admin.mobile });
+  });
+  after(() => w?.close());
+
+  it('/admin/ takes an administrator to the users of their organisation; the overview lists role, status and level as text', async () => {
+    await a.agent.get('/admin/').expect(303).expect('location', paths.users(org.id));
+    const page = (await a.agent.get(paths.users(org.id)).set('Accept-Language', 'en').expect(200)).text;
+    assert.match(page, /<html lang="en">/);
+    assert.match(page, new RegExp(`data-member="${user.member.id}"`));
+    assert.match(page, />Administrator</);
+    assert.match(page, />Active</);
+    assert.match(page, />Level 2\+</);
+    assert.match(page, />this is you</);
+  });
+
+  it('every POST without the session\'s CSRF token is refused with 403 and changes nothing', async () => {
+    const posts: [string, Record<string, string>][] = [
+      [paths.userAction(org.id, user.member.id, 'role'), { role: 'administrator' }],
+      [paths.userAction(org.id, user.member.id, 'level'), { level: '2' }],
+      [paths.userAction(org.id, user.member.id, 'contact'), { mobile: '+34600999999' }],
+      [paths.userAction(org.id, user.member.id, 'activation'), {}],
+      [`${paths.profile}/email/${adminMember.id}`, { email: 'new@example.es' }],
+    ];
+    for (const [path, fields] of posts) {
+      await a.agent.post(path).type('form').send(fields).expect(403);
+      await a.agent.post(path).type('form').send({ ...fields, csrf: 'not-the-token' }).expect(403);
+    }
+    const after = await w.m.getMember(admin.actor('3'), org.id, user.member.id);
+    assert.equal(after.role, 'user');
+    assert.equal(after.level, '2+');
+  });
+
+  it('the last administrator cannot become a user: the seed\'s explanation next to the role field (Dutch)', async () => {
+    const form = (await a.agent.get(paths.userAction(org.id, adminMember.id, 'role')).expect(200)).text;
+    assert.match(form, /name="csrf"/);
+    const page = await a.agent.post(paths.userAction(org.id, adminMember.id, 'role')).set('Accept-Language', 'nl').type('form').send({ csrf: a.csrf, role: 'user' }).expect(409);
+    assert.equal(textOfId(page.text, 'f-role-error'), nl('refusal.self-demote'));
+    assert.match(page.text, /aria-describedby="f-role-error"/);
+    assert.equal((await w.m.getMember(admin.actor('3'), org.id, adminMember.id)).role, 'administrator');
+  });
+
+  it('a level above one\'s own is refused next to the level field; within it the change is made and flashed', async () => {
+    const refused = await a.agent.post(paths.userAction(org.id, user.member.id, 'level')).set('Accept-Language', 'en').type('form').send({ csrf: a.csrf, level: '4' }).expect(422);
+    assert.equal(textOfId(refused.text, 'f-level-error'), en('refusal.level-above-own'));
+    await a.agent.post(paths.userAction(org.id, user.member.id, 'level')).type('form').send({ csrf: a.csrf, level: '3' }).expect(303).expect('location', paths.user(org.id, user.member.id));
+    const detail = (await a.agent.get(paths.user(org.id, user.member.id)).set('Accept-Language', 'en').expect(200)).text;
+    assert.match(detail, /role="status">The level of .* is now 3\.</);
+    assert.equal((await w.m.getMember(admin.actor('3'), org.id, user.member.id)).level, '3');
+  });
+
+  it('a member who administers nothing: 403 on the organisation\'s pages, and only the person sections in the navigation', async () => {
+    const u = await loginAdmin(w.tb, { document: user.person.document, mobile: user.person.mobile });
+    await u.agent.get('/admin/').expect(303).expect('location', paths.profile);
+    await u.agent.get(paths.users(org.id)).expect(403);
+    await u.agent.get(paths.user(org.id, adminMember.id)).expect(403);
+    await u.agent.post(paths.userAction(org.id, adminMember.id, 'role')).type('form').send({ csrf: u.csrf, role: 'user' }).expect(403);
+    const profile = (await u.agent.get(paths.profile).expect(200)).text;
+    assert.doesNotMatch(profile, new RegExp(paths.users(org.id)));
+  });
+
+  it('without a session a page invites to log in (401) and the login comes back to that page', async () => {
+    const { newAgent } = await import('../../helpers/sp-requests.js');
+    const anonymous = newAgent(w.tb);
+    const page = await anonymous.get(paths.users(org.id)).expect(401);
+    assert.match(page.text, new RegExp(`href="/admin/login\\?RelayState=${encodeURIComponent(paths.users(org.id)).replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}"`));
+    await anonymous.post(paths.userAction(org.id, user.member.id, 'role')).type('form').send({ role: 'administrator' }).expect(303);
+  });
+});
