@@ -17,6 +17,7 @@ import { createRegistrarDevicesRouter } from './identity/devices/registrar-api.j
 import { createAppApiRouter } from './identity/devices/app-api/router.js';
 import { createAuditRouter } from './admin/audit-api.js';
 import { createAdminRouter } from './admin/index.js';
+import { createLetterRouter } from './identity/channels/letter/index.js';
 import { createStaffRouter } from './identity/staff/index.js';
 import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
@@ -69,6 +70,7 @@ export function createApp(services: BrokerServices): Express {
   app.use('/api/registrar', createRegistrarRouter(services.identity, { token: cfg.api.registrarToken, accounts: services.credentials.accounts, audit: services.audit, now: services.now }));
   app.use('/api/audit', createAuditRouter(services.db, cfg.api.auditToken));
   app.use('/admin', createAdminRouter(services, () => services.mandates));
+  app.use('/register/letter', createLetterRouter(services));
   app.use('/staff', createStaffRouter(services));
   // the client-certificate host's pages, when a TLS-terminating proxy passes the certificate
   const clientHost = proxyModeClientHost(services);

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LOA_RUNGS, LOA_FRAMEWORKS } from './loa.js';
+import { letterChannelSchema } from './identity/channels/letter/config.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -327,6 +328,7 @@ export const configSchema = z
       })
       .describe('registration by video identification (seed 002)'),
     seedFile: z.string().nullable().optional().describe('JSON file of persons added at start when absent (demo data); relative to the project root'),
+    registration: z.object({ letter: letterChannelSchema }).describe('registration channels (issue 9)'),
     pki: z
       .object({
         profiles: pkiProfilesSchema,
