@@ -19,9 +19,12 @@ import type { AdminSection, SectionDeps } from './section.js';
 import { shellMessages } from './messages/shell.js';
 import { usersSection } from './users/index.js';
 import { profileSection } from './profile/index.js';
+import { mandatesSection } from './mandates/index.js';
+import { myMandatesSection } from './mandates/my-mandates.js';
+import { chainSection } from './chain/index.js';
 
 /** The sections in navigation order. */
-export const adminSections: readonly AdminSection[] = [usersSection, profileSection];
+export const adminSections: readonly AdminSection[] = [usersSection, mandatesSection, chainSection, myMandatesSection, profileSection];
 
 /** pages may load the module's one script, from our own origin only */
 const PAGE_CSP = BASE_CSP.replace("default-src 'none';", "default-src 'none'; script-src 'self';");
