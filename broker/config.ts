@@ -383,6 +383,7 @@ export const configSchema = z
     staff: z
       .object({
         minimumRung: z.enum(['3', '4']).describe('rung a member of staff (registrar, interviewer, official) must reach at login to open a staff console; never below 3, as the registrations staff make are advanced'),
+        timeZone: z.string().min(1).describe("IANA time zone of the offices' day: who is a minor (under 18), whether a document has expired, the date on the printed activation code"),
         sessionIdleSeconds: z.number().int().min(60).describe('staff console session idle lifetime'),
         sessionAbsoluteSeconds: z.number().int().min(300).describe('staff console session absolute lifetime'),
       })

@@ -1,4 +1,4 @@
-// Table types of the staff roles and guardianships (migration 0005), merged into DbSchema.
+// Table types of the staff roles, office registrations and guardianships (migration 0005), merged into DbSchema.
 import type { ColumnType, Generated, Selectable } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string, Date | string>;
@@ -12,6 +12,18 @@ export interface StaffRolesTable {
   granted_at: Timestamp;
   revoked_by: string | null;
   revoked_at: Timestamp | null;
+}
+
+export interface OfficeRegistrationsTable {
+  id: Generated<string>;
+  person_id: string;
+  kind: 'new' | 'upgrade';
+  document_type: 'DNI' | 'NIE';
+  /** ISO 3166-1 alpha-2, from the document shown */
+  nationality: string;
+  minor: boolean;
+  registrar_id: string | null;
+  registered_at: Timestamp;
 }
 
 export interface GuardianshipsTable {
@@ -31,6 +43,7 @@ export interface GuardianshipsTable {
 
 export interface StaffTables {
   staff_roles: StaffRolesTable;
+  office_registrations: OfficeRegistrationsTable;
   guardianships: GuardianshipsTable;
 }
 

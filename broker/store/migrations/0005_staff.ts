@@ -1,7 +1,9 @@
 // Staff of the registration channels (issue 9): who holds which role (registrar at an office,
 // interviewer and official of the video identification), granted and revoked by whom and when;
-// and the guardianships recorded when a registrar registers a minor (seed 000 §2.7.2: the
-// guardian's identity document and the proof of parental authority). A role is held at most once
+// what a registrar saw at the office counter for each registration or upgrade (the document
+// shown, the nationality, whether a minor); and the guardianships recorded when a registrar
+// registers a minor (seed 000 §2.7.2: the guardian's identity document and the proof of parental
+// authority). A role is held at most once
 // at a time (a partial unique index over the unrevoked rows, so two concurrent grants cannot both
 // win); revoked rows are kept as the history of who could act when.
 import { sql, type Kysely } from 'kysely';
@@ -19,6 +21,19 @@ export async function up(db: Kysely<unknown>): Promise<void> {
     .addCheckConstraint('staff_roles_revoked_by_whom', sql`(revoked_at is null) = (revoked_by is null)`)
     .execute();
   await db.schema.createIndex('staff_roles_one_active').on('staff_roles').columns(['person_id', 'role']).unique().where(sql.ref('revoked_at'), 'is', null).execute();
+
+  await db.schema
+    .createTable('office_registrations')
+    .addColumn('id', 'uuid', (c) => c.primaryKey().defaultTo(sql`gen_random_uuid()`))
+    .addColumn('person_id', 'uuid', (c) => c.notNull().references('persons.id').onDelete('cascade'))
+    .addColumn('kind', 'text', (c) => c.notNull().check(sql`kind in ('new', 'upgrade')`))
+    .addColumn('document_type', 'text', (c) => c.notNull().check(sql`document_type in ('DNI', 'NIE')`))
+    .addColumn('nationality', 'text', (c) => c.notNull().check(sql`nationality ~ '^[A-Z]{2}$'`))
+    .addColumn('minor', 'boolean', (c) => c.notNull())
+    .addColumn('registrar_id', 'uuid', (c) => c.references('persons.id').onDelete('set null'))
+    .addColumn('registered_at', 'timestamptz', (c) => c.notNull())
+    .execute();
+  await db.schema.createIndex('office_registrations_person').on('office_registrations').column('person_id').execute();
 
   await db.schema
     .createTable('guardianships')
@@ -41,5 +56,6 @@ export async function up(db: Kysely<unknown>): Promise<void> {
 
 export async function down(db: Kysely<unknown>): Promise<void> {
   await db.schema.dropTable('guardianships').execute();
+  await db.schema.dropTable('office_registrations').execute();
   await db.schema.dropTable('staff_roles').execute();
 }

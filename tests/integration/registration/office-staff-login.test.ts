@@ -82,7 +82,7 @@ describe('staff login through the broker (issue 9)', () => {
     const xml = inflateRawSync(Buffer.from(new URL(start.headers.location!).searchParams.get('SAMLRequest')!, 'base64')).toString('utf8');
     const requestId = /ID="([^"]+)"/.exec(xml)![1]!;
     const { services } = b.broker;
-    const nameID = await getOrCreatePseudonym(services.db, await personId(b, CARMEN.document), services.staffSp.entityID, services.config.keys.pseudonymSecrets);
+    const nameID = await getOrCreatePseudonym(services.db, await personId(b, CARMEN.document), services.staffSp.entityID, () => 'staff-test-pseudonym', 1);
     const now = b.clock.now();
     const response = buildSuccessResponse(
       {
