@@ -1,0 +1,108 @@
+// Completing the registration with the letter (seed 000 §2.2.2 B): the identity data and the CSV,
+// then the mobile, the e-mail and the conditions. A CSV checked against the open letter moves the
+// visit to a new cookie holding which letter it was; the letter is spent only when the person is
+// registered (complete-registration.ts).
+import type express from 'express';
+import { isWellFormedVerificationCode } from './verification-code.js';
+import { completeRegistration } from './complete-registration.js';
+import { contactDetails, field, identityData, typedIdentity } from './form-input.js';
+import { LETTER, renderComplete, renderDetails, renderDone } from './pages.js';
+import type { LetterDeps } from './letter-deps.js';
+
+const HOUR = 3_600_000;
+
+const REFUSAL_KEYS = {
+  'letter-not-valid': 'letter.error.letterGone',
+  'already-registered': 'letter.error.alreadyRegistered',
+  'not-active': 'letter.error.notActive',
+} as const;
+
+export function mountCompletion(router: express.Router, form: express.RequestHandler, deps: LetterDeps): void {
+  const { opts, pages, visits, rateLimit, residents, letters, audit } = deps;
+
+  router.get('/complete', async (req, res) => {
+    const visit = await visits.open(req, res);
+    renderComplete(pages, req, res, { csrf: visit.csrf });
+  });
+
+  router.post('/complete', form, async (req, res) => {
+    const visit = await visits.forForm(req);
+    const typed = identityData(req.body);
+    const csv = field(req.body, 'csv');
+    const values = typedIdentity(req.body);
+    if (!typed || !isWellFormedVerificationCode(csv)) {
+      renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.invalidInput' }, values });
+      return;
+    }
+    const ip = deps.ip(req);
+    const withinIp = await rateLimit.hit(`letter-entry:ip:${ip}`, opts.completionsPerIpPerHour, HOUR);
+    const withinPerson = await rateLimit.hit(`letter-entry:doc:${typed.document}`, opts.completionsPerPersonPerHour, HOUR);
+    if (!withinIp || !withinPerson) {
+      renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.rateLimited' }, status: 429, values });
+      return;
+    }
+    const resident = residents.find(typed.document, typed.contrast);
+    // The letter is looked up for every well-formed entry, but only with the right identity data
+    // can the code match or a wrong one count: nobody voids a stranger's letter with their DNI/NIE.
+    const check = await letters.check(typed.document, csv, { identityConfirmed: resident !== undefined });
+    if (!check.ok || !resident) {
+      if (!check.ok && check.counted) {
+        await audit.record({ actor: 'anonymous', action: check.voidedNow ? 'registration.letter.voided' : 'registration.letter.wrong-code', ip, detail: { letter: check.letterId } });
+      }
+      // one message for an unknown person, wrong identity data, a wrong code and a void letter
+      renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.csv', vars: { max: String(opts.maxWrongCodes) } }, values });
+      return;
+    }
+    await visits.renew(res, visit, { letterId: check.letterId, documentNumber: resident.documentNumber });
+    res.redirect(303, `${LETTER}/details`);
+  });
+
+  router.get('/details', async (req, res) => {
+    const visit = await visits.open(req, res);
+    if (!visit.checked) {
+      renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.noCheckedLetter' }, status: 409 });
+      return;
+    }
+    renderDetails(pages, req, res, { csrf: visit.csrf });
+  });
+
+  router.post('/details', form, async (req, res) => {
+    const visit = await visits.forForm(req);
+    const checked = visit.checked;
+    const resident = checked && residents.checkedResident(checked.documentNumber);
+    if (!checked || !resident) {
+      renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.noCheckedLetter' }, status: 409 });
+      return;
+    }
+    const values = { mobile: field(req.body, 'mobile'), email: field(req.body, 'email') };
+    const details = contactDetails(req.body);
+    if (!details.ok) {
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: details.problem }, values });
+      return;
+    }
+    // each refused mobile tells that the number is someone's: bounded like CSV entries
+    if (!(await rateLimit.hit(`letter-details:visit:${visit.id}`, opts.completionsPerPersonPerHour, HOUR))) {
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.rateLimited' }, status: 429, values });
+      return;
+    }
+    const ip = deps.ip(req);
+    const outcome = await completeRegistration({ db: deps.db, letters, audit }, checked.letterId, resident, details.contact, ip);
+    if (outcome.ok) {
+      await visits.end(res, visit);
+      renderDone(pages, req, res, outcome.created);
+      return;
+    }
+    await audit.record({ actor: 'anonymous', action: 'registration.letter.refused', ip, detail: { letter: checked.letterId, reason: outcome.reason } });
+    if (outcome.reason === 'mobile-taken') {
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.mobileTaken' }, status: 409, values });
+      return;
+    }
+    if (outcome.reason === 'invalid-contact') {
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.mobileInvalid' }, values });
+      return;
+    }
+    // the checked letter is spent or refused for good: the page that follows starts afresh
+    const fresh = await visits.renew(res, visit, undefined);
+    renderComplete(pages, req, res, { csrf: fresh.csrf, error: { key: REFUSAL_KEYS[outcome.reason] }, status: 409 });
+  });
+}
