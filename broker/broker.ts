@@ -33,8 +33,10 @@ import { createMetrics } from './metrics.js';
 import { openCertificateTrust } from './pki/setup.js';
 import { connectorFactories } from '../connectors/index.js';
 import { createApp } from './app.js';
+import { startVideoIdentificationJob, type VideoJob } from './identity/channels/video/index.js';
 import { loadAdminSp, withAdminSpPolicy } from './admin/admin-sp.js';
 import { loadStaffSp, withStaffSpPolicy } from './identity/staff/staff-sp.js';
+import { loadAccountSp, withAccountSpPolicy } from './identity/self-service/account-sp.js';
 import { ConfigError } from './config.js';
 
 export interface Broker {
@@ -44,6 +46,8 @@ export interface Broker {
   reload(): Promise<void>;
   /** the audit log and login history purge (retention.*) */
   readonly retention: RetentionPurger;
+  /** reminders, lapses and retention of video identification requests (videoIdentification.*) */
+  readonly videoJob: VideoJob;
   close(): Promise<void>;
 }
 
@@ -82,7 +86,7 @@ function embeddedDefaults(cfg: Config): string[] {
 }
 
 export async function openBroker(configured: Config, opts: OpenOptions = {}): Promise<Broker> {
-  const cfg = withStaffSpPolicy(withAdminSpPolicy(configured));
+  const cfg = withAccountSpPolicy(withStaffSpPolicy(withAdminSpPolicy(configured)));
   const log = opts.log ?? pino({ level: cfg.logLevel, redact: ['req.headers.cookie', 'code', 'pin', 'password', 'activationCode'] });
   const now = opts.now ?? (() => new Date());
   const connectors = enabledConnectors(cfg);
@@ -106,7 +110,8 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     }
     const adminSp = await loadAdminSp(cfg);
     const staffSp = loadStaffSp(cfg, adminSp);
-    const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry, staffSp.entry] });
+    const accountSp = loadAccountSp(cfg, adminSp);
+    const spRegistry = await createSpRegistry(cfg, log, { localEntries: [adminSp.entry, staffSp.entry, accountSp.entry] });
     closers.unshift(async () => spRegistry.close());
     closers.unshift(async () => {
       for (const connector of connectors) connector.close?.();
@@ -148,6 +153,7 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
       spRegistry,
       adminSp,
       staffSp,
+      accountSp,
       keys,
       rateLimit: createRateLimiter(ephemeral),
       pages: createPageRenderer(),
@@ -160,12 +166,15 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     const retention = startRetention({ db: database.db, kind: database.kind, settings: cfg.retention, log, now, purged: services.metrics.retentionPurged, purgeDocuments: (at) => services.mandates.purgeDocuments(at), ...opts.retention });
     // Stopped before the login history flushes and the database closes.
     closers.unshift(() => retention.close());
+    const videoJob = startVideoIdentificationJob(services, database.kind);
+    closers.unshift(() => videoJob.close());
     const app = createApp(services);
     return {
       services,
       app,
       reload: () => spRegistry.reload(),
       retention,
+      videoJob,
       async close() {
         for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
       },

@@ -307,6 +307,7 @@ export const configSchema = z
       .object({
         auditDays: z.number().int().min(1).describe('days the audit log keeps an entry; older entries are deleted (design.md "Personal data": 12 months by default)'),
         loginHistoryDays: z.number().int().min(1).describe('days the login history keeps an entry; older entries are deleted'),
+        renouncedPersonDays: z.number().int().min(1).describe('days the registration data of a person who renounced are kept (from the renunciation); then the person and their credentials are deleted'),
         purgeIntervalMinutes: z.number().int().min(0).describe('minutes between purges of expired entries, the first shortly after start; 0: no purge from this broker'),
       })
       .describe('retention of personal data'),

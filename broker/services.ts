@@ -10,6 +10,7 @@ import type { SpRegistry } from './saml/sp-registry.js';
 import type { SigningKeys } from './saml/keys.js';
 import type { AdminSp } from './admin/admin-sp.js';
 import type { StaffSp } from './identity/staff/staff-sp.js';
+import type { AccountSp } from './identity/self-service/account-sp.js';
 import type { RateLimiter } from './flow/rate-limit.js';
 import type { PageRenderer } from './web/render.js';
 import type { Connector } from '../connectors/connector.js';
@@ -45,6 +46,8 @@ export interface BrokerServices {
   readonly adminSp: AdminSp;
   /** the staff consoles' own SP (broker/identity/staff/staff-sp.ts) */
   readonly staffSp: StaffSp;
+  /** citizen self-service's own SP (broker/identity/self-service/account-sp.ts) */
+  readonly accountSp: AccountSp;
   readonly keys: SigningKeys;
   readonly rateLimit: RateLimiter;
   readonly pages: PageRenderer;

@@ -1,5 +1,6 @@
 // Retention (design.md "Personal data"): audit log and login history entries older than their
-// configured period are deleted, on an interval and once shortly after start.
+// configured period, and the registration data of persons who renounced longer ago than
+// retention.renouncedPersonDays, are deleted, on an interval and once shortly after start.
 // Deleting by age is idempotent, so several nodes may purge; on PostgreSQL a session advisory
 // lock still lets only one of them work at a time (the others skip that round) so a deployment
 // of N nodes does not run N identical scans. Rows go in batches, each its own statement, so a
@@ -14,11 +15,13 @@ const DAY_MS = 86_400_000;
 /** pg advisory lock key of the purge: any constant of ours not used by another lock */
 const PURGE_LOCK = 0x7061_7372_6574; // 'pasret'
 
-export type PurgedTable = 'audit_log' | 'login_history';
+export type PurgedTable = 'audit_log' | 'login_history' | 'persons';
 
 export interface RetentionSettings {
   readonly auditDays: number;
   readonly loginHistoryDays: number;
+  /** days a renounced person's registration data are kept after renounced_at (migration 0008) */
+  readonly renouncedPersonDays: number;
   readonly purgeIntervalMinutes: number;
 }
 
@@ -52,6 +55,35 @@ export async function purgeTable(db: Kysely<DbSchema>, table: PurgedTable, cutof
 }
 
 /**
+ * Deletes persons who renounced before `cutoff`, `batchSize` per statement; their credentials,
+ * devices and pseudonyms go with them (ON DELETE CASCADE). A person still named by a membership
+ * of an organisation (members.person_id, ON DELETE RESTRICT: the organisation's records) is kept
+ * until that membership is deleted; persons renounced without a date (seeded) are never purged.
+ */
+export async function purgeRenouncedPersons(db: Kysely<DbSchema>, cutoff: Date, opts: PurgeOptions = {}): Promise<number> {
+  const batchSize = opts.batchSize ?? DEFAULT_BATCH;
+  let total = 0;
+  while (!opts.signal?.aborted) {
+    const result = await db
+      .deleteFrom('persons')
+      .where('id', 'in', (eb) =>
+        eb
+          .selectFrom('persons as p')
+          .select('p.id')
+          .where('p.status', '=', 'renounced')
+          .where('p.renounced_at', '<', cutoff)
+          .where(({ not, exists, selectFrom }) => not(exists(selectFrom('members').select('members.id').whereRef('members.person_id', '=', 'p.id'))))
+          .limit(batchSize),
+      )
+      .executeTakeFirst();
+    const n = Number(result.numDeletedRows);
+    total += n;
+    if (n < batchSize) break;
+  }
+  return total;
+}
+
+/**
  * One purge of both tables as of `now`. On PostgreSQL it runs on one pooled connection holding
  * the advisory lock (released at the end, or by the server if the connection dies); on PGlite,
  * one process by construction, it takes no lock and no dedicated connection, since holding the
@@ -61,6 +93,7 @@ export async function purgeExpired(db: Kysely<DbSchema>, kind: 'postgres' | 'pgl
   const run = async (conn: Kysely<DbSchema>) => ({
     audit_log: await purgeTable(conn, 'audit_log', new Date(now.getTime() - settings.auditDays * DAY_MS), opts),
     login_history: await purgeTable(conn, 'login_history', new Date(now.getTime() - settings.loginHistoryDays * DAY_MS), opts),
+    persons: await purgeRenouncedPersons(conn, new Date(now.getTime() - settings.renouncedPersonDays * DAY_MS), opts),
   });
   if (kind === 'pglite') return { skipped: false, deleted: await run(db) };
   return db.connection().execute(async (conn) => {

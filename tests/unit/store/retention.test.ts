@@ -15,7 +15,7 @@ import { createTestDatabase, describeServer, serverTarget, testConfig, type Test
 
 const DAY = 86_400_000;
 const NOW = new Date('2031-06-15T12:00:00.000Z');
-const SETTINGS = { auditDays: 30, loginHistoryDays: 90, purgeIntervalMinutes: 60 };
+const SETTINGS = { auditDays: 30, loginHistoryDays: 90, renouncedPersonDays: 365, purgeIntervalMinutes: 60 };
 const ago = (days: number, ms = 0) => new Date(NOW.getTime() - days * DAY + ms);
 
 /** Counts DELETE statements, to see the batches. */
@@ -66,24 +66,25 @@ function contract(open: () => Promise<Database>, shared: boolean): void {
     const before = await left(a.db, 'exact');
     const counted = countingDeletes(a.db);
     const result = await purgeExpired(counted.db, a.kind, SETTINGS, NOW, { batchSize: 3 });
-    assert.deepEqual(result, { skipped: false, deleted: { audit_log: 10, login_history: 10 } });
-    // 10 rows in batches of 3: 3+3+3+1 per table
-    assert.equal(counted.deletes(), 8);
+    assert.deepEqual(result, { skipped: false, deleted: { audit_log: 10, login_history: 10, persons: 0 } });
+    // 10 rows in batches of 3: 3+3+3+1 per table, and one statement finding no renounced person
+    assert.equal(counted.deletes(), 9);
     const after = await left(a.db, 'exact');
     assert.deepEqual(after.audit, before.audit.filter((t) => t >= ago(30).getTime()));
     assert.deepEqual(after.login, before.login.filter((t) => t >= ago(90).getTime()));
     assert.equal(after.audit.length, 4);
     assert.equal(after.login.length, 4);
     // nothing more to do: one empty statement per table
-    assert.deepEqual(await purgeExpired(a.db, a.kind, SETTINGS, NOW, { batchSize: 3 }), { skipped: false, deleted: { audit_log: 0, login_history: 0 } });
+    assert.deepEqual(await purgeExpired(a.db, a.kind, SETTINGS, NOW, { batchSize: 3 }), { skipped: false, deleted: { audit_log: 0, login_history: 0, persons: 0 } });
   });
 
   it('a backlog that is an exact multiple of the batch ends with one empty statement', async () => {
     await fill(a.db, 'multiple', 6, 1);
     const counted = countingDeletes(a.db);
     const result = await purgeExpired(counted.db, a.kind, SETTINGS, NOW, { batchSize: 3 });
-    assert.deepEqual(result, { skipped: false, deleted: { audit_log: 6, login_history: 6 } });
-    assert.equal(counted.deletes(), 6);
+    assert.deepEqual(result, { skipped: false, deleted: { audit_log: 6, login_history: 6, persons: 0 } });
+    // 3+3+0 per table, and one for the renounced persons
+    assert.equal(counted.deletes(), 7);
   });
 
   it('stops between batches when aborted', async () => {
@@ -98,7 +99,7 @@ function contract(open: () => Promise<Database>, shared: boolean): void {
       transformResult: async (args) => args.result,
     };
     const result = await purgeExpired(a.db.withPlugin(plugin), a.kind, SETTINGS, NOW, { batchSize: 3, signal: stop.signal });
-    assert.deepEqual(result, { skipped: false, deleted: { audit_log: 6, login_history: 0 } });
+    assert.deepEqual(result, { skipped: false, deleted: { audit_log: 6, login_history: 0, persons: 0 } });
   });
 
   it('the timed purger runs shortly after start, counts, logs, and stops on close', async () => {
@@ -111,11 +112,11 @@ function contract(open: () => Promise<Database>, shared: boolean): void {
     try {
       for (let i = 0; i < 200 && !lines.some((l) => l.includes('retention purge done')); i++) await new Promise((r) => setTimeout(r, 10));
       const done = JSON.parse(lines.find((l) => l.includes('retention purge done'))!) as { deleted: unknown };
-      assert.deepEqual(done.deleted, { audit_log: 5, login_history: 5 });
+      assert.deepEqual(done.deleted, { audit_log: 5, login_history: 5, persons: 0 });
       const values = (await purged.get()).values.map((v) => [v.labels.table, v.value]);
-      assert.deepEqual(Object.fromEntries(values), { audit_log: 5, login_history: 5 });
+      assert.deepEqual(Object.fromEntries(values), { audit_log: 5, login_history: 5, persons: 0 });
       // a manual run while none is running works, and finds nothing
-      assert.deepEqual(await purger.runNow(), { skipped: false, deleted: { audit_log: 0, login_history: 0 } });
+      assert.deepEqual(await purger.runNow(), { skipped: false, deleted: { audit_log: 0, login_history: 0, persons: 0 } });
     } finally {
       await purger.close();
     }
@@ -174,7 +175,7 @@ describe('Retention purge', () => {
         assert.deepEqual(await purgeExpired(database.db, 'postgres', SETTINGS, NOW), { skipped: true });
         assert.equal((await left(database.db, 'locked')).audit.length, 3);
         await other.query('select pg_advisory_unlock($1)', [0x7061_7372_6574]);
-        assert.deepEqual(await purgeExpired(database.db, 'postgres', SETTINGS, NOW), { skipped: false, deleted: { audit_log: 2, login_history: 2 } });
+        assert.deepEqual(await purgeExpired(database.db, 'postgres', SETTINGS, NOW), { skipped: false, deleted: { audit_log: 2, login_history: 2, persons: 0 } });
       } finally {
         await other.end();
         await database.close();

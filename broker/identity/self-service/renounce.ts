@@ -1,0 +1,57 @@
+// Renunciation (seed 000 §2.6): every credential, device and session of the person revoked at
+// once. One database transaction sets the person 'renounced' (with renounced_at, from which the
+// retention purge counts), cancels the Cl@ve Permanente account with its password, history,
+// authenticator seed and e-mail codes, and deactivates the Cl@ve app device; then the per-person
+// mark ends every SSO and self-service session on every node (flow/revoked-sessions.ts). A PIN
+// needs an active person (flow/finish.ts refuses the others), so no new login can follow.
+import type { Kysely } from 'kysely';
+import type { DbSchema } from '../../store/schema.js';
+import type { RevokedSessions } from '../../flow/revoked-sessions.js';
+import type { Person } from '../person.js';
+
+export interface Renounced {
+  readonly person: Person;
+  readonly at: Date;
+  /** what was revoked, for the proof */
+  readonly permanenteCancelled: boolean;
+  readonly devicesDeactivated: number;
+}
+
+export interface RenunciationDeps {
+  readonly db: Kysely<DbSchema>;
+  readonly revoked: RevokedSessions;
+  readonly now: () => Date;
+}
+
+/** undefined when the person is not active any more (a second renunciation at once loses) */
+export async function renounce(deps: RenunciationDeps, person: Person): Promise<Renounced | undefined> {
+  const at = deps.now();
+  const done = await deps.db.transaction().execute(async (trx) => {
+    const row = await trx.updateTable('persons').set({ status: 'renounced', renounced_at: at, updated_at: at }).where('id', '=', person.id).where('status', '=', 'active').returning('id').executeTakeFirst();
+    if (!row) return undefined;
+    const account = await trx
+      .updateTable('permanente_accounts')
+      .set({
+        state: 'cancelled',
+        password_hash: null,
+        password_changed_at: null,
+        activation_code_hash: null,
+        failed_attempts: 0,
+        blocked_at: null,
+        second_factor: 'sms',
+        email_codes: false,
+        totp_secret_sealed: null,
+        totp_last_step: null,
+        updated_at: at,
+      })
+      .where('person_id', '=', person.id)
+      .where('state', '!=', 'cancelled')
+      .executeTakeFirst();
+    await trx.deleteFrom('permanente_password_history').where('person_id', '=', person.id).execute();
+    const devices = await trx.updateTable('devices').set({ status: 'deactivated', deactivated_at: at }).where('person_id', '=', person.id).where('status', '=', 'active').executeTakeFirst();
+    return { permanenteCancelled: Number(account.numUpdatedRows) > 0, devicesDeactivated: Number(devices.numUpdatedRows) };
+  });
+  if (!done) return undefined;
+  await deps.revoked.revokeAllOf(person.id, at);
+  return { person, at, ...done };
+}

@@ -1,0 +1,78 @@
+// The self-service session: express-session over the ephemeral store (the management module's
+// EphemeralSessionStore under its own prefix), cookie `pasarela.account` on /account only,
+// HttpOnly, SameSite=Lax, Secure as the broker's other cookies, and no longer-lived than the
+// broker's SSO session (flow.ssoIdleSeconds, flow.ssoAbsoluteSeconds). It holds who logged in,
+// how (the Cl@ve SelectedIdP) and at which rung, and the CSRF token every form carries back.
+// A renunciation ends it with every other session of the person (flow/revoked-sessions.ts).
+import { createHmac } from 'node:crypto';
+import type { Request, RequestHandler } from 'express';
+import session from 'express-session';
+import type { LoaRung } from '../../loa.js';
+import type { BrokerServices } from '../../services.js';
+import { cookieSecure } from '../../flow/cookies.js';
+import { constantEquals } from '../../constant-equals.js';
+import { EphemeralSessionStore } from '../../admin/session/session-store.js';
+
+export const ACCOUNT_COOKIE = 'pasarela.account';
+
+/** Cl@ve SelectedIdP values (broker/saml/attributes.ts): the method of the login */
+export type LoginMethod = 'PIN24H' | 'SEGSOC' | 'CLVMOVIL' | 'AFIRMA' | 'EIDAS';
+
+export interface AccountLogin {
+  readonly personId: string;
+  readonly rung: LoaRung;
+  readonly method: LoginMethod;
+  /** ISO 8601, from the assertion */
+  readonly authnInstant: string;
+  /** epoch ms, broker clock: compared with the person's revocation mark */
+  readonly loggedInAt: number;
+  readonly csrfToken: string;
+}
+
+declare module 'express-session' {
+  interface SessionData {
+    account?: AccountLogin;
+  }
+}
+
+/** Signing secrets of the cookie, derived from the credential secrets apart from the other modules' cookies. */
+function cookieSecrets(services: BrokerServices): string[] {
+  return [...services.config.keys.credentialSecrets]
+    .sort((a, b) => b.version - a.version)
+    .map((s) => createHmac('sha256', s.secret).update('pasarela account session cookie').digest('base64url'));
+}
+
+export function accountSession(services: BrokerServices): RequestHandler {
+  const cfg = services.config;
+  return session({
+    name: ACCOUNT_COOKIE,
+    secret: cookieSecrets(services),
+    store: new EphemeralSessionStore(services.ephemeral, { idleMs: cfg.flow.ssoIdleSeconds * 1000, absoluteMs: cfg.flow.ssoAbsoluteSeconds * 1000 }, services.now, 'account-session'),
+    resave: false,
+    saveUninitialized: false,
+    unset: 'destroy',
+    // no maxAge: the cookie ends with the browser; the store enforces both lifetimes
+    cookie: { path: '/account', httpOnly: true, sameSite: 'lax', secure: cookieSecure(cfg) },
+  });
+}
+
+/** Whether a form carries the session's CSRF token (field `csrf`), compared in constant time. */
+export function carriesAccountCsrf(req: Request, login: AccountLogin): boolean {
+  const sent = (req.body as Record<string, unknown> | undefined)?.csrf;
+  return typeof sent === 'string' && sent.length > 0 && constantEquals(sent, login.csrfToken);
+}
+
+export function startAccountSession(req: Request, login: AccountLogin): Promise<void> {
+  return new Promise((resolve, reject) => {
+    // a new session id at every login: an id planted before it is worth nothing after
+    req.session.regenerate((err) => {
+      if (err) return reject(err as Error);
+      req.session.account = login;
+      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
+    });
+  });
+}
+
+export function endAccountSession(req: Request): Promise<void> {
+  return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err as Error) : resolve())));
+}
