@@ -122,6 +122,29 @@ function contract(impl: { open(): Promise<Database>; shared: boolean }): void {
     assert.equal(row.person_id, persons[0]!.id);
   });
 
+  it('a known person without a mobile gets the mobile and e-mail and keeps their level; one with a mobile or not active is refused', async () => {
+    const known = async (values: { mobile?: string; status?: 'active' | 'suspended' }) => {
+      const doc = newDni();
+      await nodes[0]!.db
+        .insertInto('persons')
+        .values({ document_type: 'DNI', document_number: doc, document_date: '2031-01-01', given_name: 'Elena', first_surname: 'Ruiz', registration_level: 'advanced', mobile: values.mobile ?? null, status: values.status ?? 'active' })
+        .execute();
+      return doc;
+    };
+    const withoutMobile = await known({});
+    const first = await sent(withoutMobile);
+    const added = await completeRegistration(deps(0), first.id, resident(withoutMobile), { mobile: mobile(), email: 'elena@example.es' }, undefined);
+    assert.ok(added.ok && !added.created);
+    assert.equal(added.person.registrationLevel, 'advanced', 'never lowered');
+    assert.ok(added.person.mobile);
+
+    for (const [doc, reason] of [[await known({ mobile: mobile() }), 'already-registered'], [await known({ status: 'suspended' }), 'not-active']] as const) {
+      const { id, code } = await sent(doc);
+      assert.deepEqual(await completeRegistration(deps(1), id, resident(doc), { mobile: mobile(), email: 'x@example.es' }, undefined), { ok: false, reason });
+      assert.equal((await on(0).check(doc, code, { identityConfirmed: true })).ok, true, 'the letter is not spent');
+    }
+  });
+
   it('a refused completion (mobile of another person) leaves the letter unspent', async () => {
     const taken = mobile();
     const other = newDni();
