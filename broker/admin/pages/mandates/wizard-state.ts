@@ -20,8 +20,10 @@ export interface WizardState {
   readonly scopes: readonly MandateScope[];
   readonly memberIds: readonly string[];
   readonly duration: DurationInput;
-  /** the search typed in the current step */
-  readonly search: string;
+  /** what was typed in the services step's search field */
+  readonly serviceSearch: string;
+  /** what was typed in the members step's search field (its own name: the services step's search must not filter the members) */
+  readonly memberSearch: string;
 }
 
 export function readWizard(source: Record<string, unknown>): WizardState {
@@ -29,8 +31,8 @@ export function readWizard(source: Record<string, unknown>): WizardState {
   const parsed = manyOf(source.scope).slice(0, MAX_SCOPES).map(parseScopeKey).filter((s): s is MandateScope => s !== undefined);
   const scopes = [...new Map(parsed.map((s) => [scopeKey(s), s])).values()];
   const memberIds = [...new Set(manyOf(source.member).slice(0, MAX_MEMBERS).filter((id) => ID.test(id)).map((id) => id.toLowerCase()))];
-  const search = typeof source.q === 'string' ? source.q.trim().slice(0, 100) : '';
-  return { step, scopes, memberIds, duration: readDurationInput(source), search };
+  const search = (name: string) => (typeof source[name] === 'string' ? (source[name] as string).trim().slice(0, 100) : '');
+  return { step, scopes, memberIds, duration: readDurationInput(source), serviceSearch: search('serviceSearch'), memberSearch: search('memberSearch') };
 }
 
 /** hidden fields carrying every choice but those the form itself shows */

@@ -31,16 +31,16 @@ const FIELDS: Readonly<Record<string, string>> = {
 
 function stepList(page: OrganisationPage, current: WizardStep): SafeHtml {
   const { ctx } = page;
-  return html`<ol class="steps">${WIZARD_STEPS.map((s) => html`<li${s === current ? html` aria-current="step"` : ''}>${ctx.t(`mandates.step.${s}`)}</li>`)}</ol>`;
+  return html`<ol class="steps">${WIZARD_STEPS.map((s) => (s === current ? html`<li aria-current="step"><strong>${ctx.t(`mandates.step.${s}`)}</strong></li>` : html`<li>${ctx.t(`mandates.step.${s}`)}</li>`))}</ol>`;
 }
 
-function searchField(page: OrganisationPage, label: string, state: WizardState, step: WizardStep): SafeHtml {
-  return html`<div class="search">${inputField({ name: 'q', type: 'search', label, value: state.search })}<button type="submit" name="step" value="${step}" class="secondary">${page.ctx.t('mandates.search')}</button></div>`;
+function searchField(page: OrganisationPage, label: string, name: 'serviceSearch' | 'memberSearch', value: string, step: WizardStep): SafeHtml {
+  return html`<div class="search">${inputField({ name, type: 'search', label, value })}<button type="submit" name="step" value="${step}" class="secondary">${page.ctx.t('mandates.search')}</button></div>`;
 }
 
 function servicesStep(page: OrganisationPage, state: WizardState, services: ReadonlyMap<string, Service>, errors: FormErrors = {}): SafeHtml {
   const { ctx, self, base } = page;
-  const q = state.search.toLowerCase();
+  const q = state.serviceSearch.toLowerCase();
   const byName = [...services.values()].sort((a, b) => serviceName(ctx.lang, a).localeCompare(serviceName(ctx.lang, b)));
   const all: MandateScope[] = [...LOA_RUNGS.map((rung): MandateScope => ({ kind: 'general', rung })), ...byName.map((s): MandateScope => ({ kind: 'service', serviceId: s.id }))];
   const shown = all.filter((s) => !q || scopeName(ctx, s, services).toLowerCase().includes(q));
@@ -52,7 +52,7 @@ function servicesStep(page: OrganisationPage, state: WizardState, services: Read
   const checked = state.scopes.map(scopeKey).filter((k) => choices.some((c) => c.value === k && !c.disabled));
   return html`${stepList(page, 'services')}${errorSummary(ctx, errors)}
 <form method="get" action="${base}/add" novalidate>${carried(state, { scopes: shown })}
-${searchField(page, ctx.t('mandates.searchServices'), state, 'services')}
+${searchField(page, ctx.t('mandates.searchServices'), 'serviceSearch', state.serviceSearch, 'services')}
 ${shown.length === 0 ? html`<p>${ctx.t('mandates.noMatch')}</p>` : choiceField({ name: 'scope', multiple: true, legend: ctx.t('mandates.chooseServices'), hint: ctx.t('mandates.generalHint'), choices, value: checked, ...(errors.scope ? { error: errors.scope } : {}) })}
 <div class="actions"><button type="submit" name="step" value="members">${ctx.t('mandates.next')}</button><a class="button secondary" href="${base}">${ctx.t('shell.cancel')}</a></div></form>`;
 }
@@ -68,7 +68,7 @@ function membersStep(page: OrganisationPage, state: WizardState, members: readon
   return html`${stepList(page, 'members')}${errorSummary(ctx, errors)}
 <p>${ctx.t('mandates.chosenServices')} ${state.scopes.map((s, i) => html`${i ? ', ' : ''}<strong>${scopeName(ctx, s, services)}</strong>`)}</p>
 <form method="get" action="${base}/add" novalidate>${carried(state, { members: members.map((m) => m.id) })}
-${searchField(page, ctx.t('mandates.searchMembers'), state, 'members')}
+${searchField(page, ctx.t('mandates.searchMembers'), 'memberSearch', state.memberSearch, 'members')}
 ${members.length === 0 ? html`<p>${ctx.t('mandates.noMatch')}</p>` : choiceField({ name: 'member', multiple: true, legend: ctx.t('mandates.chooseMembers'), hint: ctx.t('mandates.membersHint', { level: needed }), choices, value: checked, ...(errors.member ? { error: errors.member } : {}) })}
 <div class="actions"><button type="submit" name="step" value="duration">${ctx.t('mandates.next')}</button><button type="submit" name="step" value="services" class="secondary">${ctx.t('mandates.previous')}</button></div></form>`;
 }
@@ -121,12 +121,12 @@ async function sendStep(deps: SectionDeps, req: Request, res: Response, page: Or
   const services = await servicesById(() => deps.registry().listServices());
   const send = (body: SafeHtml, status = opts.refusal || opts.errors ? 422 : 200) => sendAdminPage(req, res, ctx, { section: 'mandates', status, title: ctx.t('mandates.add.title'), body });
   if (state.step === 'services') return send(servicesStep(page, state, services, opts.errors));
-  if (state.scopes.length === 0) return send(servicesStep(page, { ...state, search: '' }, services, { scope: ctx.t('refusal.no-scope') }), 422);
+  if (state.scopes.length === 0) return send(servicesStep(page, { ...state, serviceSearch: '' }, services, { scope: ctx.t('refusal.no-scope') }), 422);
   if (state.step === 'members' || state.memberIds.length === 0) {
-    const search = state.step === 'members' ? state.search : '';
+    const search = state.step === 'members' ? state.memberSearch : '';
     const members = await deps.registry().listMembers(ctx.actor, organisation.id, search ? { search } : {});
     const missing = state.step !== 'members' ? { member: ctx.t('refusal.no-member') } : undefined;
-    return send(membersStep(page, { ...state, search }, members, services, missing ?? opts.errors), missing ? 422 : undefined);
+    return send(membersStep(page, { ...state, memberSearch: search }, members, services, missing ?? opts.errors), missing ? 422 : undefined);
   }
   if (state.step === 'duration' || opts.errors?.endDate) return send(durationStep(deps, page, state, opts.errors));
   const cfg = deps.services.config.mandates;
