@@ -14,4 +14,5 @@ export const commands: Readonly<Record<string, Command>> = {
   'keycloak-idp': { summary: 'print the Keycloak identity provider and attribute mappers for this broker (docs/keycloak.md)', run: async (a, e, io) => (await import('./keycloak-idp.js')).main(a, e, io) },
   'movil-app': { summary: 'the reference Cl@ve app simulator: activate a device, fetch its inbox (PINs, login requests)', run: async (a, e, io) => (await import('./movil-app.js')).main(a, e, io) },
   registrar: { summary: 'register persons, seed a file, issue Cl@ve Permanente activation codes', run: async (a, e, io) => (await import('./registrar.js')).main(a, e, io) },
+  staff: { summary: 'grant, revoke and list staff roles (registrar, interviewer, official) of the staff consoles', run: async (a, e, io) => (await import('./staff.js')).main(a, e, io) },
 };
