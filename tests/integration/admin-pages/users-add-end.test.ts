@@ -26,13 +26,12 @@ describe('management pages over HTTP: add, link and end users', function () {
   let org: Organisation;
   let second: Organisation;
   let admin: WorldPerson;
-  let adminMember: Member;
   let a: AdminAgent;
   let seq = 0;
 
   before(async () => {
     w = await openWorld('embedded', { connectors: { permanente: { argon2: FAST_ARGON2 } } });
-    ({ org, admin, adminMember } = await w.organisation({ level: '3', name: 'Add B.V.' }));
+    ({ org, admin } = await w.organisation({ level: '3', name: 'Add B.V.' }));
     a = await loginAdmin(w.tb, { document: admin.document, mobile: admin.mobile });
     // a second organisation the same administrator administers
     const s = await w.organisation({ level: '3', name: 'Second B.V.' });

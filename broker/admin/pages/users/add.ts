@@ -55,7 +55,7 @@ ${selectField({ name: 'idType', label: ctx.t('users.new.idDocument.type'), value
 ${inputField({ name: 'idNumber', label: ctx.t('users.new.idDocument.number'), value: v('idNumber'), error: errors.idNumber, required: true, autocomplete: 'off', maxLength: 40 })}
 ${inputField({ name: 'idExpiry', label: ctx.t('users.new.idDocument.expiry'), type: 'date', value: v('idExpiry'), hint: ctx.t('users.new.dateHint'), error: errors.idExpiry, required: true })}
 </fieldset>
-<fieldset class="field"><legend>${ctx.t('users.new.upload')}</legend><p class="hint" id="upload-rules">${ctx.t('users.new.upload.rules', { mb })}</p>
+<fieldset class="field"><legend>${ctx.t('users.new.upload')}</legend>
 ${choiceField({ name: 'sides', legend: ctx.t('users.new.sides'), value: v('sides') || 'one', choices: [{ value: 'one', label: ctx.t('users.new.sides.one') }, { value: 'two', label: ctx.t('users.new.sides.two') }] })}
 ${inputField({ name: 'document', label: ctx.t('users.new.document'), type: 'file', accept: ACCEPT, hint: ctx.t('users.new.upload.rules', { mb }), error: errors.document, required: true })}
 ${inputField({ name: 'documentBack', label: ctx.t('users.new.documentBack'), type: 'file', accept: ACCEPT, error: errors.documentBack })}
