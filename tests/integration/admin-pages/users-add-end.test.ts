@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { openWorld, type World, type WorldPerson } from '../../helpers/mandates-world.js';
 import { loginAdmin, type AdminAgent } from '../../helpers/admin-session.js';
 import { FAST_ARGON2 } from '../../helpers/permanente-login.js';
-import type { Member, Organisation } from '../../../broker/mandates/model.js';
+import type { Organisation } from '../../../broker/mandates/model.js';
 import { paths } from '../../../broker/admin/pages/paths.js';
 import { usersMessages } from '../../../broker/admin/pages/messages/users.js';
 import { shellMessages } from '../../../broker/admin/pages/messages/shell.js';
