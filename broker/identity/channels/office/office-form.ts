@@ -5,7 +5,7 @@
 // (seed 000 §2.7.2). Each problem is a message key, shown beside the form; the registry validates
 // again (and the database enforces one person per mobile) when the person is written.
 import { z } from 'zod';
-import { documentTypeOf, isIsoDate, isValidMobile, isValidSupportNumber, normaliseDocument } from '../../documents.js';
+import { documentTypeOf, isIsoDate, isValidMobile, isValidSupportNumber, normaliseDocument, normaliseSupportNumber } from '../../documents.js';
 import type { DocumentType, NewPerson } from '../../person.js';
 
 export type Form = Readonly<Record<string, string>>;
@@ -128,14 +128,15 @@ export function readNewPerson(form: Form, today: string): Checked<NewPersonAtOff
   else if (actual === 'DNI' && nationality !== 'ES') problems.push('office.problem.dniNationality');
   else if (actual === 'NIE' && nationality === 'ES') problems.push('office.problem.nieNationality');
   const contact = readContact(form, problems);
-  const guardian = dateOfBirth !== undefined && isIsoDate(dateOfBirth) ? readGuardianIfMinor(dateOfBirth, form, today, problems) : undefined;
+  const born = dateOfBirth !== undefined && isIsoDate(dateOfBirth) && dateOfBirth <= today;
+  const guardian = born ? readGuardianIfMinor(dateOfBirth, form, today, problems) : undefined;
   if (problems.length > 0) return { ok: false, problems };
   return {
     ok: true,
     value: {
       person: {
         documentNumber: number,
-        ...(actual === 'DNI' ? { documentDate: documentDate! } : { supportNumber: supportNumber! }),
+        ...(actual === 'DNI' ? { documentDate: documentDate! } : { supportNumber: normaliseSupportNumber(supportNumber!) }),
         givenName: givenName!,
         firstSurname: firstSurname!,
         ...(secondSurname ? { secondSurname } : {}),
