@@ -83,6 +83,13 @@ function mountCertificate(router: Router, ctx: ConnectorContext): void {
     const { accepted } = outcome;
     const method = accepted.qualifiedDevice ? METHOD_QUALIFIED_DEVICE : METHOD_SOFTWARE;
     const person = await ctx.identity.findByDocument(accepted.holder.documentNumber);
+    // the certificate proves who is there, so unlike the PIN and password forms (uniform answers)
+    // the page may say why: a renounced or suspended registration logs in nowhere
+    if (person && person.status !== 'active') {
+      await ctx.audit.record({ actor: 'certificate', action: 'certificate.login-refused', subject: person.id, ip: req.ip, detail: { reason: person.status, issuer: accepted.issuer, serialNumber: accepted.serialNumber } });
+      renderRefused(ctx.pages, req, res, tx, 'certificate.inactivePerson', 403);
+      return;
+    }
     if (person) {
       await ctx.audit.record({ actor: 'certificate', action: 'certificate.login', subject: person.id, ip: req.ip, detail: { method, profile: accepted.profile, issuer: accepted.issuer, serialNumber: accepted.serialNumber, territory: accepted.territory } });
       await finishAs(req, res, tx, person.id, method);
