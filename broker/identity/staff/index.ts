@@ -6,7 +6,7 @@ import type { BrokerServices } from '../../services.js';
 import { html } from '../../web/html.js';
 import { staffSession } from './session.js';
 import { staffLoginRouter } from './login.js';
-import { requireStaff } from './require-staff.js';
+import { requireStaff, staffOf } from './require-staff.js';
 import { createStaffRegistry, STAFF_ROLES, type StaffRegistry } from './roles.js';
 import type { StaffConsole } from './console.js';
 import { staffConsoles } from './consoles.js';
@@ -28,7 +28,7 @@ export function createStaffRouter(services: BrokerServices, consoles: readonly S
   router.use(staffLoginRouter(services, staff));
 
   router.get('/', requireStaff(services, staff, ...STAFF_ROLES), (req, res) => {
-    const { login, roles } = res.locals.staff as { login: { csrfToken: string }; roles: readonly string[] };
+    const { login, roles } = staffOf(res);
     const open = consoles.filter((c) => c.roles.some((r) => roles.includes(r)));
     pages.send(req, res, {
       title: pages.t(res, 'staff.home.title'),
