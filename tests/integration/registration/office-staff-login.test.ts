@@ -2,10 +2,11 @@
 // least eIDAS substantial (rung 3), refuses a lower rung and a person without a staff role, keeps
 // its own session (cookie on /staff, new id at login, CSRF on logout), reads the roles at each
 // request (a revocation closes the console at once); the operator grants and revokes roles
-// through the management API with its bearer token.
+// through the management API with its bearer token. On the embedded stores and PostgreSQL + Redis
+// (the session and the InResponseTo cache live in the ephemeral store).
 import assert from 'node:assert/strict';
 import { inflateRawSync } from 'node:zlib';
-import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { forEachStores, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN, JAN, csrfOf, loginWithPin, txOf } from '../../helpers/flow-driver.js';
 import { brokerPath } from '../../helpers/admin-session.js';
 import { newAgent } from '../../helpers/sp-requests.js';
@@ -17,11 +18,11 @@ import { getOrCreatePseudonym } from '../../../broker/store/pseudonyms.js';
 
 const LUCIA = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
 
-describe('staff login through the broker (issue 9)', () => {
+forEachStores('staff login through the broker (issue 9)', (stores) => {
   let b: TestBroker;
   const operator = () => ({ Authorization: `Bearer ${OPERATOR_TOKEN}` });
   before(async () => {
-    b = await startTestBroker({ overrides: { api: { operatorToken: OPERATOR_TOKEN } } });
+    b = await startTestBroker({ stores, overrides: { api: { operatorToken: OPERATOR_TOKEN } } });
     await grantStaffRole(b, CARMEN.document, 'registrar');
     await grantStaffRole(b, JAN.document, 'registrar');
   });
@@ -137,6 +138,14 @@ describe('staff login through the broker (issue 9)', () => {
     await agent.post('/staff/logout').type('form').send({ csrf: 'wrong' }).expect(303);
     await agent.get('/staff/').expect(200);
     await agent.post('/staff/logout').type('form').send({ csrf: csrfOf(home.text) }).expect(200);
+    await agent.get('/staff/').expect(303).expect('location', '/staff/login');
+  });
+
+  it('ends a session left idle for staff.sessionIdleSeconds, by the broker clock', async () => {
+    const agent = await loginStaff(b, CARMEN);
+    b.clock.advance(899_000);
+    await agent.get('/staff/').expect(200);
+    b.clock.advance(901_000);
     await agent.get('/staff/').expect(303).expect('location', '/staff/login');
   });
 

@@ -3,12 +3,13 @@
 // (one person per mobile, with the seed's reason), registers minors with their guardian and the
 // proof of parental authority, raises a basic person to advanced, and prints the Cl@ve Permanente
 // activation code once (only its hash stored). The level granted shows in the LoA of the person's
-// next login; every action is audited with the registrar as actor.
+// next login; every action is audited with the registrar as actor. On the embedded stores and
+// PostgreSQL + Redis (one transaction per action, the unique indexes of the real server).
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Agent } from 'supertest';
-import { SP2, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { SP2, forEachStores, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN, JAN, csrfOf, loginWithPin, txOf, type PinPerson } from '../../helpers/flow-driver.js';
 import { assertionText, newAgent, sendAuthnRequest } from '../../helpers/sp-requests.js';
 import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
@@ -39,13 +40,13 @@ async function pinLoaAtSubstantial(b: TestBroker, person: PinPerson): Promise<{ 
   return { status: done.status, classRef: done.status === 200 ? assertionText(done.text, 'AuthnContextClassRef') : undefined };
 }
 
-describe('registration office console (issue 9)', () => {
+forEachStores('registration office console (issue 9)', (stores) => {
   let b: TestBroker;
   let registrar: Agent;
   let csrf: string;
   let registrarId: string;
   before(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ stores });
     await grantStaffRole(b, CARMEN.document, 'registrar');
     await grantStaffRole(b, LUCIA.document, 'interviewer');
     registrar = await loginStaff(b, CARMEN, { startPath: '/staff/office/', landing: '/staff/office/' });
