@@ -93,6 +93,7 @@ describe('browser: management pages — users and profile (chromium)', function 
 
   it('keyboard only: the level form is reached, changed and sent without a mouse, with a visible focus', async () => {
     await go(paths.userAction(org.id, user.member.id, 'level'));
+    await axeScan(page, 'level form');
     assert.equal(await page.locator('input[name="level"][value="4"]').isDisabled(), true, 'a level above one\'s own is not offered');
     for (let i = 0; i < 40; i++) {
       await page.keyboard.press('Tab');
@@ -256,6 +257,27 @@ describe('browser: management pages — users and profile (chromium)', function 
     assert.equal(answer?.status(), 403);
     assert.equal((await p2.locator('h1').innerText()).trim(), en('shell.forbidden.title'));
     await axeScan(p2, 'forbidden page');
+  });
+
+  it('an administrator alone ends their own last means: told it ends the organisation, confirms, and the organisation ends', async () => {
+    const w = x.world;
+    const solo = await w.organisation({ level: '3', name: 'Solo Trading' });
+    const { page: p3 } = await x.newPage({ locale: 'nl-NL' });
+    await logInToAdmin(p3, w, solo.admin);
+    await p3.goto(`${url}${paths.userAction(solo.org.id, solo.adminMember.id, 'end')}`);
+    assert.equal(await p3.getAttribute('html', 'lang'), 'nl');
+    await p3.check('input[name="when"][value="now"]');
+    await p3.click('main form button[type="submit"]');
+    await p3.click('.confirmation button[type="submit"]');
+    await p3.waitForSelector('input[name="confirmEndOrganisation"]', { state: 'attached' });
+    assert.equal((await p3.locator('.confirmation .question').innerText()).trim(), usersMessages.nl['users.end.own.question']);
+    await axeScan(p3, 'own last means confirmation');
+    await screenshot(p3, 'admin-user-end-organisation');
+    await p3.click('.confirmation button[type="submit"]');
+    await p3.waitForURL(`${url}${paths.profile}`);
+    assert.equal((await p3.locator('.flash').innerText()).trim(), usersMessages.nl['users.end.doneOrganisation']!.replace('{organisation}', 'Solo Trading'));
+    const after = await w.m.myMemberships(solo.admin.actor('3'));
+    assert.notEqual(after.find((m) => m.organisation.id === solo.org.id)?.organisation.status, 'active');
   });
 
   it('log out: the session ends and the pages invite to log in again', async () => {

@@ -101,6 +101,23 @@ describe('management pages over HTTP: add, link and end users', function () {
     assert.deepEqual(docs.map((d) => d.media_type).sort(), ['application/pdf', 'application/pdf', 'image/png', 'image/png']);
   });
 
+  it('another copy for a request awaiting approval: CSRF checked, wrong type refused beside the field, then attached', async () => {
+    const p = await w.person();
+    const [requested] = await w.m.addMember(admin.actor('3'), [org.id], w.newMember(p, { level: '2+' }));
+    const action = paths.userAction(org.id, requested!.id, 'document');
+    const send = (bytes: Buffer, csrf: string | null) => {
+      let req = a.agent.post(action).set('Accept-Language', 'en');
+      if (csrf !== null) req = req.field('csrf', csrf);
+      return req.attach('document', bytes, { filename: 'scan.bin', contentType: 'application/octet-stream' });
+    };
+    await send(PNG, null).expect(403);
+    const refused = await send(Buffer.from('GIF89a'), a.csrf).expect(422);
+    assert.equal(textOfId(refused.text, 'f-document-error'), en('refusal.document-type'));
+    await send(PNG, a.csrf).expect(303).expect('location', paths.user(org.id, requested!.id));
+    const docs = await w.tb.broker.services.db.selectFrom('member_documents').select('media_type').where('member_id', '=', requested!.id).execute();
+    assert.deepEqual(docs.map((d) => d.media_type), ['image/png']);
+  });
+
   it('link an existing user to the other organisation: a request there with the same level and e-mail', async () => {
     const { member } = await w.member(org, admin.actor('3'), { role: 'user', level: '2+' });
     await a.agent.post(paths.userAction(org.id, member.id, 'link')).type('form').send({ organisations: second.id, role: 'user' }).expect(403);

@@ -159,6 +159,10 @@ const nl: Record<string, string> = {
   'users.link.none': 'Er zijn geen andere organisaties die u beheert waaraan deze gebruiker nog niet gekoppeld is.',
   'users.link.submit': 'Koppel deze gebruiker aan de geselecteerde organisaties',
   'users.link.done': 'De koppeling van {name} is aangevraagd en wacht op goedkeuring.',
+  'users.document.link': 'Voeg een kopie van het identiteitsdocument toe',
+  'users.document.title': 'Kopie van het identiteitsdocument van {name}',
+  'users.document.submit': 'Document uploaden',
+  'users.document.done': 'De kopie van het identiteitsdocument van {name} is toegevoegd.',
 };
 
 const en: Record<string, string> = {
@@ -318,6 +322,10 @@ const en: Record<string, string> = {
   'users.link.none': 'There are no other organisations you administer that this user is not linked to yet.',
   'users.link.submit': 'Link this user to the selected organisations',
   'users.link.done': 'The link for {name} has been requested and awaits approval.',
+  'users.document.link': 'Add a copy of the identity document',
+  'users.document.title': 'Copy of the identity document of {name}',
+  'users.document.submit': 'Upload document',
+  'users.document.done': 'The copy of the identity document of {name} has been added.',
 };
 
 const es: Record<string, string> = {
@@ -477,6 +485,10 @@ const es: Record<string, string> = {
   'users.link.none': 'No hay otras organizaciones que usted administre a las que este usuario no esté ya vinculado.',
   'users.link.submit': 'Vincular este usuario a las organizaciones elegidas',
   'users.link.done': 'Se ha solicitado la vinculación de {name}; espera aprobación.',
+  'users.document.link': 'Añadir una copia del documento de identidad',
+  'users.document.title': 'Copia del documento de identidad de {name}',
+  'users.document.submit': 'Subir documento',
+  'users.document.done': 'Se ha añadido la copia del documento de identidad de {name}.',
 };
 
 export const usersMessages: SectionMessages = { nl, en, es };

@@ -23,7 +23,8 @@ import { levelsUpTo, ownLevel } from './common.js';
 const ID_TYPES: readonly IdentityDocumentType[] = ['DNI', 'NIE', 'passport', 'identity-card', 'residence-permit', 'driving-licence'];
 /** documents with a back side (seed 004 §3.2: identity card, driving licence, residence document) */
 const TWO_SIDED: ReadonlySet<IdentityDocumentType> = new Set(['DNI', 'NIE', 'identity-card', 'residence-permit', 'driving-licence']);
-const ACCEPT = '.pdf,.png,.jpg,.jpeg,.jfif,.tif,.tiff,.bmp,application/pdf,image/png,image/jpeg,image/tiff,image/bmp';
+/** what the file chooser offers (seed 004 §3.2's list); the registry still decides by content */
+export const DOCUMENT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.jfif,.tif,.tiff,.bmp,application/pdf,image/png,image/jpeg,image/tiff,image/bmp';
 
 type Values = Readonly<Record<string, string>> & { readonly organisations?: readonly string[] };
 
@@ -57,8 +58,8 @@ ${inputField({ name: 'idExpiry', label: ctx.t('users.new.idDocument.expiry'), ty
 </fieldset>
 <fieldset class="field"><legend>${ctx.t('users.new.upload')}</legend>
 ${choiceField({ name: 'sides', legend: ctx.t('users.new.sides'), value: v('sides') || 'one', choices: [{ value: 'one', label: ctx.t('users.new.sides.one') }, { value: 'two', label: ctx.t('users.new.sides.two') }] })}
-${inputField({ name: 'document', label: ctx.t('users.new.document'), type: 'file', accept: ACCEPT, hint: ctx.t('users.new.upload.rules', { mb }), error: errors.document, required: true })}
-${inputField({ name: 'documentBack', label: ctx.t('users.new.documentBack'), type: 'file', accept: ACCEPT, error: errors.documentBack })}
+${inputField({ name: 'document', label: ctx.t('users.new.document'), type: 'file', accept: DOCUMENT_ACCEPT, hint: ctx.t('users.new.upload.rules', { mb }), error: errors.document, required: true })}
+${inputField({ name: 'documentBack', label: ctx.t('users.new.documentBack'), type: 'file', accept: DOCUMENT_ACCEPT, error: errors.documentBack })}
 </fieldset>
 ${choiceField({
   name: 'organisations',

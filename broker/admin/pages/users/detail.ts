@@ -83,6 +83,7 @@ ${m.mandates.length === 0 ? html`<p>${ctx.t('users.mandates.none')}</p>` : html`
   })}</ul>`}
 </section>
 ${open ? html`<section aria-labelledby="actions"><h2 id="actions">${ctx.t('users.actions')}</h2><ul class="action-list">
+${m.status === 'awaiting_approval' ? html`<li><a href="${paths.userAction(org.id, m.id, 'document')}">${ctx.t('users.document.link')}</a></li>` : ''}
 ${ctx.administered.length > 1 ? html`<li><a href="${paths.userAction(org.id, m.id, 'link')}">${ctx.t('users.link')}</a></li>` : ''}
 <li><a class="danger-link" href="${paths.userAction(org.id, m.id, 'end')}">${ctx.t('users.end')}</a></li></ul></section>` : ''}
 <p><a href="${paths.users(org.id)}">${ctx.t('shell.back')}</a></p>`;

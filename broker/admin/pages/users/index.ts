@@ -3,6 +3,7 @@
 //   GET  /:memberId            detail with mandates               getMember (+ listServices for names)
 //   GET/POST /new              add a user with document copies     addMember, attachDocument (add.ts)
 //   role, level, contact, activation                              change.ts
+//   GET/POST /:memberId/document  another copy while awaiting approval  attachDocument (document.ts)
 //   GET/POST /:memberId/link   link to other organisations         addMember (link.ts)
 //   GET/POST /:memberId/end[/confirm]  end the means               endMember per organisation (end.ts)
 import type { AdminSection } from '../section.js';
@@ -13,6 +14,7 @@ import { mountChanges } from './change.js';
 import { addUser, addUserForm } from './add.js';
 import { mountLink } from './link.js';
 import { mountEnd } from './end.js';
+import { mountDocument } from './document.js';
 import { currentOrganisation } from '../context.js';
 
 export const usersSection: AdminSection = {
@@ -26,6 +28,7 @@ export const usersSection: AdminSection = {
     router.post('/new', deps.multipartForm, (req, res) => addUser(req, res, deps));
     mountChanges(router, deps);
     mountLink(router, deps);
+    mountDocument(router, deps);
     mountEnd(router, deps);
     router.get('/:memberId', (req, res) => userDetail(req, res, deps));
   },
