@@ -174,4 +174,18 @@ describe('management pages over HTTP: mandates and chain mandates', function () 
     assert.doesNotMatch(mine, /<form method="post" action="\/admin\/o\//, 'read-only: no form that changes anything');
     assert.doesNotMatch(mine, /type="checkbox"/);
   });
+
+  it('a confirmation carrying more fields than the shell\'s form parser takes is read whole; a user who is not a member is answered at the users step', async () => {
+    const strangers = Array.from({ length: 150 }, (_, i) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`);
+    const page = await a.agent.post(`${base}/add`).set('Accept-Language', 'en').type('form').send({ csrf: a.csrf, scope: `s:${s2.id}`, member: [low.member.id, ...strangers], duration: '1' }).expect(422);
+    assert.equal(textOfId(page.text, 'f-member-error'), en('mandates.memberGone'));
+    assert.equal((await w.m.getMember(admin.actor('3'), org.id, low.member.id)).mandates.length, 0);
+  });
+
+  it('the users detail\'s "extend" link (paths.extendMandate) opens the extend page with the quick choices', async () => {
+    const mandate = (await w.m.getMember(admin.actor('3'), org.id, high.member.id)).mandates[0]!;
+    const page = (await a.agent.get(paths.extendMandate(org.id, mandate.id)).set('Accept-Language', 'en').expect(200)).text;
+    assert.match(page, /<input type="radio" id="f-duration-0" name="duration" value="5" checked>/);
+    assert.match(page, new RegExp(`action="${base}/${mandate.id}/extend"`));
+  });
 });

@@ -12,7 +12,7 @@ import type { SectionDeps } from '../section.js';
 import { sendAdminPage } from '../layout.js';
 import { levelBadge } from '../badges.js';
 import { choiceField, csrfField, errorSummary, FORM_ERROR, inputField, type FormErrors } from '../forms.js';
-import { refusalErrors, refusalText } from '../refusals.js';
+import { refusalErrors } from '../refusals.js';
 import { setFlash } from '../flash.js';
 import { dayText, highestRung, organisationPage, scopeKey, scopeName, scopeRung, serviceName, servicesById, type OrganisationPage } from './page-kit.js';
 import { durationFieldset, endDayOf, toMandateDuration } from './duration.js';
@@ -102,7 +102,8 @@ function refusedPairs(page: OrganisationPage, err: BulkGrantError, members: Read
   const { ctx } = page;
   return html`<div class="error-summary" role="alert" tabindex="-1" id="errors"><h2>${ctx.t('mandates.refused')}</h2><ul>${err.refused.map((r) => {
     const m = members.get(r.memberId);
-    return html`<li>${m ? `${m.givenName} ${m.surname}` : r.memberId} – ${scopeName(ctx, r.scope, services)}: ${refusalText(ctx, new MandateRuleError('invalid', r.message, r.reason))}</li>`;
+    const reason = ctx.has(`refusal.${r.reason}`) ? ctx.t(`refusal.${r.reason}`) : r.message;
+    return html`<li>${m ? `${m.givenName} ${m.surname}` : r.memberId} – ${scopeName(ctx, r.scope, services)}: ${reason}</li>`;
   })}</ul></div>`;
 }
 
@@ -157,6 +158,9 @@ export async function confirmWizard(req: Request, res: Response, deps: SectionDe
       const [members, services] = await Promise.all([membersById(deps, page), servicesById(() => deps.registry().listServices())]);
       return sendStep(deps, req, res, page, state, { refusal: refusedPairs(page, err, members, services) });
     }
+    // a chosen member who left the organisation meanwhile (or an id typed into the address):
+    // the registry's not-found, answered at the members step rather than as a missing page
+    if (err instanceof MandateRuleError && err.code === 'not-found') return sendStep(deps, req, res, page, { ...state, step: 'members' }, { errors: { member: page.ctx.t('mandates.memberGone') } });
     const errors = refusalErrors(page.ctx, err, FIELDS);
     if (errors.endDate) return sendStep(deps, req, res, page, { ...state, step: 'duration' }, { errors });
     if (errors.scope) return sendStep(deps, req, res, page, { ...state, step: 'services' }, { errors });
