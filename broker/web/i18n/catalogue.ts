@@ -12,6 +12,7 @@ import { staffMessages } from '../../identity/staff/messages.js';
 import { officeMessages } from '../../identity/channels/office/messages.js';
 import { certificateMessages } from '../../pki/messages.js';
 import { accountMessages } from '../../identity/self-service/messages.js';
+import { certificateRegistrationMessages } from '../../identity/channels/certificate/messages.js';
 import { letterMessages } from '../../identity/channels/letter/messages.js';
 import { videoMessages } from '../../identity/channels/video/messages.js';
 import { ca, eu, gl, nl, fr } from './partial.js';
@@ -25,8 +26,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
   es: 'Español', en: 'English', ca: 'Català', eu: 'Euskara', gl: 'Galego', nl: 'Nederlands', fr: 'Français',
 };
 
-const es: Catalogue = { ...brokerEs, ...permanenteMessages.es, ...movilMessages.es, ...eidasMessages.es, ...deviceMessages.es, ...adminMessages.es, ...staffMessages.es, ...officeMessages.es, ...certificateMessages.es, ...letterMessages.es, ...videoMessages.es, ...accountMessages.es };
-const en: Catalogue = { ...brokerEn, ...permanenteMessages.en, ...movilMessages.en, ...eidasMessages.en, ...deviceMessages.en, ...adminMessages.en, ...staffMessages.en, ...officeMessages.en, ...certificateMessages.en, ...letterMessages.en, ...videoMessages.en, ...accountMessages.en };
+const es: Catalogue = { ...brokerEs, ...permanenteMessages.es, ...movilMessages.es, ...eidasMessages.es, ...deviceMessages.es, ...adminMessages.es, ...staffMessages.es, ...officeMessages.es, ...certificateMessages.es, ...letterMessages.es, ...videoMessages.es, ...accountMessages.es, ...certificateRegistrationMessages.es };
+const en: Catalogue = { ...brokerEn, ...permanenteMessages.en, ...movilMessages.en, ...eidasMessages.en, ...deviceMessages.en, ...adminMessages.en, ...staffMessages.en, ...officeMessages.en, ...certificateMessages.en, ...letterMessages.en, ...videoMessages.en, ...accountMessages.en, ...certificateRegistrationMessages.en };
 const catalogues: Record<Language, Catalogue> = { es, en, ca, eu, gl, nl, fr };
 
 export function isLanguage(v: unknown): v is Language {
