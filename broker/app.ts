@@ -18,6 +18,7 @@ import { createAppApiRouter } from './identity/devices/app-api/router.js';
 import { createAuditRouter } from './admin/audit-api.js';
 import { createAdminRouter } from './admin/index.js';
 import { createLetterRouter } from './identity/channels/letter/index.js';
+import { createVideoRouter } from './identity/channels/video/index.js';
 import { createStaffRouter } from './identity/staff/index.js';
 import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
@@ -54,7 +55,7 @@ export function createApp(services: BrokerServices): Express {
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       serializers: {
         // the activation link's token is a secret in the path
-        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]!.replace(/^\/admin\/activate\/[^/]+/, '/admin/activate/…') }),
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]!.replace(/^\/admin\/activate\/[^/]+/, '/admin/activate/…').replace(/^\/register\/video\/(appointment|activate)\/(?!app$)[^/]+/, '/register/video/$1/…') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -71,6 +72,7 @@ export function createApp(services: BrokerServices): Express {
   app.use('/api/audit', createAuditRouter(services.db, cfg.api.auditToken));
   app.use('/admin', createAdminRouter(services, () => services.mandates));
   app.use('/register/letter', createLetterRouter(services));
+  app.use('/register/video', createVideoRouter(services));
   app.use('/staff', createStaffRouter(services));
   // the client-certificate host's pages, when a TLS-terminating proxy passes the certificate
   const clientHost = proxyModeClientHost(services);

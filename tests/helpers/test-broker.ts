@@ -91,6 +91,8 @@ export async function startTestBroker(opts: StartOptions = {}): Promise<TestBrok
     // Tests move the clock by years; a purge firing mid-suite would delete what they then read.
     // The retention tests turn it on (or call broker.retention.runNow()).
     retention: { purgeIntervalMinutes: 0 },
+    // likewise the video identification job (reminders, lapses): its tests call broker.videoJob.runNow()
+    videoIdentification: { jobIntervalMinutes: 0 },
     // Suites build the organisations they need; the demo ones have their own test.
     // and see a service they add at once
     mandates: { seedFile: null, catalogueCacheSeconds: 0 },

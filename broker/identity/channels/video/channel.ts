@@ -12,7 +12,7 @@ import { hashActivationCode, newActivationCode } from '../../activation-code.js'
 import { hashLinkToken, hashSecurityCode, newLinkToken, newSecurityCode, securityCodeMatches } from './secrets.js';
 import { slotText } from './office-calendar.js';
 import { checkDocumentCopy, type CopyProblem } from './document-copy.js';
-import type { InterviewChecks, RequestDetails, VideoRequest, VideoRequests } from './requests.js';
+import { OPEN_STATES, type InterviewChecks, type RequestDetails, type VideoRequest, type VideoRequests } from './requests.js';
 import type { VideoNotices } from './notices.js';
 import type { DocumentSide } from './schema.js';
 
@@ -78,7 +78,7 @@ export function createVideoChannel(deps: ChannelDeps) {
         await deps.audit.record({ actor: 'anonymous', action: 'video.security-code.refused', ip, detail: { request: request.id, wrong } });
         return { ok: false, refusal: wrong >= cfg.securityCodeMaxWrong ? 'locked' : 'wrong' };
       }
-      if (!['proposed', 'accepted', 'more-asked'].includes(request.state)) return { ok: false, refusal: 'closed' };
+      if (!OPEN_STATES.includes(request.state)) return { ok: false, refusal: 'closed' };
       return { ok: true, request };
     },
 

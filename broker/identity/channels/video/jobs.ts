@@ -102,7 +102,7 @@ export function startVideoJob(deps: VideoJobDeps): VideoJob {
     }, ms).unref();
   }
 
-  if (cfg.jobIntervalMinutes > 0) schedule(5_000 + Math.floor(Math.random() * 30_000));
+  if (cfg.enabled && cfg.jobIntervalMinutes > 0) schedule(5_000 + Math.floor(Math.random() * 30_000));
 
   return {
     runNow,

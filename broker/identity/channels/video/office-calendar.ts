@@ -83,5 +83,5 @@ const LOCALES: Record<string, string> = { es: 'es-ES', en: 'en-GB', nl: 'nl-BE',
 
 /** a slot as people read it, in the office's zone, named */
 export function slotText(at: Date, timeZone: string, lang: string): string {
-  return new Intl.DateTimeFormat(LOCALES[lang] ?? 'es-ES', { dateStyle: 'full', timeStyle: 'short', timeZone, timeZoneName: 'short' }).format(at);
+  return new Intl.DateTimeFormat(LOCALES[lang] ?? 'es-ES', { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric', hour: '2-digit', minute: '2-digit', timeZone, timeZoneName: 'short' }).format(at);
 }

@@ -1,0 +1,99 @@
+// The video identification channel (issue 9, seed 002) driven over HTTP: the request form, the
+// e-mails in the outbox, the appointment opened with link and security code, the copies, and the
+// interviewer console. Used by the integration and browser suites.
+import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { Agent } from 'supertest';
+import type { TestBroker } from './test-broker.js';
+import { csrfOf } from './flow-driver.js';
+import { localInputOf } from '../../broker/identity/channels/video/office-calendar.js';
+
+export const OFFICE_ZONE = 'Europe/Madrid';
+const DAY = 86_400_000;
+
+export interface Mail {
+  readonly to: string;
+  readonly subject: string;
+  readonly text: string;
+  readonly at: string;
+}
+
+/** e-mails to `to` written at or after `since`, oldest first */
+export async function mailsTo(b: TestBroker, to: string, since = 0): Promise<Mail[]> {
+  const text = await readFile(path.join(b.varDir, 'outbox', 'email.jsonl'), 'utf8').catch(() => '');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as Mail).filter((m) => m.to === to && Date.parse(m.at) >= since);
+}
+
+/** waits for the e-mail to `to` whose subject matches (delivery is asynchronous) */
+export async function mailMatching(b: TestBroker, to: string, subject: RegExp, since = 0): Promise<Mail> {
+  for (let i = 0; i < 100; i++) {
+    const hit = (await mailsTo(b, to, since)).filter((m) => subject.test(m.subject)).at(-1);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 20));
+  }
+  throw new Error(`no e-mail to ${to} matching ${subject}`);
+}
+
+export function linkIn(mail: Mail, kind: 'appointment' | 'activate'): string {
+  const m = new RegExp(`https?://[^\\s]+(/register/video/${kind}/[A-Za-z0-9_-]{22})`).exec(mail.text);
+  assert.ok(m, `the e-mail carries the ${kind} link: ${mail.text}`);
+  return m[1]!;
+}
+
+/** an office wall-clock time `days` from the broker's now at `hour`, as a datetime-local value */
+export function officeSlot(b: TestBroker, days: number, hour = 10): string {
+  return `${localInputOf(new Date(b.clock.now().getTime() + days * DAY), OFFICE_ZONE).slice(0, 10)}T${String(hour).padStart(2, '0')}:00`;
+}
+
+export function requestFields(b: TestBroker, overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    givenName: 'Eva',
+    firstSurname: 'Peeters',
+    secondSurname: '',
+    dateOfBirth: '1991-04-05',
+    countryOfBirth: 'België',
+    placeOfBirth: 'Gent',
+    sex: 'F',
+    documentNumber: '',
+    email: 'eva@example.be',
+    mobile: '',
+    motivation: 'Mijn belastingaangifte en mijn pensioendossier.',
+    slot1: officeSlot(b, 8),
+    slot2: officeSlot(b, 9, 14),
+    language: 'nl',
+    consent: 'yes',
+    ...overrides,
+  };
+}
+
+/** posts the request form; returns the security code shown once */
+export async function askForAppointment(agent: Agent, fields: Record<string, string>): Promise<string> {
+  const csrf = csrfOf((await agent.get('/register/video').expect(200)).text);
+  const res = await agent.post('/register/video').type('form').send({ csrf, ...fields });
+  assert.equal(res.status, 200, res.text.slice(0, 2000));
+  const m = /id="security-code"><strong>([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})</.exec(res.text);
+  assert.ok(m, 'the security code is shown');
+  return m[1]!;
+}
+
+/** opens the e-mailed appointment link with the security code, expecting `status`; returns the answer */
+export async function openAppointment(agent: Agent, link: string, code: string, status: number) {
+  const csrf = csrfOf((await agent.get(link).expect(200)).text);
+  return agent.post(link).type('form').send({ csrf, code }).expect(status);
+}
+
+/** the request id of the newest request of `email` */
+export async function requestIdOf(b: TestBroker, email: string): Promise<string> {
+  const row = await b.broker.services.db.selectFrom('video_requests').select('id').where('email', '=', email).orderBy('created_at', 'desc').executeTakeFirstOrThrow();
+  return row.id;
+}
+
+/** a staff console form's CSRF token from a console page */
+export async function consoleCsrf(staff: Agent, pathname: string): Promise<string> {
+  return csrfOf((await staff.get(pathname).expect(200)).text);
+}
+
+export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
+export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
+export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 1)]);

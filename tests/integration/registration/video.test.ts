@@ -1,0 +1,265 @@
+// Registration by video identification (issue 9, seed 002) over HTTP: the request and its
+// security code shown once, the slot proposed from the interviewer console and e-mailed with a
+// link, the appointment opened with link and code, the copies of the identity document, the
+// interview's checks and the approval with an activation code read out and an activation link
+// e-mailed; the keys chosen with both; the level granted (basic, advanced only after an
+// official's review) seen in the LoA of the next Cl@ve Permanente login.
+import assert from 'node:assert/strict';
+import type { Agent } from 'supertest';
+import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { CARMEN, csrfOf, readCodeFromOutbox, type PinPerson } from '../../helpers/flow-driver.js';
+import { assertionText, newAgent, statusOf } from '../../helpers/sp-requests.js';
+import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
+import { EIDAS_LOW, EIDAS_SUBSTANTIAL, openPermanenteLogin, submitCode, submitPassword } from '../../helpers/permanente.js';
+import { FAST_ARGON2 } from '../../helpers/permanente-login.js';
+import { JPEG, PDF, PNG, askForAppointment, linkIn, mailMatching, officeSlot, openAppointment, requestFields, requestIdOf } from '../../helpers/video-identification.js';
+
+const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
+const PASSWORD = 'Vid3o-Registro-2026!';
+const EVA = { email: 'eva@example.be', documentNumber: '11111111H', documentDate: '2034-05-01' };
+
+describe('registration by video identification (issue 9, seed 002)', () => {
+  let b: TestBroker;
+  let interviewer: Agent;
+  let official: Agent;
+  let interviewerCsrf: string;
+  let officialCsrf: string;
+  let evaBrowser: Agent;
+  let securityCode: string;
+  let appointmentLink: string;
+  let requestId: string;
+  let activationCode: string;
+  let activationLink: string;
+
+  before(async () => {
+    b = await startTestBroker({ overrides: { connectors: { permanente: { argon2: FAST_ARGON2 } } } });
+    await grantStaffRole(b, LUCIA.document, 'interviewer');
+    await grantStaffRole(b, CARMEN.document, 'official');
+    interviewer = await loginStaff(b, LUCIA, { startPath: '/staff/video/', landing: '/staff/video/' });
+    official = await loginStaff(b, CARMEN, { startPath: '/staff/video/', landing: '/staff/video/' });
+    interviewerCsrf = csrfOf((await interviewer.get('/staff/').expect(200)).text);
+    officialCsrf = csrfOf((await official.get('/staff/').expect(200)).text);
+    evaBrowser = newAgent(b);
+  });
+  after(async () => b.close());
+
+  const decide = (fields: Record<string, string>) => interviewer.post(`/staff/video/requests/${requestId}/decide`).type('form').send({ csrf: interviewerCsrf, ...fields });
+  const allChecks = { documentValid: 'yes', documentGenuine: 'yes', matchesPerson: 'yes', registersConsistent: 'yes' };
+
+  describe('step 1: the request', () => {
+    it('lists every problem of a bad form at once and stores nothing', async () => {
+      const csrf = csrfOf((await evaBrowser.get('/register/video').expect(200)).text);
+      const res = await evaBrowser
+        .post('/register/video')
+        .type('form')
+        .send({ csrf, ...requestFields(b, { givenName: '', dateOfBirth: '2999-01-01', documentNumber: '12345678A', email: 'nope', slot1: '2020-01-01T10:00', slot2: '', language: 'de', consent: '' }) })
+        .expect(422);
+      const problems = [...res.text.matchAll(/data-problem="([a-zA-Z]+)"/g)].map((m) => m[1]);
+      assert.deepEqual(problems.sort(), ['consent', 'dateOfBirth', 'documentNumber', 'email', 'givenName', 'language', 'slots']);
+      assert.equal((await b.broker.services.db.selectFrom('video_requests').select('id').execute()).length, 0);
+    });
+
+    it('refuses the form without its CSRF token', async () => {
+      await newAgent(b).post('/register/video').type('form').send(requestFields(b)).expect(403);
+    });
+
+    it('shows the personal security code once, keeping only its hash', async () => {
+      securityCode = await askForAppointment(evaBrowser, requestFields(b, { mobile: '+32 470 12 34 56' }));
+      requestId = await requestIdOf(b, EVA.email);
+      const row = await b.broker.services.db.selectFrom('video_requests').selectAll().where('id', '=', requestId).executeTakeFirstOrThrow();
+      assert.equal(row.state, 'requested');
+      assert.equal(row.mobile, '+32470123456');
+      assert.equal(row.language, 'nl');
+      assert.ok(!JSON.stringify(row).includes(securityCode.replace(/-/g, '')) && !JSON.stringify(row).includes(securityCode), 'the code itself is not stored');
+      const audit = JSON.stringify(await b.broker.services.db.selectFrom('audit_log').selectAll().execute());
+      assert.ok(!audit.includes(securityCode.replace(/-/g, '')) && !audit.includes(securityCode));
+    });
+  });
+
+  describe('step 2: the slot, the link and the security code', () => {
+    it('shows the request to interviewers as waiting, with the day it lapses, and lets them propose a slot that is e-mailed with a link', async () => {
+      const list = await interviewer.get('/staff/video/').expect(200);
+      assert.match(list.text, new RegExp(`data-request="${requestId}"`));
+      assert.match(list.text, /lapses|caduca el \d{4}-\d{2}-\d{2}/);
+      const since = Date.now();
+      await interviewer.post(`/staff/video/requests/${requestId}/propose`).type('form').send({ csrf: interviewerCsrf, slot: '2020-01-01T10:00' }).expect(422);
+      const proposed = await interviewer.post(`/staff/video/requests/${requestId}/propose`).type('form').send({ csrf: interviewerCsrf, slot: officeSlot(b, 8) }).expect(200);
+      assert.match(proposed.text, /data-state="proposed"/);
+      const mail = await mailMatching(b, EVA.email, /confirme la franja|confirm the slot/, since);
+      appointmentLink = linkIn(mail, 'appointment');
+      assert.ok(!mail.text.includes(securityCode), 'the code never goes by e-mail');
+    });
+
+    it('opens nothing with the link alone, a wrong code or an unknown link (one answer for both)', async () => {
+      const stranger = newAgent(b);
+      await stranger.get('/register/video/appointment').expect(403);
+      const wrong = await openAppointment(stranger, appointmentLink, 'AAAA-BBBB-CCCC-DDDD', 422);
+      const unknown = await openAppointment(stranger, '/register/video/appointment/AAAAAAAAAAAAAAAAAAAAAA', securityCode, 422);
+      const message = (t: string) => /<p class="error" role="alert">([^<]+)</.exec(t)?.[1];
+      assert.equal(message(wrong.text), message(unknown.text));
+      await stranger.get('/register/video/appointment').expect(403);
+    });
+
+    it('opens the appointment with link and code, and checks the copies by their content and size', async () => {
+      const opened = await openAppointment(evaBrowser, appointmentLink, securityCode.toLowerCase(), 303);
+      assert.equal(opened.headers.location, '/register/video/appointment');
+      const page = await evaBrowser.get('/register/video/appointment').expect(200);
+      assert.match(page.text, /id="appointment-state"/);
+      const csrf = csrfOf(page.text);
+      const gif = Buffer.concat([Buffer.from('GIF89a'), Buffer.alloc(64)]);
+      const badType = await evaBrowser.post('/register/video/appointment/copies').field('csrf', csrf).attach('front', gif, { filename: 'front.png', contentType: 'image/png' }).expect(422);
+      assert.match(badType.text, /PDF, PNG (o|or) JPEG/);
+      const tooLarge = Buffer.concat([PNG, Buffer.alloc(5 * 1024 * 1024)]);
+      const large = await evaBrowser.post('/register/video/appointment/copies').field('csrf', csrf).attach('front', tooLarge, { filename: 'front.png', contentType: 'image/png' }).expect(422);
+      assert.match(large.text, /5 MB/);
+      await evaBrowser.post('/register/video/appointment/copies').attach('front', PNG, { filename: 'front.png', contentType: 'image/png' }).expect(403);
+      const accept = await evaBrowser.post('/register/video/appointment/accept').type('form').send({ csrf }).expect(422);
+      assert.match(accept.text, /dos caras|both sides/);
+      // a PDF sent as "image/png" is a PDF: the bytes decide
+      await evaBrowser.post('/register/video/appointment/copies').field('csrf', csrf).attach('front', PNG, { filename: 'a.png', contentType: 'image/png' }).attach('back', PDF, { filename: 'b.png', contentType: 'image/png' }).expect(200);
+      const copies = await b.broker.services.db.selectFrom('video_documents').selectAll().where('request_id', '=', requestId).orderBy('side').execute();
+      assert.deepEqual(copies.map((c) => [c.side, c.media_type, c.byte_size]), [['back', 'application/pdf', PDF.length], ['front', 'image/png', PNG.length]]);
+      assert.ok(!copies.some((c) => c.sealed.includes(PNG.toString('base64').slice(0, 40))), 'sealed at rest');
+    });
+
+    it('accepts the slot: the confirmation e-mail carries the meeting link', async () => {
+      const since = Date.now();
+      const csrf = csrfOf((await evaBrowser.get('/register/video/appointment').expect(200)).text);
+      const res = await evaBrowser.post('/register/video/appointment/accept').type('form').send({ csrf }).expect(200);
+      assert.match(res.text, /meet\.example\.org/);
+      const mail = await mailMatching(b, EVA.email, /reservada|booked/, since);
+      assert.match(mail.text, new RegExp(`https://meet\\.example\\.org/pasarela-${requestId}`));
+    });
+  });
+
+  describe('step 3: the interview', () => {
+    it('lists the interview on its day with the meeting link, and shows the copies to the interviewer (audited)', async () => {
+      const day = officeSlot(b, 8).slice(0, 10);
+      const list = await interviewer.get(`/staff/video/?day=${day}`).expect(200);
+      assert.match(list.text, new RegExp(`<tr data-request="${requestId}">`));
+      assert.match(list.text, /meet\.example\.org\/pasarela-/);
+      const detail = await interviewer.get(`/staff/video/requests/${requestId}`).expect(200);
+      const front = /href="(\/staff\/video\/requests\/[^"]+\/copies\/[^"]+)"[^>]*>[^<]*<\/a> \(image\/png/.exec(detail.text);
+      assert.ok(front, detail.text);
+      const copy = await interviewer.get(front[1]!).expect(200).expect('content-type', 'image/png');
+      assert.deepEqual(copy.body, PNG);
+      assert.match(copy.headers['content-security-policy'] ?? '', /sandbox/);
+      const audit = await b.broker.services.db.selectFrom('audit_log').select(['action', 'actor']).where('action', '=', 'video.document.read').execute();
+      assert.equal(audit.length, 1);
+      await newAgent(b).get(front[1]!).expect(303);
+    });
+
+    it('approves only with every check, a form token and the interviewer role', async () => {
+      const missing = await decide({ ...allChecks, matchesPerson: '', decision: 'approve', ...EVA }).expect(422);
+      assert.match(missing.text, /comprobaciones|every check/);
+      await interviewer.post(`/staff/video/requests/${requestId}/decide`).type('form').send({ ...allChecks, decision: 'approve', ...EVA }).expect(403);
+      const byOfficial = await official.post(`/staff/video/requests/${requestId}/decide`).type('form').send({ csrf: officialCsrf, ...allChecks, decision: 'approve', ...EVA }).expect(403);
+      assert.match(byOfficial.text, /entrevistadora|interviewer/);
+      const refuseWithoutReason = await decide({ ...allChecks, decision: 'refuse' }).expect(422);
+      assert.match(refuseWithoutReason.text, /motivo|reason/i);
+    });
+
+    it('asks for more: the person uploads again and sends the new copies back', async () => {
+      const since = Date.now();
+      await decide({ ...allChecks, documentGenuine: '', decision: 'more', reason: 'de foto is wazig' }).expect(200);
+      const mail = await mailMatching(b, EVA.email, /copias nuevas|new copies/, since);
+      assert.match(mail.text, /de foto is wazig/);
+      const page = await evaBrowser.get('/register/video/appointment').expect(200);
+      assert.match(page.text, /de foto is wazig/);
+      const csrf = csrfOf(page.text);
+      await evaBrowser.post('/register/video/appointment/copies').field('csrf', csrf).attach('front', JPEG, { filename: 'front.jpg', contentType: 'image/jpeg' }).expect(200);
+      await evaBrowser.post('/register/video/appointment/accept').type('form').send({ csrf }).expect(200);
+      const row = await b.broker.services.db.selectFrom('video_requests').select('state').where('id', '=', requestId).executeTakeFirstOrThrow();
+      assert.equal(row.state, 'accepted');
+    });
+
+    it('approves: the person is registered at basic with an activation code read out once and an activation link e-mailed', async () => {
+      const since = Date.now();
+      const res = await decide({ ...allChecks, decision: 'approve', documentNumber: EVA.documentNumber, documentDate: EVA.documentDate }).expect(200);
+      const m = /([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})/.exec(res.text);
+      assert.ok(m, 'the activation code is on the page');
+      activationCode = m[1]!;
+      const eva = (await b.broker.services.identity.findByDocument(EVA.documentNumber))!;
+      assert.equal(eva.registrationLevel, 'basic');
+      assert.equal(eva.email, EVA.email);
+      assert.equal(eva.mobile, '+32470123456');
+      activationLink = linkIn(await mailMatching(b, EVA.email, /activaci|activation/i, since), 'activate');
+      const again = await interviewer.get(`/staff/video/requests/${requestId}`).expect(200);
+      assert.ok(!again.text.includes(activationCode), 'the code is shown once');
+      const audit = JSON.stringify(await b.broker.services.db.selectFrom('audit_log').selectAll().execute());
+      assert.ok(!audit.includes(activationCode) && !audit.includes(activationCode.replace(/-/g, '')));
+      assert.match(audit, /video\.approved/);
+      // the appointment link is spent: the decision is taken
+      await openAppointment(newAgent(b), appointmentLink, securityCode, 422);
+    });
+  });
+
+  describe('step 4: activation and the level it grants', () => {
+    it('refuses the activation link without the right code, and the code without the link', async () => {
+      const stranger = newAgent(b);
+      const csrf = csrfOf((await stranger.get(activationLink).expect(200)).text);
+      await stranger.post(activationLink).type('form').send({ csrf, code: 'AAAA-BBBB-CCCC-DDDD' }).expect(422);
+      await stranger.post('/register/video/activate/AAAAAAAAAAAAAAAAAAAAAA').type('form').send({ csrf, code: activationCode }).expect(422);
+      await stranger.get('/register/video/activate').expect(403);
+    });
+
+    it('offers the keys with the warning on the password alone, and activates Permanente with e-mail codes', async () => {
+      const csrf = csrfOf((await evaBrowser.get(activationLink).expect(200)).text);
+      await evaBrowser.post(activationLink).type('form').send({ csrf, code: activationCode }).expect(303).expect('location', '/register/video/activate');
+      const choose = await evaBrowser.get('/register/video/activate').expect(200);
+      for (const key of ['sms', 'totp', 'email', 'password']) assert.match(choose.text, new RegExp(`name="key" value="${key}"`));
+      assert.match(choose.text, /mayoría de los servicios en línea no aceptan este nivel|most online services do not accept/);
+      const next = csrfOf(choose.text);
+      const weak = await evaBrowser.post('/register/video/activate').type('form').send({ csrf: next, key: 'email', newPassword: 'short', repeatPassword: 'short' }).expect(422);
+      assert.match(weak.text, /data-problem=/);
+      const done = await evaBrowser.post('/register/video/activate').type('form').send({ csrf: next, key: 'email', newPassword: PASSWORD, repeatPassword: PASSWORD }).expect(200);
+      assert.match(done.text, /id="activated"/);
+      const eva = (await b.broker.services.identity.findByDocument(EVA.documentNumber))!;
+      const account = (await b.broker.services.credentials.accounts.find(eva.id))!;
+      assert.deepEqual([account.state, account.secondFactor, account.emailCodes], ['active', 'email', true]);
+      // once: the link and the code are spent
+      const again = newAgent(b);
+      const c2 = csrfOf((await again.get(activationLink).expect(200)).text);
+      await again.post(activationLink).type('form').send({ csrf: c2, code: activationCode }).expect(422);
+    });
+
+    it('gives basic: the next Permanente login reaches eIDAS low, and substantial is out of reach', async () => {
+      const low = await permanenteLogin(EIDAS_LOW);
+      assert.equal(statusOf(low).top, 'Success');
+      assert.equal(assertionText(low, 'AuthnContextClassRef'), 'http://eidas.europa.eu/LoA/low');
+      const refused = await permanenteLogin(EIDAS_SUBSTANTIAL, 403);
+      assert.match(refused, /registro básico/);
+    });
+
+    it('becomes advanced only when an official other than the approver reviews it: then the login reaches substantial', async () => {
+      const notOfficial = await interviewer.post(`/staff/video/requests/${requestId}/review`).type('form').send({ csrf: interviewerCsrf }).expect(403);
+      assert.ok(notOfficial.text);
+      const list = await official.get('/staff/video/').expect(200);
+      assert.match(list.text, new RegExp(`id="review"[^]*data-request="${requestId}"`));
+      await official.post(`/staff/video/requests/${requestId}/review`).type('form').send({ csrf: officialCsrf }).expect(200);
+      const eva = (await b.broker.services.identity.findByDocument(EVA.documentNumber))!;
+      assert.equal(eva.registrationLevel, 'advanced');
+      await official.post(`/staff/video/requests/${requestId}/review`).type('form').send({ csrf: officialCsrf }).expect(409);
+      const substantial = await permanenteLogin(EIDAS_SUBSTANTIAL);
+      assert.equal(statusOf(substantial).top, 'Success');
+      assert.equal(assertionText(substantial, 'AuthnContextClassRef'), 'http://eidas.europa.eu/LoA/substantial');
+    });
+  });
+
+  /**
+   * A Permanente login of Eva from sp2 asking for `loa`: the password, and the e-mailed code when
+   * the reinforced mode asks for one; the page the broker answers with at the end.
+   */
+  async function permanenteLogin(loa: typeof EIDAS_LOW, status = 200): Promise<string> {
+    const { agent, tx, csrf } = await openPermanenteLogin(b, { requestedAuthnContext: loa });
+    const since = Date.now();
+    let page = await submitPassword(agent, tx, csrf, EVA.documentNumber, PASSWORD);
+    if (page.headers.location === `/connectors/permanente/${tx}/second-factor`) {
+      const code = await readCodeFromOutbox(b.varDir, 'email', EVA.email, since);
+      page = await submitCode(agent, tx, csrf, code);
+    }
+    while (page.status === 303) page = await agent.get(page.headers.location!);
+    assert.equal(page.status, status, page.text.slice(0, 1000));
+    return page.text;
+  }
+});
