@@ -138,6 +138,7 @@ forEachStores('registration office console (issue 9)', (stores) => {
     const found = await registrar.get('/staff/office/?document=x-1234567-l').expect(200);
     assert.match(found.text, /Jan de Vries/);
     assert.match(found.text, /básico/);
+    assert.match(found.text, /name="mobile" value="\+34600000002"/, 'the upgrade form starts from the contact on file');
     const none = await registrar.get('/staff/office/?document=55555555K').expect(404);
     assert.match(none.text, /\/staff\/office\/new\?document=55555555K/);
     await registrar.get('/staff/office/?document=55555555A').expect(400);

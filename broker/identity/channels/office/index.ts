@@ -47,12 +47,14 @@ function router(services: BrokerServices): Router {
   const registrar = (req: Request, res: Response): Registrar => ({ personId: staffOf(res).login.personId, ip: req.ip });
   const send = (req: Request, res: Response, page: { title: string; body: SafeHtml }, status = 200) => pages.send(req, res, { ...page, status });
 
-  async function showPerson(req: Request, res: Response, document: string, form: Form, problems: string[], status = 200) {
+  /** The person found, with the upgrade form: as sent back (`form`), or filled in from the registry. */
+  async function showPerson(req: Request, res: Response, document: string, form: Form | undefined, problems: string[], status = 200) {
     const k = kit(res);
     const person = await services.identity.findByDocument(document);
     if (!person) return send(req, res, searchPage(k, document, notFound(k, normaliseDocument(document))), 404);
     const minor = person.dateOfBirth !== null && ageOn(person.dateOfBirth, today()) < ADULT_AGE;
-    const section = personSection(k, person, await guardiansOf(services.db, person.id), form, problems, minor);
+    const shown = form ?? { nationality: person.documentType === 'DNI' ? 'ES' : '', mobile: person.mobile ?? '', email: person.email ?? '' };
+    const section = personSection(k, person, await guardiansOf(services.db, person.id), shown, problems, minor);
     send(req, res, searchPage(k, person.documentNumber ?? document, section), status);
   }
 
@@ -61,7 +63,7 @@ function router(services: BrokerServices): Router {
     const k = kit(res);
     if (!document) return send(req, res, searchPage(k, '', html`<p>${pages.t(res, 'office.search.intro')}</p>`));
     if (!isValidDocument(document)) return send(req, res, searchPage(k, document, problemBlock(k, 'office.problem.documentNumber')), 400);
-    await showPerson(req, res, document, { nationality: '' }, []);
+    await showPerson(req, res, document, undefined, []);
   });
 
   r.get('/new', (req, res) => {
