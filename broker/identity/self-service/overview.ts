@@ -3,6 +3,7 @@
 import type { Request, Response } from 'express';
 import type { BrokerServices } from '../../services.js';
 import { html } from '../../web/html.js';
+import { CLAVE_SELECTED_IDP } from '../../saml/attributes.js';
 import { accountOf } from './require-account.js';
 
 const HISTORY_ROWS = 20;
@@ -23,6 +24,9 @@ const when = (d: Date) => d.toISOString().replace('T', ' ').slice(0, 16) + ' UTC
 export async function renderOverview(services: BrokerServices, req: Request, res: Response): Promise<void> {
   const { person, login } = accountOf(res);
   const t = (k: string, vars?: Record<string, string>) => services.pages.t(res, k, vars);
+  // the service by its display name, the method as the person knows it (Cl@ve's names)
+  const service = (entityID: string) => services.config.sps.policies[entityID]?.displayName ?? entityID;
+  const method = (id: string) => (CLAVE_SELECTED_IDP[id] ? t(`account.method.${CLAVE_SELECTED_IDP[id]}`) : id);
   const device = await services.devices.activeDeviceOf(person.id);
   const history = await services.db
     .selectFrom('login_history')
@@ -57,7 +61,7 @@ ${history.length === 0
     ? html`<p>${t('account.history.none')}</p>`
     : html`<table id="history"><caption>${t('account.history.caption')}</caption>
 <thead><tr><th scope="col">${t('account.history.at')}</th><th scope="col">${t('account.history.service')}</th><th scope="col">${t('account.history.method')}</th><th scope="col">${t('account.history.loa')}</th></tr></thead>
-<tbody>${history.map((h) => html`<tr><td>${when(new Date(h.at))}</td><td>${h.sp_entity_id}</td><td>${h.method}</td><td>${h.loa}</td></tr>`)}</tbody></table>`}
+<tbody>${history.map((h) => html`<tr><td>${when(new Date(h.at))}</td><td>${service(h.sp_entity_id)}</td><td>${method(h.method)}</td><td>${h.loa}</td></tr>`)}</tbody></table>`}
 <form method="post" action="/account/logout"><input type="hidden" name="csrf" value="${login.csrfToken}"><button type="submit">${t('account.logout.submit')}</button></form>`,
   });
 }

@@ -94,7 +94,7 @@ describe('citizen self-service (/account)', function () {
     assert.match(page.text, /id="mobile">\+346\*{6}04</);
     assert.match(page.text, /id="email">c\*\*\*@example\.es</);
     assert.match(page.text, /id="device">Carla phone, active since/);
-    assert.match(page.text, new RegExp(`<td>${world.broker.url.replace(/[.]/g, '\\.')}/account/saml/metadata</td><td>pin</td><td>3</td>`));
+    assert.match(page.text, /<td>Cl@ve: my registration<\/td><td>Cl@ve PIN<\/td><td>3<\/td>/);
   });
 
   describe('seed 000 §2.4 the e-mail, after a Cl@ve PIN login', () => {
