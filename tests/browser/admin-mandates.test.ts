@@ -135,12 +135,26 @@ describe('browser: the Mandates section (chromium)', function () {
     await page.goto(url(`${base}/${mandate.id}/extend`));
     assert.equal(await page.getByLabel(en('mandates.duration.5')).isChecked(), true, 'extend offers the quick choices, 5 years first');
     await axeScan(page, 'extend one mandate');
-    const { page: userPage } = await abw.newPage({ locale: 'nl-NL' });
+    // a phone's width: the tables scroll inside their region, the page does not widen
+    const { page: userPage } = await abw.newPage({ locale: 'nl-NL', viewport: { width: 375, height: 800 } });
     await logInToAdmin(userPage, abw.world, { document: high.person.document, mobile: high.person.mobile }, paths.personSection('my-mandates'));
     const text = await userPage.locator('main').innerText();
     assert.ok(text.includes('Dienst') && text.includes('Browser Mandates B.V.'), text);
     assert.equal(await userPage.locator('main form').count(), 0, 'read-only');
     await axeScan(userPage, 'my mandates');
+    assert.ok(await userPage.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth + 1), 'no sideways scrolling of the page');
     await screenshot(userPage, 'admin-my-mandates');
+  });
+
+  it('without JavaScript the revoke confirmation button revokes at once (the page itself is the confirmation)', async () => {
+    const w = abw.world;
+    await w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [low.member.id], scopes: [{ kind: 'service', serviceId: parking.id }] });
+    const mandate = (await w.m.getMember(admin.actor('3'), org.id, low.member.id)).mandates[0]!;
+    const { page: plain } = await abw.newPage({ javaScriptEnabled: false });
+    await logInToAdmin(plain, w, { document: admin.document, mobile: admin.mobile }, `${base}/${mandate.id}/revoke`);
+    assert.equal(await plain.isVisible('#revoke-undo'), false, 'no undo button without the script');
+    await plain.click('#revoke-form button[type="submit"]');
+    await plain.waitForURL(url(`${base}/scope/s:${parking.id}`));
+    assert.equal((await w.m.getMember(admin.actor('3'), org.id, low.member.id)).mandates.length, 0);
   });
 });

@@ -8,7 +8,7 @@ import type { ChainMandate, Organisation, Service } from '../../../mandates/mode
 import type { SectionDeps } from '../section.js';
 import type { AdminPageContext } from '../context.js';
 import { sendAdminPage } from '../layout.js';
-import { dayText, endingSoonBadge, organisationPage, scopeName, servicesById, type OrganisationPage } from '../mandates/page-kit.js';
+import { dayText, endingSoonBadge, organisationPage, scopeName, scrollingTable, servicesById, type OrganisationPage } from '../mandates/page-kit.js';
 import { identifierText } from './identifier-field.js';
 
 export function chainTabs(page: OrganisationPage, current: 'given' | 'received'): SafeHtml {
@@ -18,8 +18,8 @@ export function chainTabs(page: OrganisationPage, current: 'given' | 'received')
 }
 
 function chainTable(ctx: AdminPageContext, caption: string, chain: readonly ChainMandate[], services: ReadonlyMap<string, Service>): SafeHtml {
-  return html`<table class="list"><caption>${caption}</caption><thead><tr><th scope="col">${ctx.t('mandates.col.service')}</th><th scope="col">${ctx.t('mandates.col.since')}</th><th scope="col">${ctx.t('mandates.col.endsOn')}</th></tr></thead>
-<tbody>${chain.map((c) => html`<tr><th scope="row">${scopeName(ctx, c.scope, services)}</th><td>${dayText(ctx.lang, c.startDate)}</td><td>${dayText(ctx.lang, c.endDate)}${endingSoonBadge(ctx, c.endingSoon)}</td></tr>`)}</tbody></table>`;
+  return scrollingTable(caption, html`<table class="list"><caption>${caption}</caption><thead><tr><th scope="col">${ctx.t('mandates.col.service')}</th><th scope="col">${ctx.t('mandates.col.since')}</th><th scope="col">${ctx.t('mandates.col.endsOn')}</th></tr></thead>
+<tbody>${chain.map((c) => html`<tr><th scope="row">${scopeName(ctx, c.scope, services)}</th><td>${dayText(ctx.lang, c.startDate)}</td><td>${dayText(ctx.lang, c.endDate)}${endingSoonBadge(ctx, c.endingSoon)}</td></tr>`)}</tbody></table>`);
 }
 
 function organisationCard(ctx: AdminPageContext, org: Organisation, chain: readonly ChainMandate[], services: ReadonlyMap<string, Service>, actions: SafeHtml): SafeHtml {

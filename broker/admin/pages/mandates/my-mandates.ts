@@ -7,13 +7,13 @@ import type { ChainMandate, Mandate, Organisation, Service } from '../../../mand
 import type { AdminSection, SectionDeps } from '../section.js';
 import { pageContext, type AdminPageContext } from '../context.js';
 import { sendAdminPage } from '../layout.js';
-import { dayText, endingSoonBadge, scopeName, servicesById } from './page-kit.js';
+import { dayText, endingSoonBadge, scopeName, scrollingTable, servicesById } from './page-kit.js';
 
 const NO_MESSAGES = { nl: {}, en: {}, es: {} } as const;
 
 function mandatesTable(ctx: AdminPageContext, caption: string, rows: readonly (Mandate | ChainMandate)[], services: ReadonlyMap<string, Service>, client?: (r: ChainMandate) => string): SafeHtml {
-  return html`<table class="list"><caption>${caption}</caption><thead><tr>${client ? html`<th scope="col">${ctx.t('mandates.col.client')}</th>` : ''}<th scope="col">${ctx.t('mandates.col.service')}</th><th scope="col">${ctx.t('mandates.col.since')}</th><th scope="col">${ctx.t('mandates.col.endsOn')}</th></tr></thead>
-<tbody>${rows.map((m) => html`<tr>${client ? html`<td>${client(m as ChainMandate)}</td>` : ''}<th scope="row">${scopeName(ctx, m.scope, services)}</th><td>${dayText(ctx.lang, m.startDate)}</td><td>${dayText(ctx.lang, m.endDate)}${endingSoonBadge(ctx, m.endingSoon)}</td></tr>`)}</tbody></table>`;
+  return scrollingTable(caption, html`<table class="list"><caption>${caption}</caption><thead><tr>${client ? html`<th scope="col">${ctx.t('mandates.col.client')}</th>` : ''}<th scope="col">${ctx.t('mandates.col.service')}</th><th scope="col">${ctx.t('mandates.col.since')}</th><th scope="col">${ctx.t('mandates.col.endsOn')}</th></tr></thead>
+<tbody>${rows.map((m) => html`<tr>${client ? html`<td>${client(m as ChainMandate)}</td>` : ''}<th scope="row">${scopeName(ctx, m.scope, services)}</th><td>${dayText(ctx.lang, m.startDate)}</td><td>${dayText(ctx.lang, m.endDate)}${endingSoonBadge(ctx, m.endingSoon)}</td></tr>`)}</tbody></table>`);
 }
 
 async function myMandatesPage(req: Request, res: Response, deps: SectionDeps): Promise<void> {

@@ -9,7 +9,7 @@ import type { SectionDeps } from '../section.js';
 import { sendAdminPage } from '../layout.js';
 import { levelBadge } from '../badges.js';
 import { paths } from '../paths.js';
-import { dayText, endingSoonBadge, organisationPage, parseScopeKey, scopeKey, scopeName, scopeRung, servicesById, type OrganisationPage } from './page-kit.js';
+import { dayText, endingSoonBadge, organisationPage, parseScopeKey, scopeKey, scopeName, scopeRung, scrollingTable, servicesById, type OrganisationPage } from './page-kit.js';
 
 function exportLinks(page: OrganisationPage): SafeHtml {
   const { ctx, organisation } = page;
@@ -20,12 +20,12 @@ function overviewTable(page: OrganisationPage, groups: readonly ServiceMandates[
   const { ctx, base } = page;
   const held = groups.filter((g) => g.mandates.length > 0);
   if (held.length === 0) return html`<p>${ctx.t('mandates.none')}</p>`;
-  return html`<table class="list"><caption>${ctx.t('mandates.overview.caption')}</caption>
+  return scrollingTable(ctx.t('mandates.overview.caption'), html`<table class="list"><caption>${ctx.t('mandates.overview.caption')}</caption>
 <thead><tr><th scope="col">${ctx.t('mandates.col.service')}</th><th scope="col">${ctx.t('mandates.col.level')}</th><th scope="col">${ctx.t('mandates.col.members')}</th></tr></thead>
 <tbody>${held.map((g) => {
     const rung = scopeRung(g.scope, services);
     return html`<tr><th scope="row"><a href="${base}/scope/${scopeKey(g.scope)}">${scopeName(ctx, g.scope, services)}</a></th><td>${rung ? levelBadge(ctx, rung) : ''}</td><td>${ctx.t(g.mandates.length === 1 ? 'mandates.count.one' : 'mandates.count.many', { n: String(g.mandates.length) })}</td></tr>`;
-  })}</tbody></table>`;
+  })}</tbody></table>`);
 }
 
 export async function overviewPage(req: Request, res: Response, deps: SectionDeps): Promise<void> {
@@ -62,8 +62,8 @@ export async function scopePage(req: Request, res: Response, deps: SectionDeps, 
 ${group.mandates.length === 0
       ? html`<p>${ctx.t('mandates.scope.none')}</p>`
       : html`<form method="get" action="${base}/add"><input type="hidden" name="scope" value="${scopeKey(group.scope)}"><input type="hidden" name="step" value="duration">
-<table class="list"><caption>${ctx.t('mandates.scope.caption')}</caption><thead><tr><th scope="col"><span class="visually-hidden">${ctx.t('mandates.col.select')}</span></th><th scope="col">${ctx.t('mandates.col.member')}</th><th scope="col">${ctx.t('mandates.col.level')}</th><th scope="col">${ctx.t('mandates.col.since')}</th><th scope="col">${ctx.t('mandates.col.endsOn')}</th><th scope="col">${ctx.t('mandates.col.actions')}</th></tr></thead>
-<tbody>${rows}</tbody></table>
+${scrollingTable(ctx.t('mandates.scope.caption'), html`<table class="list"><caption>${ctx.t('mandates.scope.caption')}</caption><thead><tr><th scope="col"><span class="visually-hidden">${ctx.t('mandates.col.select')}</span></th><th scope="col">${ctx.t('mandates.col.member')}</th><th scope="col">${ctx.t('mandates.col.level')}</th><th scope="col">${ctx.t('mandates.col.since')}</th><th scope="col">${ctx.t('mandates.col.endsOn')}</th><th scope="col">${ctx.t('mandates.col.actions')}</th></tr></thead>
+<tbody>${rows}</tbody></table>`)}
 <div class="actions"><button type="submit">${ctx.t('mandates.bulkChange')}</button></div></form>`}`,
   });
 }

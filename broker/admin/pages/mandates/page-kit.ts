@@ -38,6 +38,14 @@ export function endingSoonBadge(ctx: AdminPageContext, endingSoon: boolean): Saf
   return endingSoon ? html` <span class="badge ending-soon">${ctx.t('mandates.endingSoon')}</span>` : html``;
 }
 
+/**
+ * A table that scrolls sideways on a narrow screen instead of widening the page (WCAG 1.4.10);
+ * the scrolling region is focusable and named, so it scrolls from the keyboard too.
+ */
+export function scrollingTable(caption: string, table: SafeHtml): SafeHtml {
+  return html`<div class="table-wrap" role="region" aria-label="${caption}" tabindex="0">${table}</div>`;
+}
+
 export function scopeKey(scope: MandateScope): string {
   return scope.kind === 'service' ? `s:${scope.serviceId}` : `g:${scope.rung}`;
 }
