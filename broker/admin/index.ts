@@ -28,7 +28,7 @@ export function createAdminRouter(services: BrokerServices, registry: () => Mand
   // sends the CSRF token as a header and gets 204; the pages' form sends it as a field and is
   // taken to the logged-out page.
   router.post('/logout', express.urlencoded({ extended: false, limit: '2kb', parameterLimit: 5 }), (req, res, next) => {
-    const fromPage = req.is('application/x-www-form-urlencoded') !== false && req.is('application/x-www-form-urlencoded') !== null;
+    const fromPage = typeof req.is('application/x-www-form-urlencoded') === 'string';
     const login = req.session?.admin;
     if (!login) return fromPage ? void res.redirect(303, '/admin/logged-out') : sendApiError(res, 401, 'unauthenticated', 'there is no session to end');
     const sent = fromPage ? carriesCsrfToken((req.body as Record<string, unknown> | undefined)?.csrf, login) : hasCsrfHeader(req, login);

@@ -52,7 +52,7 @@ function navigation(ctx: AdminPageContext, section: string | undefined): SafeHtm
   })}</ul></nav>`;
 }
 
-function document(req: Request, res: Response, lang: AdminLanguage, t: Translate, page: AdminPage, header: SafeHtml, nav: SafeHtml, flash: SafeHtml): void {
+function sendDocument(req: Request, res: Response, lang: AdminLanguage, t: Translate, page: AdminPage, header: SafeHtml, nav: SafeHtml, flash: SafeHtml): void {
   const doc = html`<!doctype html>
 <html lang="${lang}">
 <head>
@@ -81,10 +81,10 @@ export function sendAdminPage(req: Request, res: Response, ctx: AdminPageContext
   const header = html`${organisationBlock(ctx, page.section)}<nav class="account" aria-label="${ctx.t('shell.account.label')}"><span class="person">${ctx.personName}</span>
 <a href="${paths.profile}">${ctx.t('shell.profile')}</a>
 <form method="post" action="${paths.logout}">${csrfField(ctx)}<button type="submit" class="link">${ctx.t('shell.logout')}</button></form></nav>`;
-  document(req, res, ctx.lang, ctx.t, page, header, navigation(ctx, page.section), takeFlash(req, ctx));
+  sendDocument(req, res, ctx.lang, ctx.t, page, header, navigation(ctx, page.section), takeFlash(req, ctx));
 }
 
 /** A page without a session (the login invitation, logged out, a session-less refusal). */
 export function sendPublicAdminPage(req: Request, res: Response, lang: AdminLanguage, t: Translate, page: AdminPage): void {
-  document(req, res, lang, t, page, html``, html``, html``);
+  sendDocument(req, res, lang, t, page, html``, html``, html``);
 }

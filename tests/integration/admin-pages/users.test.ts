@@ -47,6 +47,18 @@ describe('management pages over HTTP: CSRF, administrators only, errors next to 
     assert.match(page, />this is you</);
   });
 
+  it('the overview\'s export links download the members as CSV and XLSX with the session', async () => {
+    const page = (await a.agent.get(paths.users(org.id)).expect(200)).text;
+    for (const format of ['csv', 'xlsx'] as const) {
+      const href = paths.exportMembers(org.id, format);
+      assert.ok(page.includes(`href="${href.replace(/&/g, '&amp;')}"`), `the page links ${href}`);
+      const file = await a.agent.get(href).buffer(true).expect(200);
+      assert.match(String(file.headers['content-disposition']), new RegExp(`^attachment; filename="?members-[0-9]+-[0-9-]+\\.${format}"?$`));
+    }
+    const csv = (await a.agent.get(paths.exportMembers(org.id, 'csv')).expect(200)).text;
+    assert.ok(csv.includes(user.member.contactEmail));
+  });
+
   it('every POST without the session\'s CSRF token is refused with 403 and changes nothing', async () => {
     const posts: [string, Record<string, string>][] = [
       [paths.userAction(org.id, user.member.id, 'role'), { role: 'administrator' }],
