@@ -66,11 +66,13 @@ describe('management pages over HTTP: CSRF, administrators only, errors next to 
       [paths.userAction(org.id, user.member.id, 'contact'), { mobile: '+34600999999' }],
       [paths.userAction(org.id, user.member.id, 'activation'), {}],
       [`${paths.profile}/email/${adminMember.id}`, { email: 'new@example.es' }],
+      [paths.logout, {}],
     ];
     for (const [path, fields] of posts) {
       await a.agent.post(path).type('form').send(fields).expect(403);
       await a.agent.post(path).type('form').send({ ...fields, csrf: 'not-the-token' }).expect(403);
     }
+    await a.agent.get(paths.users(org.id)).expect(200);
     const after = await w.m.getMember(admin.actor('3'), org.id, user.member.id);
     assert.equal(after.role, 'user');
     assert.equal(after.level, '2+');
