@@ -148,7 +148,7 @@ forEachStores('registration office console (issue 9)', (stores) => {
     const before = await pinLoaAtSubstantial(b, JAN);
     assert.notEqual(before.classRef, 'http://eidas.europa.eu/LoA/substantial', 'basic: PIN does not reach substantial');
     const since = Date.now();
-    const res = await post(`/staff/office/persons/${JAN.document}`, { documentChecked: 'yes', nationality: 'NL', mobile: '+34611000222', email: 'jan@example.nl' }).expect(200);
+    const res = await post('/staff/office/upgrade', { document: JAN.document, documentChecked: 'yes', nationality: 'NL', mobile: '+34611000222', email: 'jan@example.nl' }).expect(200);
     codeOf(res.text);
     assert.match(res.text, /número anterior ha recibido un aviso/);
     const jan = (await b.broker.services.identity.findByDocument(JAN.document))!;
@@ -169,11 +169,11 @@ forEachStores('registration office console (issue 9)', (stores) => {
   it('keeps an active Cl@ve Permanente unless the person asks for a new code; refuses a mobile taken on upgrade', async () => {
     const ana = (await b.broker.services.identity.findByDocument(ANA.documentNumber))!;
     await b.broker.services.credentials.accounts.setPassword(ana.id, await b.broker.services.credentials.hasher.hash('Demo-Passw0rd-2026!'), b.clock.now(), 1);
-    const kept = await post(`/staff/office/persons/${ANA.documentNumber}`, { documentChecked: 'yes', nationality: 'ES', email: 'ana.new@example.es' }).expect(200);
+    const kept = await post('/staff/office/upgrade', { document: ANA.documentNumber, documentChecked: 'yes', nationality: 'ES', email: 'ana.new@example.es' }).expect(200);
     assert.match(kept.text, /No se ha emitido ningún código/);
-    const asked = await post(`/staff/office/persons/${ANA.documentNumber}`, { documentChecked: 'yes', nationality: 'ES', newActivationCode: 'yes' }).expect(200);
+    const asked = await post('/staff/office/upgrade', { document: ANA.documentNumber, documentChecked: 'yes', nationality: 'ES', newActivationCode: 'yes' }).expect(200);
     codeOf(asked.text);
-    const taken = await post(`/staff/office/persons/${ANA.documentNumber}`, { documentChecked: 'yes', nationality: 'ES', mobile: LUCIA.mobile }).expect(409);
+    const taken = await post('/staff/office/upgrade', { document: ANA.documentNumber, documentChecked: 'yes', nationality: 'ES', mobile: LUCIA.mobile }).expect(409);
     assert.match(taken.text, /segundo factor/);
     assert.equal((await b.broker.services.identity.findById(ana.id))!.mobile, '+34611000111');
   });

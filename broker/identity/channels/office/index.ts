@@ -86,9 +86,10 @@ function router(services: BrokerServices): Router {
     }
   });
 
-  r.post('/persons/:document', async (req, res) => {
-    const document = String(req.params.document);
+  // the document travels in the body, not the path: request logs keep paths, and a DNI/NIE is personal data
+  r.post('/upgrade', async (req, res) => {
     const form = formOf(req);
+    const document = form.document ?? '';
     if (!isValidDocument(document)) return send(req, res, searchPage(kit(res), document, problemBlock(kit(res), 'office.problem.documentNumber')), 400);
     if (!carriesStaffCsrf(req, staffOf(res).login)) return showPerson(req, res, document, form, ['office.problem.csrf'], 403);
     const person = await services.identity.findByDocument(document);

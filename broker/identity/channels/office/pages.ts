@@ -84,8 +84,8 @@ export function personSection(k: PageKit, person: Person, guardians: readonly Gu
     person.status === 'active'
       ? html`<h2 id="upgrade">${t(k, person.registrationLevel === 'advanced' ? 'office.update.title' : 'office.upgrade.title')}</h2>
 ${problemList(k, problems)}
-<form method="post" action="/staff/office/persons/${person.documentNumber ?? ''}" aria-labelledby="upgrade">
-<input type="hidden" name="csrf" value="${k.csrf}">
+<form method="post" action="/staff/office/upgrade" aria-labelledby="upgrade">
+<input type="hidden" name="csrf" value="${k.csrf}"><input type="hidden" name="document" value="${person.documentNumber ?? ''}">
 ${checkbox(k, form, 'documentChecked')}
 ${field(k, form, 'nationality', { required: true, hint: 'office.hint.nationality' })}
 ${contactFields(k, form)}
