@@ -76,6 +76,9 @@ describe('management pages over HTTP: mandates and chain mandates', function () 
     assert.match(overview, /Tax returns/);
     assert.match(overview, />1 user</);
     assert.match(overview, /exports\/mandates\?format=xlsx/);
+    const searched = (await a.agent.get(base).query({ q: 'parking' }).set('Accept-Language', 'en').expect(200)).text;
+    assert.match(searched, /Parking permits/);
+    assert.doesNotMatch(searched, /Tax returns/);
   });
 
   it('an end date beyond 5 years is refused next to the end-date field, at the review and at the confirmation', async () => {

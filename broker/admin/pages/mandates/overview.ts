@@ -8,6 +8,7 @@ import type { Service, ServiceMandates } from '../../../mandates/model.js';
 import type { SectionDeps } from '../section.js';
 import { sendAdminPage } from '../layout.js';
 import { levelBadge } from '../badges.js';
+import { inputField } from '../forms.js';
 import { paths } from '../paths.js';
 import { dayText, endingSoonBadge, organisationPage, parseScopeKey, scopeKey, scopeName, scopeRung, scrollingTable, servicesById, type OrganisationPage } from './page-kit.js';
 
@@ -16,11 +17,12 @@ function exportLinks(page: OrganisationPage): SafeHtml {
   return html`<p class="exports">${ctx.t('mandates.export')} <a href="${paths.exportMandates(organisation.id, 'xlsx')}" download>${ctx.t('mandates.export.xlsx')}</a> · <a href="${paths.exportMandates(organisation.id, 'csv')}" download>${ctx.t('mandates.export.csv')}</a></p>`;
 }
 
-function overviewTable(page: OrganisationPage, groups: readonly ServiceMandates[], services: ReadonlyMap<string, Service>): SafeHtml {
+function overviewTable(page: OrganisationPage, groups: readonly ServiceMandates[], services: ReadonlyMap<string, Service>, search: string): SafeHtml {
   const { ctx, base } = page;
-  const held = groups.filter((g) => g.mandates.length > 0);
-  if (held.length === 0) return html`<p>${ctx.t('mandates.none')}</p>`;
-  return scrollingTable(ctx.t('mandates.overview.caption'), html`<table class="list"><caption>${ctx.t('mandates.overview.caption')}</caption>
+  const wanted = search.toLowerCase();
+  const held = groups.filter((g) => g.mandates.length > 0 && (!wanted || scopeName(ctx, g.scope, services).toLowerCase().includes(wanted)));
+  if (held.length === 0) return html`<p>${ctx.t(search ? 'mandates.noMatch' : 'mandates.none')}</p>`;
+  return scrollingTable(ctx.t('mandates.overview.caption'), html`<table class="list" data-filter="f-q"><caption>${ctx.t('mandates.overview.caption')}</caption>
 <thead><tr><th scope="col">${ctx.t('mandates.col.service')}</th><th scope="col">${ctx.t('mandates.col.level')}</th><th scope="col">${ctx.t('mandates.col.members')}</th></tr></thead>
 <tbody>${held.map((g) => {
     const rung = scopeRung(g.scope, services);
@@ -31,13 +33,17 @@ function overviewTable(page: OrganisationPage, groups: readonly ServiceMandates[
 export async function overviewPage(req: Request, res: Response, deps: SectionDeps): Promise<void> {
   const page = organisationPage(res, 'mandates');
   const { ctx, organisation, base } = page;
+  // seed 004 §2.1: a search above every overview (typing filters at once with /static/admin.js)
+  const search = typeof req.query.q === 'string' ? req.query.q.trim().slice(0, 100) : '';
   const [groups, services] = await Promise.all([deps.registry().listMandates(ctx.actor, organisation.id), servicesById(() => deps.registry().listServices())]);
   sendAdminPage(req, res, ctx, {
     section: 'mandates',
     title: ctx.t('mandates.title'),
     body: html`<p>${ctx.t('mandates.overview.intro')}</p>
-<p><a class="button" href="${base}/add">${ctx.t('mandates.add')}</a></p>
-${overviewTable(page, groups, services)}${exportLinks(page)}`,
+<div class="toolbar"><form method="get" action="${base}" role="search">${inputField({ name: 'q', label: ctx.t('mandates.searchServices'), type: 'search', value: search, maxLength: 100 })}
+<button type="submit" class="secondary">${ctx.t('shell.search.submit')}</button></form>
+<p><a class="button" href="${base}/add">${ctx.t('mandates.add')}</a></p></div>
+${overviewTable(page, groups, services, search)}${exportLinks(page)}`,
   });
 }
 
