@@ -2,7 +2,8 @@
 // certificate or eID card naming the person (certificate-step.ts); at an office or by video it is
 // the staff consoles' work. The person types the new number and accepts the conditions; one person
 // per mobile number (§2.7.3) is the registry's rule, explained when it refuses. The old number is
-// told by SMS, so a change the person did not make does not go unnoticed.
+// told by SMS, so a change the person did not make does not go unnoticed, and the new one gets the
+// confirmation (§2.3.1 step 4).
 import express, { Router, type Request, type Response } from 'express';
 import type { BrokerServices } from '../../services.js';
 import { html } from '../../web/html.js';
@@ -63,6 +64,7 @@ export function changeMobileRouter(services: BrokerServices): { router: Router; 
     if (person.mobile && person.mobile !== changed.mobile) {
       await services.notify.send({ channel: 'sms', to: person.mobile, text: pages.t(res, 'account.mobile.told') });
     }
+    if (changed.mobile) await services.notify.send({ channel: 'sms', to: changed.mobile, text: pages.t(res, 'account.mobile.confirmed') });
     pages.send(req, res, { title: pages.t(res, 'account.mobile.change'), body: html`<p class="notice" role="status">${pages.t(res, 'account.mobile.done')}</p><p><a href="/account/">${pages.t(res, 'account.back')}</a></p>` });
   });
   return { router, form };

@@ -1,9 +1,11 @@
 // Renunciation (seed 000 §2.6): every credential, device and session of the person revoked at
-// once. One database transaction sets the person 'renounced' (with renounced_at, from which the
-// retention purge counts), cancels the Cl@ve Permanente account with its password, history,
-// authenticator seed and e-mail codes, and deactivates the Cl@ve app device; then the per-person
-// mark ends every SSO and self-service session on every node (flow/revoked-sessions.ts). A PIN
-// needs an active person (flow/finish.ts refuses the others), so no new login can follow.
+// once. The per-person mark first ends every SSO and self-service session on every node
+// (flow/revoked-sessions.ts): set before the database changes, a failure in between costs the
+// person a new login, never a session that outlives the renunciation. Then one database
+// transaction sets the person 'renounced' (with renounced_at, from which the retention purge
+// counts), cancels the Cl@ve Permanente account with its password, history, authenticator seed and
+// e-mail codes, and deactivates the Cl@ve app device. Every login needs an active person
+// (flow/finish.ts, flow/hand-back.ts), so none can follow.
 import type { Kysely } from 'kysely';
 import type { DbSchema } from '../../store/schema.js';
 import type { RevokedSessions } from '../../flow/revoked-sessions.js';
@@ -26,6 +28,7 @@ export interface RenunciationDeps {
 /** undefined when the person is not active any more (a second renunciation at once loses) */
 export async function renounce(deps: RenunciationDeps, person: Person): Promise<Renounced | undefined> {
   const at = deps.now();
+  await deps.revoked.revokeAllOf(person.id, at);
   const done = await deps.db.transaction().execute(async (trx) => {
     const row = await trx.updateTable('persons').set({ status: 'renounced', renounced_at: at, updated_at: at }).where('id', '=', person.id).where('status', '=', 'active').returning('id').executeTakeFirst();
     if (!row) return undefined;
@@ -51,7 +54,5 @@ export async function renounce(deps: RenunciationDeps, person: Person): Promise<
     const devices = await trx.updateTable('devices').set({ status: 'deactivated', deactivated_at: at }).where('person_id', '=', person.id).where('status', '=', 'active').executeTakeFirst();
     return { permanenteCancelled: Number(account.numUpdatedRows) > 0, devicesDeactivated: Number(devices.numUpdatedRows) };
   });
-  if (!done) return undefined;
-  await deps.revoked.revokeAllOf(person.id, at);
-  return { person, at, ...done };
+  return done && { person, at, ...done };
 }

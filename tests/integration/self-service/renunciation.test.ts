@@ -16,15 +16,14 @@ import { csrfOf, readCodeFromOutbox, readPostForm, txOf } from '../../helpers/fl
 import { brokerPath } from '../../helpers/admin-session.js';
 import { activateDevice, signedCall, APP, type TestDevice } from '../../helpers/devices.js';
 import { activatePermanente, openPermanenteLogin, submitPassword } from '../../helpers/permanente.js';
-import { SP1, SP2 } from '../../helpers/test-broker.js';
+import { SP1, SP2, forEachStores } from '../../helpers/test-broker.js';
 import type { TestCertificate } from '../../helpers/test-pki.js';
 
 const run = promisify(execFile);
 const DAY = 86_400_000;
 const ELENA = { document: '88888888Y', documentDate: '2031-01-01', mobile: '+34611000007' };
 
-describe('seed 000 §2.6 renunciation: everything revoked at once', function () {
-  this.timeout(60_000);
+forEachStores('seed 000 §2.6 renunciation: everything revoked at once', (stores) => {
   let world: CertificateWorld;
   let cert: TestCertificate;
   let device: TestDevice;
@@ -46,8 +45,9 @@ describe('seed 000 §2.6 renunciation: everything revoked at once', function () 
     assert.equal(statusOf((await agent.get(back.pathname + back.search).expect(200)).text).top, 'Success');
   }
 
-  before(async () => {
-    world = await startCertificateWorld({ overrides: { connectors: { enabled: ['pin', 'permanente', 'certificate'] } } });
+  before(async function () {
+    this.timeout(60_000);
+    world = await startCertificateWorld({ broker: { stores }, overrides: { connectors: { enabled: ['pin', 'permanente', 'certificate'] } } });
     const b = world.broker;
     const person = await b.broker.services.identity.add({ documentNumber: ELENA.document, documentDate: ELENA.documentDate, givenName: 'ELENA', firstSurname: 'NÚÑEZ', secondSurname: 'GIL', mobile: ELENA.mobile, email: 'elena@example.es', registrationLevel: 'advanced' });
     personId = person.id;

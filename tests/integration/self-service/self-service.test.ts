@@ -155,6 +155,7 @@ describe('citizen self-service (/account)', function () {
       await agent.post('/account/mobile').type('form').send({ csrf, mobile: '+34611000006', accepted: 'yes' }).expect(200);
       assert.equal((await world.broker.broker.services.identity.findByDocument(DIEGO.document))?.mobile, '+34611000006');
       assert.match((await lastOutbox(world.broker.varDir, 'sms', DIEGO.mobile))?.text ?? '', /cambiado a otro número/);
+      assert.match((await lastOutbox(world.broker.varDir, 'sms', '+34611000006'))?.text ?? '', /es ahora el teléfono móvil de su registro/);
       // the proof was spent: another change needs the certificate again
       await agent.get('/account/mobile').expect(200).expect((r) => assert.doesNotMatch(r.text, /name="mobile"/));
       await world.broker.broker.services.identity.changeContact((await world.broker.broker.services.identity.findByDocument(DIEGO.document))!.id, { mobile: DIEGO.mobile });
