@@ -96,6 +96,21 @@ describe('management pages over HTTP: CSRF, administrators only, errors next to 
     assert.equal((await w.m.getMember(admin.actor('3'), org.id, user.member.id)).level, '3');
   });
 
+  it('lowering a level that ends mandates asks for a confirmation naming them first', async () => {
+    const { member } = await w.member(org, admin.actor('3'), { role: 'user', level: '3' });
+    const service = await w.service({ minRung: '3', name: 'Substantial service' });
+    await w.m.grantMandates(admin.actor('3'), org.id, { memberIds: [member.id], scopes: [{ kind: 'service', serviceId: service.id }] });
+    const action = paths.userAction(org.id, member.id, 'level');
+    const confirm = await a.agent.post(action).set('Accept-Language', 'en').type('form').send({ csrf: a.csrf, level: '2+' }).expect(200);
+    assert.match(confirm.text, /<li>Substantial service<\/li>/);
+    assert.match(confirm.text, /name="confirm" value="yes"/);
+    assert.equal((await w.m.getMember(admin.actor('3'), org.id, member.id)).level, '3', 'nothing changes before the confirmation');
+    await a.agent.post(action).type('form').send({ csrf: a.csrf, level: '2+', confirm: 'yes' }).expect(303);
+    const after = await w.m.getMember(admin.actor('3'), org.id, member.id);
+    assert.equal(after.level, '2+');
+    assert.deepEqual(after.mandates, []);
+  });
+
   it('a member who administers nothing: 403 on the organisation\'s pages, and only the person sections in the navigation', async () => {
     const u = await loginAdmin(w.tb, { document: user.person.document, mobile: user.person.mobile });
     await u.agent.get('/admin/').expect(303).expect('location', paths.profile);

@@ -4,11 +4,12 @@
 // and otherwise returns to the user's detail with a flash message.
 import type { Request, Response } from 'express';
 import { html } from '../../../web/html.js';
-import type { Member, MemberLevel, MemberRole } from '../../../mandates/model.js';
+import type { Member, MemberLevel, MemberRole, MemberWithMandates } from '../../../mandates/model.js';
 import { MEMBER_LEVELS } from '../../../mandates/model.js';
+import { rungAtLeast } from '../../../loa.js';
 import { currentOrganisation, pageContext } from '../context.js';
 import { sendAdminPage } from '../layout.js';
-import { choiceField, csrfField, errorSummary, inputField, textOf, type FormErrors } from '../forms.js';
+import { choiceField, confirmationBody, csrfField, errorSummary, inputField, textOf, type FormErrors } from '../forms.js';
 import { refusalErrors } from '../refusals.js';
 import { setFlash } from '../flash.js';
 import { paths } from '../paths.js';
@@ -17,7 +18,7 @@ import { isOwnMembership, levelsUpTo, memberName, ownLevel } from './common.js';
 
 const hasErrors = (e: FormErrors) => Object.keys(e).length > 0;
 
-async function loadMember(req: Request, res: Response, deps: SectionDeps): Promise<Member> {
+async function loadMember(req: Request, res: Response, deps: SectionDeps): Promise<MemberWithMandates> {
   const ctx = pageContext(res);
   return deps.registry().getMember(ctx.actor, currentOrganisation(res).id, String(req.params.memberId));
 }
@@ -78,6 +79,21 @@ ${choiceField({
   });
 }
 
+/**
+ * Lowering a level ends the mandates above the new level (the registry's revokeMandatesAbove):
+ * their names, so the administrator confirms knowing what goes.
+ */
+async function mandatesLost(deps: SectionDeps, m: MemberWithMandates, level: MemberLevel, lang: 'nl' | 'en' | 'es', general: (rung: string) => string): Promise<string[]> {
+  const services = new Map((await deps.registry().listServices()).map((s) => [s.id, s]));
+  const lost: string[] = [];
+  for (const mandate of m.mandates) {
+    const service = mandate.scope.kind === 'service' ? services.get(mandate.scope.serviceId) : undefined;
+    const needed = mandate.scope.kind === 'general' ? mandate.scope.rung : service?.minRung;
+    if (needed && !rungAtLeast(level, needed)) lost.push(mandate.scope.kind === 'general' ? general(mandate.scope.rung) : (service?.names[lang] ?? ''));
+  }
+  return lost;
+}
+
 // --- contact ---
 
 function contactForm(req: Request, res: Response, m: Member, values: { mobile: string; email: string }, errors: FormErrors): void {
@@ -130,6 +146,22 @@ export function mountChanges(router: import('express').Router, deps: SectionDeps
     const m = await loadMember(req, res, deps);
     const level = textOf(req.body, 'level');
     if (!(MEMBER_LEVELS as readonly string[]).includes(level)) return levelForm(req, res, m, m.level, { level: ctx.t('shell.required') });
+    const lost = rungAtLeast(level as MemberLevel, m.level) ? [] : await mandatesLost(deps, m, level as MemberLevel, ctx.lang, (rung) => ctx.t('users.mandates.general', { rung }));
+    if (lost.length > 0 && textOf(req.body, 'confirm') !== 'yes') {
+      const org = currentOrganisation(res);
+      return sendAdminPage(req, res, ctx, {
+        title: ctx.t('users.level.title'),
+        section: 'users',
+        body: confirmationBody(ctx, {
+          action: paths.userAction(org.id, m.id, 'level'),
+          question: ctx.t('users.level.confirm', { name: memberName(m), level }),
+          consequences: [ctx.t('users.level.lowerNote'), ...lost],
+          fields: { level, confirm: 'yes' },
+          confirmLabel: ctx.t('users.level.submit'),
+          cancelHref: paths.user(org.id, m.id),
+        }),
+      });
+    }
     try {
       await deps.registry().changeLevel(ctx.actor, currentOrganisation(res).id, m.id, level as MemberLevel);
     } catch (err) {
