@@ -109,4 +109,12 @@ describe('registration online with a certificate or eID card → advanced', func
     const none = await present(newAgent(world.broker), undefined);
     assert.equal(none.answer.status, 403);
   });
+
+  it('starts are limited per address (connectors.certificate.presentationsPerIpPerHour)', async () => {
+    const limit = world.broker.broker.services.config.connectors.certificate.presentationsPerIpPerHour;
+    const agent = newAgent(world.broker);
+    let status = 200;
+    for (let i = 0; i <= limit && status === 200; i++) status = (await agent.get('/register/certificate/')).status;
+    assert.equal(status, 429);
+  });
 });

@@ -20,6 +20,8 @@ import { createCertificateVisits } from './visit.js';
 import { raiseKnownHolder, registerHolder, type RegistrationOutcome } from './register.js';
 import { renderEnd, renderForm, renderStart, type FormValues } from './pages.js';
 
+const HOUR = 3_600_000;
+
 const field = (body: unknown, name: string) => {
   const v = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
   return typeof v === 'string' ? v.trim() : '';
@@ -48,6 +50,11 @@ export function createCertificateRegistrationRouter(services: BrokerServices): R
   }
 
   router.get('/', async (req, res) => {
+    // every start writes a visit and a ticket for anybody who asks: bounded per address, as the
+    // presentations they lead to are
+    if (!(await services.rateLimit.hit(`cert-registration:ip:${req.ip}`, cfg.connectors.certificate.presentationsPerIpPerHour, HOUR))) {
+      return renderEnd(pages, req, res, 429, 'certificate.rateLimited');
+    }
     const visit = await visits.open(req, res);
     const ticket = await tickets.issue({ tx: owner(visit.id), returnPath: '/register/certificate/return' });
     renderStart(pages, req, res, `${presentUrl}?ticket=${ticket}`);
