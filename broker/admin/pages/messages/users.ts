@@ -5,7 +5,7 @@ import type { SectionMessages } from '../i18n.js';
 const nl: Record<string, string> = {
   'users.nav': 'Gebruikers',
   'users.title': 'Gebruikers',
-  'users.intro': 'Alle personen die namens {organisation} over een middel beschikken. Beëindigde middelen staan niet in dit overzicht.',
+  'users.intro': 'Alle personen die namens {organisation} over een middel beschikken; beëindigde middelen staan niet in dit overzicht.',
   'users.add': 'Voeg toe',
   'users.search.hint': 'Naam, e-mailadres of documentnummer',
   'users.search.clear': 'Toon alle gebruikers',
@@ -169,7 +169,7 @@ const nl: Record<string, string> = {
 const en: Record<string, string> = {
   'users.nav': 'Users',
   'users.title': 'Users',
-  'users.intro': 'Everyone holding a means for {organisation}. Ended means are not listed.',
+  'users.intro': 'Everyone holding a means for {organisation}; ended means are not listed.',
   'users.add': 'Add',
   'users.search.hint': 'Name, e-mail address or document number',
   'users.search.clear': 'Show all users',
@@ -333,7 +333,7 @@ const en: Record<string, string> = {
 const es: Record<string, string> = {
   'users.nav': 'Usuarios',
   'users.title': 'Usuarios',
-  'users.intro': 'Todas las personas con un medio de {organisation}. Los medios finalizados no aparecen.',
+  'users.intro': 'Todas las personas con un medio de {organisation}; los medios finalizados no aparecen.',
   'users.add': 'Añadir',
   'users.search.hint': 'Nombre, correo electrónico o número de documento',
   'users.search.clear': 'Mostrar todos los usuarios',

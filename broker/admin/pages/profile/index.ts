@@ -66,7 +66,7 @@ async function historyPage(req: Request, res: Response, deps: SectionDeps): Prom
   const tz = deps.services.config.mandates.timeZone;
   const shown = entries.slice(0, HISTORY_PAGE);
   const body = html`${tabs(ctx, 'history')}
-${shown.length === 0 ? html`<p>${ctx.t('profile.history.none')}</p>` : html`<div class="table-wrap"><table><caption>${ctx.t('profile.history.caption')}</caption>
+${shown.length === 0 ? html`<p>${ctx.t('profile.history.none')}</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="history-caption"><table><caption id="history-caption">${ctx.t('profile.history.caption')}</caption>
 <thead><tr><th scope="col">${ctx.t('profile.history.at')}</th><th scope="col">${ctx.t('profile.history.service')}</th><th scope="col">${ctx.t('profile.history.method')}</th><th scope="col">${ctx.t('profile.history.loa')}</th><th scope="col">${ctx.t('profile.history.outcome')}</th><th scope="col">${ctx.t('profile.history.ip')}</th></tr></thead>
 <tbody>${shown.map((e) => html`<tr><td>${formatInstant(e.at, tz)}</td><td>${e.spEntityID}</td><td>${e.method}</td><td>${e.loa}</td><td>${e.outcome}</td><td>${e.ip ?? ''}</td></tr>`)}</tbody></table></div>`}
 <nav class="pager" aria-label="${ctx.t('profile.history.title')}"><ul>
