@@ -34,6 +34,8 @@ export interface LoginClaim {
   readonly nameIDFormat: string;
   readonly classRef: string | undefined;
   readonly authnInstant: string | undefined;
+  /** the assertion's attributes by Name (what the SP's policy released) */
+  readonly attributes: Readonly<Record<string, unknown>>;
 }
 
 function claimOf(profile: Profile): LoginClaim {
@@ -44,6 +46,7 @@ function claimOf(profile: Profile): LoginClaim {
     nameIDFormat: profile.nameIDFormat,
     classRef: typeof ref === 'string' ? ref : ref?._,
     authnInstant: statement?.$?.AuthnInstant,
+    attributes: (profile.attributes as Record<string, unknown> | undefined) ?? {},
   };
 }
 
@@ -59,8 +62,9 @@ export interface LocalSp {
  * A passport-saml strategy for one of the broker's own SPs: a signed AuthnRequest for at least
  * `requested` (a LoA URI) with a persistent NameID; the Response verified with the IdP's
  * certificates, InResponseTo single use in the ephemeral store under `requestIdPrefix`.
+ * `forceAuthn`: the IdP authenticates again even over a live SSO session.
  */
-export function createLocalSpStrategy(services: BrokerServices, sp: LocalSp, requested: string, requestIdPrefix: string): SamlStrategy {
+export function createLocalSpStrategy(services: BrokerServices, sp: LocalSp, requested: string, requestIdPrefix: string, opts: { readonly forceAuthn?: boolean } = {}): SamlStrategy {
   const cfg = services.config;
   const { keys } = services;
   const idpCerts = [keys.certPem, ...(keys.nextCertBase64 ? [toPem(keys.nextCertBase64)] : [])];
@@ -78,6 +82,7 @@ export function createLocalSpStrategy(services: BrokerServices, sp: LocalSp, req
       identifierFormat: NAMEID_FORMAT.persistent,
       authnContext: [requested],
       racComparison: 'minimum',
+      forceAuthn: opts.forceAuthn ?? false,
       audience: sp.entityID,
       wantAssertionsSigned: true,
       wantAuthnResponseSigned: true,

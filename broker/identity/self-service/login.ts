@@ -8,14 +8,12 @@
 import { randomBytes } from 'node:crypto';
 import express, { Router, type Request, type Response } from 'express';
 import passport from 'passport';
-import { Strategy as SamlStrategy, ValidateInResponseTo, type Profile, type VerifiedCallback } from '@node-saml/passport-saml';
 import type { BrokerServices } from '../../services.js';
 import { lowestRungForUri, uriForRung } from '../../loa.js';
 import { NAMEID_FORMAT } from '../../saml/namespaces.js';
-import { toPem } from '../../saml/sp-metadata.js';
 import { personOfPseudonym } from '../../store/pseudonyms.js';
 import { html } from '../../web/html.js';
-import { ephemeralRequestIdCache } from '../../admin/session/request-id-cache.js';
+import { createLocalSpStrategy, type LoginClaim } from '../../admin/session/saml-login.js';
 import { SELECTED_IDP } from './account-sp.js';
 import { ACCOUNT_COOKIE, carriesAccountCsrf, endAccountSession, startAccountSession, type LoginMethod } from './session.js';
 
@@ -27,71 +25,15 @@ export function isAccountPath(path: unknown): path is string {
   return typeof path === 'string' && /^\/account\/(?:[a-z][a-z-]{0,30})?$/.test(path);
 }
 
-interface AssertionView {
-  Assertion?: { AuthnStatement?: { $?: { AuthnInstant?: string }; AuthnContext?: { AuthnContextClassRef?: (string | { _: string })[] }[] }[] };
-}
-
-interface AccountClaim {
-  readonly nameID: string;
-  readonly nameIDFormat: string;
-  readonly classRef: string | undefined;
-  readonly authnInstant: string | undefined;
-  readonly selectedIdP: unknown;
-}
-
-function claimOf(profile: Profile): AccountClaim {
-  const statement = (profile.getAssertion?.() as AssertionView | undefined)?.Assertion?.AuthnStatement?.[0];
-  const ref = statement?.AuthnContext?.[0]?.AuthnContextClassRef?.[0];
-  return {
-    nameID: profile.nameID,
-    nameIDFormat: profile.nameIDFormat,
-    classRef: typeof ref === 'string' ? ref : ref?._,
-    authnInstant: statement?.$?.AuthnInstant,
-    selectedIdP: profile[SELECTED_IDP],
-  };
-}
-
-function createStrategy(services: BrokerServices, forceAuthn: boolean): SamlStrategy {
-  const cfg = services.config;
-  const { accountSp: sp, keys } = services;
-  const requested = uriForRung('2', 'eidas')!;
-  const ttlMs = cfg.flow.transactionTtlSeconds * 1000;
-  return new SamlStrategy(
-    {
-      issuer: sp.entityID,
-      callbackUrl: sp.acsUrl,
-      entryPoint: `${cfg.publicUrl}/saml/sso`,
-      idpIssuer: `${cfg.publicUrl}/saml/metadata`,
-      idpCert: [keys.certPem, ...(keys.nextCertBase64 ? [toPem(keys.nextCertBase64)] : [])],
-      privateKey: sp.keyPem,
-      publicCert: sp.certPem,
-      signatureAlgorithm: 'sha256',
-      digestAlgorithm: 'http://www.w3.org/2001/04/xmlenc#sha256',
-      identifierFormat: NAMEID_FORMAT.persistent,
-      authnContext: [requested],
-      racComparison: 'minimum',
-      forceAuthn,
-      audience: sp.entityID,
-      wantAssertionsSigned: true,
-      wantAuthnResponseSigned: true,
-      validateInResponseTo: ValidateInResponseTo.always,
-      requestIdExpirationPeriodMs: ttlMs,
-      cacheProvider: ephemeralRequestIdCache(services.ephemeral, ttlMs, services.now, 'account-saml-request'),
-      acceptedClockSkewMs: cfg.saml.clockSkewSeconds * 1000,
-      authnRequestBinding: 'HTTP-Redirect',
-    },
-    (profile: Profile | null, done: VerifiedCallback) => (profile ? done(null, claimOf(profile) as unknown as Record<string, unknown>) : done(new Error('no profile'))),
-    (_profile: Profile | null, done: VerifiedCallback) => done(null),
-  );
-}
-
 export function accountLoginRouter(services: BrokerServices): Router {
   const router = Router();
   const { pages, config: cfg } = services;
   const auth = new passport.Passport();
+  const requested = uriForRung('2', 'eidas')!;
   // passport-saml bundles its own @types/express, so its Strategy type differs only nominally.
-  auth.use('saml', createStrategy(services, false) as unknown as passport.Strategy);
-  auth.use('saml-fresh', createStrategy(services, true) as unknown as passport.Strategy);
+  // Both share the request-ID cache, so the ACS (strategy 'saml') accepts either's answer.
+  auth.use('saml', createLocalSpStrategy(services, services.accountSp, requested, 'account-saml-request') as unknown as passport.Strategy);
+  auth.use('saml-fresh', createLocalSpStrategy(services, services.accountSp, requested, 'account-saml-request', { forceAuthn: true }) as unknown as passport.Strategy);
 
   const refused = (req: Request, res: Response, status: number, messageKey: string) =>
     pages.send(req, res, {
@@ -113,7 +55,7 @@ export function accountLoginRouter(services: BrokerServices): Router {
   router.get('/login/pin', checkReturn, auth.authenticate('saml-fresh', { session: false }));
 
   router.post('/saml/acs', express.urlencoded({ extended: false, limit: cfg.saml.maxMessageBytes * 2 }), (req: Request, res: Response, next) => {
-    auth.authenticate('saml', { session: false }, (err: unknown, claim: AccountClaim | false) => {
+    auth.authenticate('saml', { session: false }, (err: unknown, claim: LoginClaim | false) => {
       if (err || !claim) {
         // a bad signature, an unknown InResponseTo, or an IdP status such as RequestDenied for a
         // person who is not active (renounced, suspended)
@@ -122,7 +64,7 @@ export function accountLoginRouter(services: BrokerServices): Router {
       }
       (async () => {
         const rung = claim.classRef ? lowestRungForUri(claim.classRef) : undefined;
-        const method = METHODS.find((m) => m === claim.selectedIdP);
+        const method = METHODS.find((m) => m === claim.attributes[SELECTED_IDP]);
         const personId = claim.nameIDFormat === NAMEID_FORMAT.persistent ? await personOfPseudonym(services.db, services.accountSp.entityID, claim.nameID) : undefined;
         const person = personId ? await services.identity.findById(personId) : undefined;
         if (!rung || !method || !person || person.status !== 'active') {
