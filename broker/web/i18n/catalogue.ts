@@ -28,7 +28,8 @@ export const LANGUAGE_NAMES: Record<Language, string> = {
 
 const es: Catalogue = { ...brokerEs, ...permanenteMessages.es, ...movilMessages.es, ...eidasMessages.es, ...deviceMessages.es, ...adminMessages.es, ...staffMessages.es, ...officeMessages.es, ...certificateMessages.es, ...letterMessages.es, ...videoMessages.es, ...accountMessages.es, ...certificateRegistrationMessages.es };
 const en: Catalogue = { ...brokerEn, ...permanenteMessages.en, ...movilMessages.en, ...eidasMessages.en, ...deviceMessages.en, ...adminMessages.en, ...staffMessages.en, ...officeMessages.en, ...certificateMessages.en, ...letterMessages.en, ...videoMessages.en, ...accountMessages.en, ...certificateRegistrationMessages.en };
-const catalogues: Record<Language, Catalogue> = { es, en, ca, eu, gl, nl, fr };
+// the video identification e-mails go out in the interview's language, Dutch and French too
+const catalogues: Record<Language, Catalogue> = { es, en, ca, eu, gl, nl: { ...nl, ...videoMessages.nl }, fr: { ...fr, ...videoMessages.fr } };
 
 export function isLanguage(v: unknown): v is Language {
   return typeof v === 'string' && (LANGUAGES as readonly string[]).includes(v);

@@ -36,7 +36,7 @@ describe('video identification: reminders, lapses, retention and misuse (seed 00
     const id = await requestIdOf(b, email);
     const since = Date.now();
     await interviewer.post(`/staff/video/requests/${id}/propose`).type('form').send({ csrf, slot }).expect(200);
-    return { id, code, link: linkIn(await mailMatching(b, email, /confirme la franja|confirm the slot/, since), 'appointment') };
+    return { id, code, link: linkIn(await mailMatching(b, email, /bevestig het tijdslot/, since), 'appointment') };
   }
 
   /** opens the appointment in a new browser, uploads both sides and accepts */
@@ -74,7 +74,7 @@ describe('video identification: reminders, lapses, retention and misuse (seed 00
     assert.equal((await b.broker.services.db.selectFrom('video_documents').select('id').where('request_id', '=', p.id).execute()).length, 0, 'copies deleted at once');
     await browser.get('/register/video/appointment').expect(403);
     await openAppointment(newAgent(b), p.link, p.code, 422);
-    assert.ok((await mailsTo(b, 'cancel@example.be')).some((m) => /anulada|cancelled/.test(m.subject)));
+    assert.ok((await mailsTo(b, 'cancel@example.be')).some((m) => /geannuleerd/.test(m.subject)));
   });
 
   it('sends a request asking another slot back to the office, with its working days again', async () => {
@@ -115,7 +115,7 @@ describe('video identification: reminders, lapses, retention and misuse (seed 00
       b.clock.advance(slotAt.getTime() - b.clock.now().getTime() - 23 * HOUR);
       const since = Date.now();
       assert.equal((await b.broker.videoJob.runNow()).reminded, 1);
-      const mail = await mailMatching(b, 'rem@example.be', /Recordatorio|Reminder/, since);
+      const mail = await mailMatching(b, 'rem@example.be', /Herinnering/, since);
       assert.match(mail.text, new RegExp(`pasarela-${reminder.id}`));
       assert.equal((await b.broker.videoJob.runNow()).reminded, 0, 'one reminder per interview');
     });
@@ -135,7 +135,7 @@ describe('video identification: reminders, lapses, retention and misuse (seed 00
       const since = Date.now();
       assert.ok((await b.broker.videoJob.runNow()).lapsed >= 1);
       assert.equal(await state(), 'lapsed');
-      const mail = await mailMatching(b, 'lapse@example.be', /caducado|lapsed/, since);
+      const mail = await mailMatching(b, 'lapse@example.be', /vervallen/, since);
       assert.match(mail.text, new RegExp(`${b.url}/register/video`));
       const row = await b.broker.services.db.selectFrom('video_requests').select(['state', 'link_hash']).where('id', '=', id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { state: 'lapsed', link_hash: null });

@@ -25,7 +25,7 @@ export function consoleOverview(t: T, o: Overview): SafeHtml {
 <h2 id="day-heading">${t('video.console.day')}</h2>
 ${o.interviews.length
     ? html`<table id="interviews" aria-labelledby="day-heading"><thead><tr><th scope="col">${t('video.console.when')}</th><th scope="col">${t('video.console.who')}</th><th scope="col">${t('video.console.lang')}</th><th scope="col">${t('video.console.stateCol')}</th><th scope="col">${t('video.console.meeting')}</th></tr></thead><tbody>
-${o.interviews.map((i) => html`<tr data-request="${i.request.id}"><td>${i.slot}</td><td><a href="${BASE}/requests/${i.request.id}">${nameOf(i.request)}</a></td><td>${t(`video.language.${i.request.language}`)}</td><td>${i.request.state}</td><td><a href="${i.meetingLink}" rel="noreferrer">${i.meetingLink}</a></td></tr>`)}
+${o.interviews.map((i) => html`<tr data-request="${i.request.id}"><td>${i.slot}</td><td><a href="${BASE}/requests/${i.request.id}">${nameOf(i.request)}</a></td><td>${t(`video.language.${i.request.language}`)}</td><td>${t(`video.console.state.${i.request.state}`)}</td><td><a href="${i.meetingLink}" rel="noreferrer">${i.meetingLink}</a></td></tr>`)}
 </tbody></table>`
     : html`<p>${t('video.console.noInterviews')}</p>`}
 <h2 id="waiting-heading">${t('video.console.waiting')}</h2>
@@ -61,7 +61,7 @@ export function consoleDetail(t: T, d: Detail | undefined): SafeHtml {
   const row = (key: string, value: string | null) => html`<dt>${t(key)}</dt><dd>${value ?? '—'}</dd>`;
   return html`${notices(t, d.notices)}
 <h2>${t('video.console.request', { name: nameOf(r) })}</h2>
-<p id="request-state" data-state="${r.state}">${t('video.console.stateCol')}: ${r.state}${r.slotAt ? html` · ${d.slot}` : ''}${r.grantedLevel ? html` · ${t('video.console.level', { level: r.grantedLevel })}` : ''}</p>
+<p id="request-state" data-state="${r.state}">${t('video.console.stateCol')}: ${t(`video.console.state.${r.state}`)}${r.slotAt ? html` · ${d.slot}` : ''}${r.grantedLevel ? html` · ${t('video.console.level', { level: r.grantedLevel })}` : ''}</p>
 ${r.slotAt ? html`<p><a href="${d.meetingLink}" rel="noreferrer">${d.meetingLink}</a></p>` : ''}
 <h3>${t('video.console.details')}</h3>
 <dl>${row('video.dateOfBirth', r.dateOfBirth)}${row('video.countryOfBirth', r.countryOfBirth)}${row('video.placeOfBirth', r.placeOfBirth)}${row('video.sex', t(`video.sex.${r.sex}`))}${row('video.documentNumber', r.documentNumber)}${row('video.email', r.email)}${row('video.mobile', r.mobile)}${row('video.motivation', r.motivation)}${row('video.language', t(`video.language.${r.language}`))}${row('video.console.preferred', r.preferredSlots.join(', '))}</dl>

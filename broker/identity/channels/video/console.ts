@@ -81,9 +81,11 @@ export const videoConsole: StaffConsole = {
       if (!request) return;
       const copy = await channel.readCopy(member(req, res), request, String(req.params.copyId));
       if (!copy) return void res.status(404).type('text').send('no such copy');
-      // shown by the browser itself, never as a page of ours: no script can run from it
-      res.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; plugin-types application/pdf; sandbox");
-      res.set('Content-Disposition', `inline; filename="${copy.mediaType === 'application/pdf' ? 'document.pdf' : copy.mediaType === 'image/png' ? 'document.png' : 'document.jpg'}"`);
+      // an image is shown by the browser itself in a sandbox, never as a page of ours; a PDF is
+      // downloaded to the staff member's own viewer rather than rendered by the broker's origin
+      const pdf = copy.mediaType === 'application/pdf';
+      res.set('Content-Security-Policy', "default-src 'none'; img-src 'self'; sandbox");
+      res.set('Content-Disposition', pdf ? 'attachment; filename="document.pdf"' : `inline; filename="document.${copy.mediaType === 'image/png' ? 'png' : 'jpg'}"`);
       res.type(copy.mediaType).send(copy.bytes);
     });
 

@@ -1,6 +1,5 @@
 // The video identification pages' and e-mails' messages, Spanish (the reference) and English;
-// merged into the broker's catalogues (broker/web/i18n/catalogue.ts). Dutch and French fall back
-// to Spanish, as every catalogue does.
+// merged into the broker's catalogues (broker/web/i18n/catalogue.ts).
 
 const es: Record<string, string> = {
   'video.title': 'Registro por videoidentificación',
@@ -166,6 +165,15 @@ const es: Record<string, string> = {
   'video.console.problem.interviewer': 'Esta acción es de una persona entrevistadora.',
   'video.console.notFound': 'No existe esa solicitud.',
   'video.console.back': 'Volver a la lista',
+  'video.console.state.requested': 'esperando una franja',
+  'video.console.state.proposed': 'franja propuesta',
+  'video.console.state.accepted': 'cita aceptada',
+  'video.console.state.more-asked': 'copias nuevas pedidas',
+  'video.console.state.approved': 'aprobada',
+  'video.console.state.refused': 'denegada',
+  'video.console.state.cancelled': 'anulada',
+  'video.console.state.lapsed': 'caducada',
+  'video.console.state.activated': 'claves activadas',
   'video.console.level': 'Nivel concedido: {level}',
   'video.mail.proposed.subject': 'Su cita de videoidentificación: confirme la franja',
   'video.mail.proposed.text': 'Hola, {name}: le proponemos una entrevista por vídeo el {slot}. Abra este enlace y escriba su código personal de seguridad para aceptarla, pedir otra franja o anularla, y para subir las copias de su documento de identidad: {link}',
@@ -349,6 +357,15 @@ const en: Record<string, string> = {
   'video.console.problem.interviewer': 'This action is an interviewer\'s.',
   'video.console.notFound': 'There is no such request.',
   'video.console.back': 'Back to the list',
+  'video.console.state.requested': 'waiting for a slot',
+  'video.console.state.proposed': 'slot proposed',
+  'video.console.state.accepted': 'appointment accepted',
+  'video.console.state.more-asked': 'new copies asked',
+  'video.console.state.approved': 'approved',
+  'video.console.state.refused': 'refused',
+  'video.console.state.cancelled': 'cancelled',
+  'video.console.state.lapsed': 'lapsed',
+  'video.console.state.activated': 'keys activated',
   'video.console.level': 'Level granted: {level}',
   'video.mail.proposed.subject': 'Your video identification appointment: confirm the slot',
   'video.mail.proposed.text': 'Hello {name}, we propose a video interview on {slot}. Open this link and enter your personal security code to accept it, ask for another slot or cancel, and to upload the copies of your identity document: {link}',
@@ -368,4 +385,44 @@ const en: Record<string, string> = {
   'video.mail.activation.text': 'Hello {name}, open this link and enter the activation code read out to you at the interview to activate your keys: {link}',
 };
 
-export const videoMessages = { es, en } as const;
+// The e-mails also in Dutch and French, interview languages of seed 002; their pages fall back to
+// Spanish like every partial catalogue.
+const nl: Record<string, string> = {
+  'video.mail.proposed.subject': 'Uw afspraak voor video-identificatie: bevestig het tijdslot',
+  'video.mail.proposed.text': 'Beste {name}, wij stellen een videointerview voor op {slot}. Open deze link en geef uw persoonlijke beveiligingscode in om het voorstel te aanvaarden, een ander tijdslot te vragen of de afspraak te annuleren, en om de kopieën van uw identiteitsbewijs op te laden: {link}',
+  'video.mail.confirmed.subject': 'Uw afspraak voor video-identificatie is gereserveerd',
+  'video.mail.confirmed.text': 'Beste {name}, uw videointerview op {slot} is gereserveerd. Neem op de dag van de afspraak deel via deze link: {link}. Houd uw originele identiteitsbewijs bij de hand.',
+  'video.mail.reminder.subject': 'Herinnering: uw videointerview',
+  'video.mail.reminder.text': 'Beste {name}, wij herinneren u aan uw videointerview op {slot}. Neem deel via deze link, zonder iets te installeren: {link}. Houd uw originele identiteitsbewijs bij de hand.',
+  'video.mail.lapsed.subject': 'Uw aanvraag voor video-identificatie is vervallen',
+  'video.mail.lapsed.text': 'Beste {name}, wij konden u niet op tijd een afspraak voorstellen en uw aanvraag is vervallen. Excuses; maak een nieuwe afspraak op {url}.',
+  'video.mail.more-asked.subject': 'Uw video-identificatie: laad nieuwe kopieën van uw document op',
+  'video.mail.more-asked.text': 'Beste {name}, de interviewer heeft nieuwe kopieën van uw identiteitsbewijs nodig ({reason}). Laad ze op via de link in de eerste e-mail en uw persoonlijke beveiligingscode.',
+  'video.mail.refused.subject': 'Uw aanvraag voor video-identificatie werd geweigerd',
+  'video.mail.refused.text': 'Beste {name}, wij kunnen u geen digitale sleutel geven via video-identificatie. Reden: {reason}',
+  'video.mail.cancelled.subject': 'Uw afspraak voor video-identificatie is geannuleerd',
+  'video.mail.cancelled.text': 'Beste {name}, uw afspraak is geannuleerd en de kopieën van uw document zijn gewist.',
+  'video.mail.activation.subject': 'Mijn digitale sleutels: activatie',
+  'video.mail.activation.text': 'Beste {name}, open deze link en geef de activatiecode in die u tijdens het interview kreeg om uw digitale sleutels te activeren: {link}',
+};
+
+const fr: Record<string, string> = {
+  'video.mail.proposed.subject': "Votre rendez-vous d'identification vidéo : confirmez le créneau",
+  'video.mail.proposed.text': "Bonjour {name}, nous vous proposons un entretien vidéo le {slot}. Ouvrez ce lien et saisissez votre code de sécurité personnel pour accepter la proposition, demander un autre créneau ou annuler le rendez-vous, et pour charger les copies de votre pièce d'identité : {link}",
+  'video.mail.confirmed.subject': "Votre rendez-vous d'identification vidéo est réservé",
+  'video.mail.confirmed.text': "Bonjour {name}, votre entretien vidéo du {slot} est réservé. Le jour du rendez-vous, rejoignez l'appel avec ce lien : {link}. Gardez l'original de votre pièce d'identité à portée de main.",
+  'video.mail.reminder.subject': 'Rappel : votre entretien vidéo',
+  'video.mail.reminder.text': "Bonjour {name}, nous vous rappelons votre entretien vidéo du {slot}. Rejoignez l'appel avec ce lien, sans rien installer : {link}. Gardez l'original de votre pièce d'identité à portée de main.",
+  'video.mail.lapsed.subject': "Votre demande d'identification vidéo a expiré",
+  'video.mail.lapsed.text': "Bonjour {name}, nous n'avons pas pu vous proposer de rendez-vous à temps et votre demande a expiré. Veuillez nous en excuser et faire une nouvelle demande sur {url}.",
+  'video.mail.more-asked.subject': 'Votre identification vidéo : chargez de nouvelles copies de votre document',
+  'video.mail.more-asked.text': "Bonjour {name}, la personne qui mène l'entretien a besoin de nouvelles copies de votre pièce d'identité ({reason}). Chargez-les avec le lien du premier e-mail et votre code de sécurité personnel.",
+  'video.mail.refused.subject': "Votre demande d'identification vidéo a été refusée",
+  'video.mail.refused.text': 'Bonjour {name}, nous ne pouvons pas vous délivrer de clé numérique par identification vidéo. Motif : {reason}',
+  'video.mail.cancelled.subject': "Votre rendez-vous d'identification vidéo est annulé",
+  'video.mail.cancelled.text': 'Bonjour {name}, votre rendez-vous est annulé et les copies de votre document ont été effacées.',
+  'video.mail.activation.subject': 'Mes clés numériques : activation',
+  'video.mail.activation.text': "Bonjour {name}, ouvrez ce lien et saisissez le code d'activation reçu pendant l'entretien pour activer vos clés numériques : {link}",
+};
+
+export const videoMessages = { es, en, nl, fr } as const;
