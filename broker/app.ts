@@ -24,6 +24,8 @@ import { createTransactionStore } from './flow/transaction-store.js';
 import { createSsoSessions } from './flow/sso-session.js';
 import type { HandBackDeps } from './flow/hand-back.js';
 import { proxyModeClientHost } from './pki/client-host/proxy-mode.js';
+import { createAccountRouter } from './identity/self-service/index.js';
+import { createCertificateRegistrationRouter } from './identity/channels/certificate/index.js';
 
 export const STATIC_DIR = path.join(path.dirname(fileURLToPath(import.meta.url)), 'web', 'static');
 
@@ -54,8 +56,8 @@ export function createApp(services: BrokerServices): Express {
       logger: services.log,
       autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' || req.url === '/metrics' },
       serializers: {
-        // the activation link's token is a secret in the path
-        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]!.replace(/^\/admin\/activate\/[^/]+/, '/admin/activate/…').replace(/^\/register\/video\/(appointment|activate)\/(?!app$)[^/]+/, '/register/video/$1/…') }),
+        // tokens in the path are secrets: the activation link, the video links, the renunciation proof
+        req: (req: { method: string; url: string; id: unknown }) => ({ id: req.id, method: req.method, path: req.url.split('?')[0]!.replace(/^\/admin\/activate\/[^/]+/, '/admin/activate/…').replace(/^\/register\/video\/(appointment|activate)\/(?!app$)[^/]+/, '/register/video/$1/…').replace(/^\/account\/renunciation\/[^/]+/, '/account/renunciation/…') }),
         res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
       },
     }),
@@ -74,6 +76,8 @@ export function createApp(services: BrokerServices): Express {
   app.use('/register/letter', createLetterRouter(services));
   app.use('/register/video', createVideoRouter(services));
   app.use('/staff', createStaffRouter(services));
+  app.use('/register/certificate', createCertificateRegistrationRouter(services));
+  app.use('/account', createAccountRouter(services));
   // the client-certificate host's pages, when a TLS-terminating proxy passes the certificate
   const clientHost = proxyModeClientHost(services);
   if (clientHost) app.use(clientHost);
