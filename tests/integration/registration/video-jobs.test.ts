@@ -5,7 +5,7 @@
 // another browser cannot ride on a visit, a cancelled request opens no more.
 import assert from 'node:assert/strict';
 import type { Agent } from 'supertest';
-import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { forEachStores, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { csrfOf, type PinPerson } from '../../helpers/flow-driver.js';
 import { newAgent } from '../../helpers/sp-requests.js';
 import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
@@ -17,13 +17,13 @@ const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mo
 const HOUR = 3_600_000;
 const DAY = 24 * HOUR;
 
-describe('video identification: reminders, lapses, retention and misuse (seed 002)', () => {
+forEachStores('video identification: reminders, lapses, retention and misuse (seed 002)', (stores) => {
   let b: TestBroker;
   let interviewer: Agent;
   let csrf: string;
 
   before(async () => {
-    b = await startTestBroker();
+    b = await startTestBroker({ stores });
     await grantStaffRole(b, LUCIA.document, 'interviewer');
     interviewer = await loginStaff(b, LUCIA, { startPath: '/staff/video/', landing: '/staff/video/' });
     csrf = csrfOf((await interviewer.get('/staff/').expect(200)).text);
@@ -109,12 +109,22 @@ describe('video identification: reminders, lapses, retention and misuse (seed 00
         .expect(200);
     });
 
-    it('sends the reminder with the meeting link 24 hours before the interview, once', async () => {
+    it('sends the reminder with the meeting link 24 hours before the interview, once (on PostgreSQL, once for two nodes running the job together)', async () => {
       const slotAt = instantOfLocal(reminderSlot, OFFICE_ZONE)!;
       assert.equal((await b.broker.videoJob.runNow()).reminded, 0, 'not yet: more than 24 hours to go');
       b.clock.advance(slotAt.getTime() - b.clock.now().getTime() - 23 * HOUR);
       const since = Date.now();
-      assert.equal((await b.broker.videoJob.runNow()).reminded, 1);
+      if (stores === 'real') {
+        const second = await startTestBroker({ nodeOf: b });
+        try {
+          second.clock.advance(b.clock.now().getTime() - second.clock.now().getTime());
+          const both = await Promise.all([b.broker.videoJob.runNow(), second.broker.videoJob.runNow()]);
+          assert.equal(both[0].reminded + both[1].reminded, 1, JSON.stringify(both));
+        } finally {
+          await second.close();
+        }
+      } else assert.equal((await b.broker.videoJob.runNow()).reminded, 1);
+      assert.equal((await mailsTo(b, 'rem@example.be', since)).filter((m) => /Herinnering/.test(m.subject)).length, 1);
       const mail = await mailMatching(b, 'rem@example.be', /Herinnering/, since);
       assert.match(mail.text, new RegExp(`pasarela-${reminder.id}`));
       assert.equal((await b.broker.videoJob.runNow()).reminded, 0, 'one reminder per interview');

@@ -6,7 +6,7 @@
 // official's review) seen in the LoA of the next Cl@ve Permanente login.
 import assert from 'node:assert/strict';
 import type { Agent } from 'supertest';
-import { startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
+import { forEachStores, startTestBroker, type TestBroker } from '../../helpers/test-broker.js';
 import { CARMEN, csrfOf, readCodeFromOutbox, type PinPerson } from '../../helpers/flow-driver.js';
 import { assertionText, newAgent, statusOf } from '../../helpers/sp-requests.js';
 import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
@@ -18,7 +18,7 @@ const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mo
 const PASSWORD = 'Vid3o-Registro-2026!';
 const EVA = { email: 'eva@example.be', documentNumber: '11111111H', documentDate: '2034-05-01' };
 
-describe('registration by video identification (issue 9, seed 002)', () => {
+forEachStores('registration by video identification (issue 9, seed 002)', (stores) => {
   let b: TestBroker;
   let interviewer: Agent;
   let official: Agent;
@@ -32,7 +32,7 @@ describe('registration by video identification (issue 9, seed 002)', () => {
   let activationLink: string;
 
   before(async () => {
-    b = await startTestBroker({ overrides: { connectors: { permanente: { argon2: FAST_ARGON2 } } } });
+    b = await startTestBroker({ stores, overrides: { connectors: { permanente: { argon2: FAST_ARGON2 } } } });
     await grantStaffRole(b, LUCIA.document, 'interviewer');
     await grantStaffRole(b, CARMEN.document, 'official');
     interviewer = await loginStaff(b, LUCIA, { startPath: '/staff/video/', landing: '/staff/video/' });
