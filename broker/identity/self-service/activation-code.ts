@@ -32,7 +32,7 @@ export function activationCodeRouter(services: BrokerServices): Router {
     if (!carriesAccountCsrf(req, login) || !person.documentNumber || !canActivatePermanente(person)) {
       return pages.send(req, res, { status: 403, title: t('account.activationCode'), body: html`<p class="error" role="alert">${t('account.csrf')}</p><p><a href="/account/activation-code">${t('account.back')}</a></p>` });
     }
-    const { activationCode } = await renewActivationCode({ registry: services.identity, accounts: services.credentials.accounts, audit: services.audit, now: services.now }, person.documentNumber, req.ip);
+    const { activationCode } = await renewActivationCode({ registry: services.identity, accounts: services.credentials.accounts, audit: services.audit, now: services.now }, person.documentNumber, req.ip, `person:${person.id}`);
     res.set('Cache-Control', 'no-store');
     pages.send(req, res, {
       title: t('account.activationCode'),

@@ -201,5 +201,7 @@ describe('citizen self-service (/account)', function () {
     const person = await world.broker.broker.services.identity.findByDocument(ANDREA.document);
     const account = await world.broker.broker.services.credentials.accounts.find(person!.id);
     assert.ok(account && activationCodeMatches(code, account.activationCodeHash));
+    const [issued] = (await world.broker.broker.services.audit.forSubject(person!.id)).filter((e) => e.action === 'permanente.activation-code.issued');
+    assert.equal(issued?.actor, `person:${person!.id}`);
   });
 });

@@ -96,7 +96,7 @@ export function createCertificateRegistrationRouter(services: BrokerServices): R
     if (!outcome.ok && outcome.reason === 'invalid') return again('registerCertificate.invalid', 422);
     await visits.end(res, visit);
     const code = outcome.ok && outcome.change === 'registered' && outcome.person.documentNumber
-      ? (await renewActivationCode({ registry: services.identity, accounts: services.credentials.accounts, audit: services.audit, now: services.now }, outcome.person.documentNumber, req.ip)).activationCode
+      ? (await renewActivationCode({ registry: services.identity, accounts: services.credentials.accounts, audit: services.audit, now: services.now }, outcome.person.documentNumber, req.ip, `person:${outcome.person.id}`)).activationCode
       : undefined;
     ended(req, res, outcome, code);
   });
