@@ -54,6 +54,14 @@ forEachStores('video identification: reminders, lapses, retention and misuse (se
     assert.equal(lapseDay(new Date('2026-11-23T09:00:00Z'), 3, OFFICE_ZONE), '2026-11-27');
   });
 
+  it('reads slots as office wall-clock times across summer time, and refuses the hour that does not exist', () => {
+    assert.equal(instantOfLocal('2026-07-30T10:00', OFFICE_ZONE)?.toISOString(), '2026-07-30T08:00:00.000Z');
+    assert.equal(instantOfLocal('2026-11-30T10:00', OFFICE_ZONE)?.toISOString(), '2026-11-30T09:00:00.000Z');
+    assert.equal(instantOfLocal('2026-03-29T02:30', OFFICE_ZONE), undefined);
+    assert.equal(instantOfLocal('2026-02-30T10:00', OFFICE_ZONE), undefined);
+    assert.equal(instantOfLocal('2026-11-30 10:00', OFFICE_ZONE), undefined);
+  });
+
   it('locks the link after 5 wrong security codes, even for the right one', async () => {
     const p = await proposed('lock@example.be', officeSlot(b, 4));
     const browser = newAgent(b);
