@@ -7,6 +7,7 @@ import path from 'node:path';
 import type { Agent } from 'supertest';
 import type { TestBroker } from './test-broker.js';
 import { csrfOf } from './flow-driver.js';
+import { newAgent } from './sp-requests.js';
 import { localInputOf } from '../../broker/identity/channels/video/office-calendar.js';
 
 export const OFFICE_ZONE = 'Europe/Madrid';
@@ -97,3 +98,37 @@ export async function consoleCsrf(staff: Agent, pathname: string): Promise<strin
 export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 1)]);
+
+/**
+ * A request taken over HTTP to its approval: asked for, proposed by `interviewer`, opened with
+ * link and code, both sides uploaded, accepted, approved with `identity`. Returns the activation
+ * code the console showed and the activation link e-mailed.
+ */
+export async function approvedRequest(
+  b: TestBroker,
+  interviewer: Agent,
+  interviewerCsrf: string,
+  fields: Record<string, string>,
+  identity: Record<string, string>,
+): Promise<{ id: string; activationCode: string; activationLink: string }> {
+  const browser = newAgent(b);
+  const code = await askForAppointment(browser, fields);
+  const id = await requestIdOf(b, fields.email!);
+  const since = Date.now();
+  await interviewer.post(`/staff/video/requests/${id}/propose`).type('form').send({ csrf: interviewerCsrf, slot: officeSlot(b, 8) }).expect(200);
+  const link = linkIn(await mailMatching(b, fields.email!, /tijdslot|franja|slot|créneau/, since), 'appointment');
+  await openAppointment(browser, link, code, 303);
+  const csrf = csrfOf((await browser.get('/register/video/appointment').expect(200)).text);
+  await browser.post('/register/video/appointment/copies').field('csrf', csrf).attach('front', PNG, 'front.png').attach('back', PDF, 'back.pdf').expect(200);
+  await browser.post('/register/video/appointment/accept').type('form').send({ csrf }).expect(200);
+  const approveSince = Date.now();
+  const approved = await interviewer
+    .post(`/staff/video/requests/${id}/decide`)
+    .type('form')
+    .send({ csrf: interviewerCsrf, documentValid: 'yes', documentGenuine: 'yes', matchesPerson: 'yes', registersConsistent: 'yes', decision: 'approve', ...identity })
+    .expect(200);
+  const activationCode = /([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})/.exec(approved.text)?.[1];
+  assert.ok(activationCode, 'the console shows the activation code');
+  const activationLink = linkIn(await mailMatching(b, fields.email!, /activa/i, approveSince), 'activate');
+  return { id, activationCode, activationLink };
+}

@@ -11,8 +11,8 @@ import { CARMEN, csrfOf, readCodeFromOutbox, type PinPerson } from '../../helper
 import { assertionText, newAgent, statusOf } from '../../helpers/sp-requests.js';
 import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
 import { EIDAS_LOW, EIDAS_SUBSTANTIAL, openPermanenteLogin, submitCode, submitPassword } from '../../helpers/permanente.js';
-import { FAST_ARGON2 } from '../../helpers/permanente-login.js';
-import { JPEG, PDF, PNG, askForAppointment, linkIn, mailMatching, officeSlot, openAppointment, requestFields, requestIdOf } from '../../helpers/video-identification.js';
+import { FAST_ARGON2, alignToTotpStep, otherCode, totpCode } from '../../helpers/permanente-login.js';
+import { JPEG, PDF, PNG, approvedRequest, askForAppointment, linkIn, mailMatching, officeSlot, openAppointment, requestFields, requestIdOf } from '../../helpers/video-identification.js';
 
 const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
 const PASSWORD = 'Vid3o-Registro-2026!';
@@ -243,6 +243,51 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
       const substantial = await permanenteLogin(EIDAS_SUBSTANTIAL);
       assert.equal(statusOf(substantial).top, 'Success');
       assert.equal(assertionText(substantial, 'AuthnContextClassRef'), 'http://eidas.europa.eu/LoA/substantial');
+    });
+  });
+
+  describe('other keys', () => {
+    it('activates with an authenticator app: the code it shows confirms the enrolment, and the next login asks for it', async () => {
+      const fields = requestFields(b, { email: 'tom@example.be', language: 'en' });
+      const tom = await approvedRequest(b, interviewer, interviewerCsrf, fields, { documentNumber: '33333333P', documentDate: '2035-01-01' });
+      const browser = newAgent(b);
+      const csrf = csrfOf((await browser.get(tom.activationLink).expect(200)).text);
+      await browser.post(tom.activationLink).type('form').send({ csrf, code: tom.activationCode }).expect(303);
+      const choose = await browser.get('/register/video/activate').expect(200);
+      assert.doesNotMatch(choose.text, /value="sms"/, 'no SMS key without a mobile');
+      await browser.post('/register/video/activate').type('form').send({ csrf: csrfOf(choose.text), key: 'totp', newPassword: PASSWORD, repeatPassword: PASSWORD }).expect(303).expect('location', '/register/video/activate/app');
+      const app = await browser.get('/register/video/activate/app').expect(200);
+      const secret = /id="totp-secret">([A-Z2-7 ]+)</.exec(app.text)![1]!.replace(/ /g, '');
+      const wrong = await browser.post('/register/video/activate/app').type('form').send({ csrf: csrfOf(app.text), code: otherCode(await totpCode(b, secret), 7) }).expect(422);
+      assert.match(wrong.text, /not right|no es correcto/);
+      alignToTotpStep(b);
+      await browser.post('/register/video/activate/app').type('form').send({ csrf: csrfOf(app.text), code: await totpCode(b, secret) }).expect(200);
+      const person = (await b.broker.services.identity.findByDocument('33333333P'))!;
+      const account = (await b.broker.services.credentials.accounts.find(person.id))!;
+      assert.equal(account.secondFactor, 'totp');
+      assert.ok(account.totpSecretSealed && !account.totpSecretSealed.includes(secret), 'the secret is sealed at rest');
+      await browser.get('/register/video/activate/app').expect(403);
+    });
+
+    it('refuses an approval for a DNI/NIE already registered, and the approval stays open', async () => {
+      const fields = requestFields(b, { email: 'dup@example.be' });
+      const browser = newAgent(b);
+      const code = await askForAppointment(browser, fields);
+      const id = await requestIdOf(b, 'dup@example.be');
+      const since = Date.now();
+      await interviewer.post(`/staff/video/requests/${id}/propose`).type('form').send({ csrf: interviewerCsrf, slot: officeSlot(b, 8) }).expect(200);
+      await openAppointment(browser, linkIn(await mailMatching(b, 'dup@example.be', /tijdslot/, since), 'appointment'), code, 303);
+      const csrf = csrfOf((await browser.get('/register/video/appointment').expect(200)).text);
+      await browser.post('/register/video/appointment/copies').field('csrf', csrf).attach('front', PNG, 'f.png').attach('back', PNG, 'b.png').expect(200);
+      await browser.post('/register/video/appointment/accept').type('form').send({ csrf }).expect(200);
+      const res = await interviewer
+        .post(`/staff/video/requests/${id}/decide`)
+        .type('form')
+        .send({ csrf: interviewerCsrf, ...allChecks, decision: 'approve', documentNumber: CARMEN.document, documentDate: CARMEN.documentDate })
+        .expect(422);
+      assert.match(res.text, /Ya hay una persona registrada con este DNI\/NIE/);
+      const row = await b.broker.services.db.selectFrom('video_requests').select(['state', 'person_id', 'decided_by']).where('id', '=', id).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { state: 'accepted', person_id: null, decided_by: null });
     });
   });
 
