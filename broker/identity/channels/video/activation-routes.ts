@@ -99,7 +99,7 @@ ${newPasswordFields(t, services.config, problems)}
     sendPage(pages, req, res, 'video.activate.app', html`${notices(t, [notice])}
 <p>${t('video.activate.appIntro')}</p>
 <figure class="qr">${raw(await totpQrSvg(uri))}</figure>
-<p>${t('video.activate.appSecret', { secret: '' })}<code id="totp-secret">${secret.replace(/(.{4})/g, '$1 ').trim()}</code></p>
+<p>${t('video.activate.appSecret')} <code id="totp-secret">${secret.replace(/(.{4})/g, '$1 ').trim()}</code></p>
 <form method="post" action="${VIDEO}/activate/app">
 ${csrfField(visit.csrf)}
 <label for="code">${t('video.activate.appCode')}</label>

@@ -130,7 +130,7 @@ export const videoConsole: StaffConsole = {
       checkCsrf(req, res);
       const request = await requestOf(req, res);
       if (!request) return;
-      if (!holds(res, 'official')) return detail(req, res, request, [{ key: 'video.console.problem.state' }], 403);
+      if (!holds(res, 'official')) return detail(req, res, request, [{ key: 'video.console.problem.official' }], 403);
       if (request.decidedBy === staffOf(res).login.personId) return detail(req, res, request, [{ key: 'video.console.reviewOwn' }], 403);
       const done = await channel.review(member(req, res), request);
       await detail(req, res, (await requests.byId(request.id))!, [done ? { key: 'video.console.reviewed', kind: 'info' } : { key: 'video.console.problem.state' }], done ? 200 : 409);

@@ -116,7 +116,7 @@ export function appointmentPage(t: T, csrf: string, view: AppointmentView, list:
   const canUpload = request.state === 'proposed' || request.state === 'more-asked' || request.state === 'accepted';
   return html`${notices(t, list)}
 <p id="appointment-state">${t(`video.state.${request.state}`, { slot: view.slot, reason: request.reason ?? '' })}</p>
-${request.state === 'accepted' ? html`<p>${t('video.meeting', { link: '' })}<a href="${view.meetingLink}" rel="noreferrer">${view.meetingLink}</a></p>` : ''}
+${request.state === 'accepted' ? html`<p>${t('video.meeting')} <a href="${view.meetingLink}" rel="noreferrer">${view.meetingLink}</a></p>` : ''}
 ${canUpload
     ? html`<h2>${t('video.copies.heading')}</h2>
 <p>${t('video.copies.intro', { mb: String(view.maxMb) })}</p>
