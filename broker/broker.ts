@@ -34,7 +34,6 @@ import { openCertificateTrust } from './pki/setup.js';
 import { connectorFactories } from '../connectors/index.js';
 import { createApp } from './app.js';
 import { startVideoIdentificationJob, type VideoJob } from './identity/channels/video/index.js';
-import { startVideoIdentificationJob, type VideoJob } from './identity/channels/video/index.js';
 import { loadAdminSp, withAdminSpPolicy } from './admin/admin-sp.js';
 import { loadStaffSp, withStaffSpPolicy } from './identity/staff/staff-sp.js';
 import { loadAccountSp, withAccountSpPolicy } from './identity/self-service/account-sp.js';
@@ -47,8 +46,6 @@ export interface Broker {
   reload(): Promise<void>;
   /** the audit log and login history purge (retention.*) */
   readonly retention: RetentionPurger;
-  /** reminders, lapses and retention of video identification requests (videoIdentification.*) */
-  readonly videoJob: VideoJob;
   /** reminders, lapses and retention of video identification requests (videoIdentification.*) */
   readonly videoJob: VideoJob;
   close(): Promise<void>;
@@ -171,15 +168,12 @@ export async function openBroker(configured: Config, opts: OpenOptions = {}): Pr
     closers.unshift(() => retention.close());
     const videoJob = startVideoIdentificationJob(services, database.kind);
     closers.unshift(() => videoJob.close());
-    const videoJob = startVideoIdentificationJob(services, database.kind);
-    closers.unshift(() => videoJob.close());
     const app = createApp(services);
     return {
       services,
       app,
       reload: () => spRegistry.reload(),
       retention,
-      videoJob,
       videoJob,
       async close() {
         for (const close of closers) await close().catch((err: unknown) => log.error({ err }, 'close failed'));
