@@ -14,6 +14,7 @@ import { mountRoutes } from './api/mount.js';
 import { buildOpenApi } from './api/openapi.js';
 import { adminRoutes } from './api/routes/index.js';
 import { adminPagesRouter } from './pages/router.js';
+import { endRevokedSession } from '../flow/end-revoked-session.js';
 
 const API_VERSION = '1.0.0';
 
@@ -21,6 +22,7 @@ export function createAdminRouter(services: BrokerServices, registry: () => Mand
   const router = Router();
   const openApi = buildOpenApi(adminRoutes, { publicUrl: services.config.publicUrl, version: API_VERSION });
   router.use(adminSession(services));
+  router.use(endRevokedSession(services, 'admin'));
   router.use(samlLoginRouter(services));
   router.use(activationPageRouter(services, registry));
 

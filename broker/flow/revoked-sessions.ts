@@ -1,5 +1,5 @@
-// A per-person "sessions valid after" mark in the ephemeral store: every SSO session (and
-// self-service session) of the person that began at or before the mark is over. Renunciation sets
+// A per-person "sessions valid after" mark in the ephemeral store: every SSO, self-service,
+// management and staff session of the person that began at or before the mark is over. Renunciation sets
 // it, so all of a person's sessions on every node end at once without a list of them and without
 // a database statement on the SSO hot path (one ephemeral read where a session is read). The mark
 // lives as long as the longest session could: after that no older session can be alive anyway.
@@ -29,5 +29,5 @@ export function createRevokedSessions(store: EphemeralStore, longestSessionMs: n
 
 /** the mark as this configuration needs it: kept for the longest session lifetime it allows */
 export function revokedSessionsFor(cfg: Config, store: EphemeralStore): RevokedSessions {
-  return createRevokedSessions(store, Math.max(cfg.flow.ssoAbsoluteSeconds, cfg.admin.sessionAbsoluteSeconds) * 1000);
+  return createRevokedSessions(store, Math.max(cfg.flow.ssoAbsoluteSeconds, cfg.admin.sessionAbsoluteSeconds, cfg.staff.sessionAbsoluteSeconds) * 1000);
 }

@@ -10,6 +10,7 @@ import { requireStaff, staffOf } from './require-staff.js';
 import { createStaffRegistry, STAFF_ROLES, type StaffRegistry } from './roles.js';
 import type { StaffConsole } from './console.js';
 import { staffConsoles } from './consoles.js';
+import { endRevokedSession } from '../../flow/end-revoked-session.js';
 
 export { requireStaff, staffOf, staffActor, type StaffContext } from './require-staff.js';
 export { carriesStaffCsrf, type StaffLogin } from './session.js';
@@ -25,6 +26,7 @@ export function createStaffRouter(services: BrokerServices, consoles: readonly S
   const staff = staffRegistryOf(services);
   const { pages } = services;
   router.use(staffSession(services));
+  router.use(endRevokedSession(services, 'staff'));
   router.use(staffLoginRouter(services, staff));
 
   router.get('/', requireStaff(services, staff, ...STAFF_ROLES), (req, res) => {

@@ -14,6 +14,7 @@ import { selfRoutes } from '../../../broker/admin/api/routes/self.js';
 import { buildSuccessResponse } from '../../../broker/saml/build-response.js';
 import { NAMEID_FORMAT } from '../../../broker/saml/namespaces.js';
 import { getOrCreatePseudonym } from '../../../broker/store/pseudonyms.js';
+import { revokedSessionsFor } from '../../../broker/flow/revoked-sessions.js';
 
 const sessionSchema = selfRoutes.find((r) => r.path === '/session')!.response as import('zod').ZodType;
 const EH = 'urn:etoegang:core:assurance-class:';
@@ -194,6 +195,18 @@ forEachStores('management login through the broker (issue 7)', (stores) => {
       }
       b.clock.advance(29 * 60_000);
       await admin.agent.get('/admin/api/session').expect(401);
+    });
+
+    it('ends when the person renounces (the per-person mark every session checks), on every node; a later login works again', async () => {
+      const admin = await loginAdmin(b, CARMEN);
+      await admin.agent.get('/admin/api/session').expect(200);
+      b.clock.advance(1000);
+      await revokedSessionsFor(b.broker.services.config, b.broker.services.ephemeral).revokeAllOf(admin.personId, b.clock.now());
+      const gone = await admin.agent.get('/admin/api/session').expect(401);
+      assert.equal(gone.body.error, 'unauthenticated');
+      b.clock.advance(1000);
+      const again = await loginAdmin(b, CARMEN);
+      await again.agent.get('/admin/api/session').expect(200);
     });
   });
 

@@ -15,6 +15,7 @@ import { personId } from '../../helpers/permanente.js';
 import { buildSuccessResponse } from '../../../broker/saml/build-response.js';
 import { NAMEID_FORMAT } from '../../../broker/saml/namespaces.js';
 import { getOrCreatePseudonym } from '../../../broker/store/pseudonyms.js';
+import { revokedSessionsFor } from '../../../broker/flow/revoked-sessions.js';
 
 const LUCIA = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
 
@@ -122,6 +123,16 @@ forEachStores('staff login through the broker (issue 9)', (stores) => {
     await newAgent(b).delete(`/admin/api/operator/staff/${LUCIA.document}/interviewer`).set(operator()).expect(200);
     const refused = await agent.get('/staff/').expect(403);
     assert.match(refused.text, /Función necesaria/);
+  });
+
+  it('ends the console session when the person renounces (the per-person mark every session checks)', async () => {
+    const agent = await loginStaff(b, CARMEN);
+    await agent.get('/staff/').expect(200);
+    b.clock.advance(1000);
+    await revokedSessionsFor(b.broker.services.config, b.broker.services.ephemeral).revokeAllOf(await personId(b, CARMEN.document), b.clock.now());
+    const gone = await agent.get('/staff/');
+    assert.equal(gone.status, 303, 'no session any more: sent to the login');
+    assert.match(gone.headers.location!, /^\/staff\/login/);
   });
 
   it('comes back to the console a login started from, and to nothing else', async () => {
