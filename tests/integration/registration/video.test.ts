@@ -98,6 +98,9 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
       const message = (t: string) => /<p class="error" role="alert">([^<]+)</.exec(t)?.[1];
       assert.equal(message(wrong.text), message(unknown.text));
       await stranger.get('/register/video/appointment').expect(403);
+      // no copy is even read for a browser without an opened appointment
+      const body = await stranger.post('/register/video/appointment/copies').attach('front', PNG, 'front.png').expect(403);
+      assert.match(body.text, /caducado|expired/);
     });
 
     it('opens the appointment with link and code, and checks the copies by their content and size', async () => {

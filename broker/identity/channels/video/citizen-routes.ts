@@ -65,7 +65,13 @@ export function mountCitizenRoutes(router: express.Router, vc: VideoContext): vo
     if (request) await show(req, res, request, visit.csrf);
   });
 
-  router.post('/appointment/copies', ...upload, async (req, res) => {
+  // up to two copies are read into memory: only for a browser that opened an appointment
+  const openedFirst: express.RequestHandler = async (req, res, next) => {
+    if ((await visits.peek(req))?.appointment) return next();
+    sendPage(pages, req, res, 'video.appointment.title', endNotice(translator(pages, res), 'video.open.expired'), 403);
+  };
+
+  router.post('/appointment/copies', openedFirst, ...upload, async (req, res) => {
     const visit = await visits.forForm(req);
     const request = await appointmentOf(req, res, visit.appointment);
     if (!request) return;

@@ -28,6 +28,8 @@ export interface VideoVisit {
 
 export interface VideoVisits {
   open(req: Request, res: Response): Promise<VideoVisit>;
+  /** the visit of this browser if it has one; creates nothing and checks no token */
+  peek(req: Request): Promise<VideoVisit | undefined>;
   /** the visit of this browser; BrokerError('csrf') without one or with a wrong token */
   forForm(req: Request): Promise<VideoVisit>;
   /** a new cookie and token, the same end, holding only `proved` */
@@ -65,6 +67,7 @@ export function createVideoVisits(cfg: Config, store: EphemeralStore, now: () =>
     async open(req, res) {
       return (await current(req)) ?? start(res, now().getTime() + VISIT_MS);
     },
+    peek: current,
     async forForm(req) {
       const visit = await current(req);
       const token = (req.body as Record<string, unknown> | undefined)?.csrf;
