@@ -272,6 +272,18 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
       await browser.get('/register/video/activate/app').expect(403);
     });
 
+    it('stops the activation link after 5 wrong activation codes, even for the right one', async () => {
+      const fields = requestFields(b, { email: 'ines@example.be' });
+      const ines = await approvedRequest(b, interviewer, interviewerCsrf, fields, { documentNumber: 'Y1234567X', supportNumber: 'E87654321' });
+      const browser = newAgent(b);
+      const csrf = csrfOf((await browser.get(ines.activationLink).expect(200)).text);
+      for (let i = 0; i < 4; i++) await browser.post(ines.activationLink).type('form').send({ csrf, code: 'AAAA-BBBB-CCCC-DDDD' }).expect(422);
+      await browser.post(ines.activationLink).type('form').send({ csrf, code: 'AAAA-BBBB-CCCC-DDDD' }).expect(403);
+      const locked = await browser.post(ines.activationLink).type('form').send({ csrf, code: ines.activationCode }).expect(403);
+      assert.match(locked.text, /demasiadas veces|too many times/);
+      await browser.get('/register/video/activate').expect(403);
+    });
+
     it('refuses an approval for a DNI/NIE already registered, and the approval stays open', async () => {
       const fields = requestFields(b, { email: 'dup@example.be' });
       const browser = newAgent(b);
