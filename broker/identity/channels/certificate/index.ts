@@ -61,7 +61,7 @@ export function createCertificateRegistrationRouter(services: BrokerServices): R
   });
 
   router.get('/return', async (req, res) => {
-    const visit = await visits.current(req);
+    const visit = await visits.peek(req);
     const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
     // the visit cookie first: a ticket brought by another browser is refused before it is spent
     const taken = visit ? await tickets.take(q('ticket'), q('proof')) : null;
@@ -77,12 +77,12 @@ export function createCertificateRegistrationRouter(services: BrokerServices): R
       await visits.end(res, visit);
       return ended(req, res, raised);
     }
-    const renewed = await visits.withHolder(res, visit, presented);
+    const renewed = await visits.renew(res, visit, { presented }, { restart: true });
     renderForm(pages, req, res, renewed.csrf, presented.holder);
   });
 
   router.post('/complete', form, async (req, res) => {
-    const visit = await visits.forForm(req);
+    const visit = await visits.formVisit(req);
     const presented = visit?.presented;
     if (!visit || !presented) return renderEnd(pages, req, res, 403, 'registerCertificate.expired');
     const isNie = documentTypeOf(presented.holder.documentNumber) === 'NIE';

@@ -53,7 +53,7 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
       renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.csv', vars: { max: String(opts.maxWrongCodes) } }, values });
       return;
     }
-    await visits.renew(res, visit, { letterId: check.letterId, documentNumber: resident.documentNumber });
+    await visits.renew(res, visit, { checked: { letterId: check.letterId, documentNumber: resident.documentNumber } });
     res.redirect(303, `${LETTER}/details`);
   });
 
@@ -102,7 +102,7 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
       return;
     }
     // the checked letter is spent or refused for good: the page that follows starts afresh
-    const fresh = await visits.renew(res, visit, undefined);
+    const fresh = await visits.renew(res, visit, {});
     renderComplete(pages, req, res, { csrf: fresh.csrf, error: { key: REFUSAL_KEYS[outcome.reason] }, status: 409 });
   });
 }
