@@ -56,7 +56,11 @@ export function createMembers(ctx: Ctx) {
         .where('end_date', '>', ctx.calendar.today())
         .orderBy('end_date')
         .execute();
-      return { ...toMember(ctx, row), mandates: mandates.map((m) => toMandate(ctx, m)) };
+      const account = row.person_id
+        ? await ctx.db.selectFrom('permanente_accounts').select(['state', 'second_factor']).where('person_id', '=', row.person_id).executeTakeFirst()
+        : undefined;
+      const secondFactor = account?.state === 'active' ? account.second_factor : null;
+      return { ...toMember(ctx, row), mandates: mandates.map((m) => toMandate(ctx, m)), secondFactor };
     },
 
     async addMember(actor: Actor, organisationIds: readonly string[], member: NewMember): Promise<readonly Member[]> {

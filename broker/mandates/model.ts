@@ -205,6 +205,12 @@ export interface OrganisationInput {
 
 export interface MemberWithMandates extends Member {
   readonly mandates: readonly Mandate[];
+  /**
+   * The second factor the member's reinforced logins offer first (seed 004's "tweede factor": SMS,
+   * authenticator app or e-mail code), read from the person's active Permanente account; null
+   * before activation or without such an account. Only its kind: never a number or a secret.
+   */
+  readonly secondFactor: 'sms' | 'totp' | 'email' | null;
 }
 
 export interface ServiceMandates {

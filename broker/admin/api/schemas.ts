@@ -177,7 +177,10 @@ export const service = z
     acceptsChain: z.boolean(),
   });
 
-export const memberWithMandates = member.extend({ mandates: z.array(mandate) });
+export const memberWithMandates = member.extend({
+  mandates: z.array(mandate),
+  secondFactor: z.enum(['sms', 'totp', 'email']).nullable().describe("the second factor the member's reinforced logins offer first; null before activation"),
+});
 
 export const serviceMandates = z.object({
   scope,

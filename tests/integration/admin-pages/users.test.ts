@@ -13,6 +13,12 @@ import { shellMessages } from '../../../broker/admin/pages/messages/shell.js';
 const nl = (key: string) => usersMessages.nl[key] ?? shellMessages.nl[key]!;
 const en = (key: string) => usersMessages.en[key] ?? shellMessages.en[key]!;
 
+/** the value (dd) of the fact row whose term (dt) is `term` ('' when absent) */
+function textOfRow(page: string, term: string): string {
+  const m = new RegExp(`<dt>${term.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}</dt>\\s*<dd>([^<]*)`).exec(page);
+  return m?.[1]?.trim() ?? '';
+}
+
 /** the text of the element with this id in a page ('' when absent) */
 function textOfId(page: string, id: string): string {
   const m = new RegExp(`id="${id}"[^>]*>([^<]*)<`).exec(page);
@@ -45,6 +51,18 @@ describe('management pages over HTTP: CSRF, administrators only, errors next to 
     assert.match(page, />Active</);
     assert.match(page, />Level 2\+</);
     assert.match(page, />this is you</);
+  });
+
+  it('a member\'s detail names their second factor (seed 004 "Tweede factor"), the kind only, and follows the person\'s choice', async () => {
+    const factorOf = async (memberId: string) => textOfRow((await a.agent.get(paths.user(org.id, memberId)).set('Accept-Language', 'en').expect(200)).text, en('users.secondFactor'));
+    assert.equal(await factorOf(adminMember.id), en('users.secondFactor.sms'), 'the administrator logged in with Permanente reinforced by SMS');
+    assert.equal(await factorOf(user.member.id), en('users.secondFactor.none'), 'no Permanente account yet');
+    const accounts = w.tb.broker.services.credentials.accounts;
+    await accounts.setEmailCodes(admin.id, true);
+    assert.equal(await accounts.setSecondFactor(admin.id, 'email'), true);
+    assert.equal(await factorOf(adminMember.id), en('users.secondFactor.email'));
+    await accounts.setSecondFactor(admin.id, 'sms');
+    await accounts.setEmailCodes(admin.id, false);
   });
 
   it('the overview\'s export links download the members as CSV and XLSX with the session', async () => {

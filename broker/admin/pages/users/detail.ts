@@ -67,6 +67,7 @@ ${row(ctx.t('users.dateOfBirth'), m.dateOfBirth ?? ctx.t('users.none.value'))}
 ${row(ctx.t('users.email'), m.contactEmail, open && beforeActivation ? { href: contact, what: ctx.t('users.email'), ctx } : undefined)}
 ${row(ctx.t('users.mobile'), m.contactMobile ?? ctx.t('users.none.value'), open && mobileChangeable ? { href: contact, what: ctx.t('users.mobile'), ctx } : undefined)}
 ${row(ctx.t('users.means'), meansText(ctx, m))}
+${row(ctx.t('users.secondFactor'), ctx.t(`users.secondFactor.${m.secondFactor ?? 'none'}`))}
 ${row(ctx.t('users.idDocument'), idDocumentText(ctx, m))}
 </dl></section>
 <section aria-labelledby="eh"><h2 id="eh">${ctx.t('users.eh')}</h2><dl class="facts">
