@@ -13,6 +13,9 @@ import { recordLogin } from '../../../broker/store/login-history.js';
 import { purgeTable } from '../../../broker/store/retention.js';
 import { createTestDatabase, describeServer, serverTarget, testConfig, type TestDatabase } from '../../helpers/store-targets.js';
 
+/** every migration, in the order it runs: written out, so a renamed or dropped one fails here */
+const MIGRATIONS = ['0001_initial', '0002_permanente', '0003_mandates', '0004_devices', '0005_staff', '0006_letters', '0007_video_identification', '0008_renunciation'];
+
 interface Implementation {
   /** opens one more connection (pool) to the same database: another broker node */
   open(): Promise<Database>;
@@ -53,7 +56,7 @@ function contract(impl: Implementation): void {
   describe('migrations', () => {
     it('applies every migration once', async () => {
       const rows = await sql<{ name: string }>`select name from kysely_migration order by name`.execute(a.db);
-      assert.deepEqual(rows.rows.map((r) => r.name), ['0001_initial', '0002_permanente', '0003_mandates', '0004_devices']);
+      assert.deepEqual(rows.rows.map((r) => r.name), MIGRATIONS);
     });
     it('ping answers true', async () => {
       assert.equal(await a.ping(), true);
@@ -225,7 +228,7 @@ describe('Database contract', () => {
         assert.equal(failure, undefined, `a node failed to start: ${String(failure?.reason)}`);
         const db = opened[0]!.db;
         const migrations = await sql<{ name: string }>`select name from kysely_migration`.execute(db);
-        assert.deepEqual(migrations.rows.map((r) => r.name), ['0001_initial', '0002_permanente', '0003_mandates', '0004_devices']);
+        assert.deepEqual(migrations.rows.map((r) => r.name), MIGRATIONS);
         const tables = await sql<{ table_name: string }>`select table_name from information_schema.tables where table_schema = 'public' order by table_name`.execute(db);
         for (const t of ['audit_log', 'login_history', 'pairwise_pseudonyms', 'persons']) assert.ok(tables.rows.some((r) => r.table_name === t), t);
         assert.equal(opened[0]!.kind, 'postgres');
