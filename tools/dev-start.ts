@@ -12,6 +12,7 @@ import { loadMandatesSeedFile } from '../broker/mandates/seed.js';
 import { demoEidasCountry, demoEidasNodeKeys, DEMO_EIDAS_NODE_URL } from './demo-eidas-node-setup.js';
 import { prepareDemoPki } from './demo-pki/index.js';
 import { startClientCertificateListener } from '../broker/pki/client-host/listener.js';
+import { prepareDemoStaff } from './demo-staff.js';
 
 async function main(): Promise<void> {
   let cfg = loadConfig();
@@ -43,6 +44,7 @@ async function main(): Promise<void> {
   const demoServer = await listen(demo.app, demoPort, '127.0.0.1');
   const clientHost = await startClientCertificateListener(broker.services);
   const permanente = await prepareDemoPermanente(broker.services);
+  const staffLine = await prepareDemoStaff(broker.services);
   const seed = JSON.parse(await readFile(path.resolve(PROJECT_ROOT, cfg.seedFile ?? 'config/demo-persons.json'), 'utf8')) as { documentNumber: string; documentDate?: string; supportNumber?: string; givenName: string; firstSurname: string; registrationLevel: string; mobile: string }[];
   const organisations = cfg.mandates.seedFile ? loadMandatesSeedFile(path.resolve(PROJECT_ROOT, cfg.mandates.seedFile)).organisations.map((o) => `${o.name} (${o.identifier.type} ${o.identifier.value})`) : [];
   const lines = [
@@ -52,7 +54,10 @@ async function main(): Promise<void> {
     `  PIN codes arrive  ${path.join(varPath(cfg, cfg.notify.outboxDir), 'sms.jsonl')}`,
     `  E-mail codes      ${path.join(varPath(cfg, cfg.notify.outboxDir), 'email.jsonl')}`,
     `  Cl@ve Permanente  ${cfg.publicUrl}/connectors/permanente/account (activation, password, second factors)`,
-    `  Management API    ${cfg.publicUrl}/admin/api/openapi.json (log in at ${cfg.publicUrl}/admin/login)`,
+    `  Management        ${cfg.publicUrl}/admin/ (pages; the API: ${cfg.publicUrl}/admin/api/openapi.json)`,
+    `  Register          ${cfg.publicUrl}/register/letter/ (letters in ${path.join(varPath(cfg, cfg.notify.outboxDir), 'letters')}), ${cfg.publicUrl}/register/video/, ${cfg.publicUrl}/register/certificate/`,
+    `  Own account       ${cfg.publicUrl}/account/`,
+    staffLine,
     `  eIDAS (DE demo)   start \`npm run demo:eidas-node\` (${DEMO_EIDAS_NODE_URL}); our connector metadata ${cfg.publicUrl}/eidas/metadata`,
     ...demoPki.lines,
     ...(clientHost ? [`  Certificate host  ${clientHost.url} (the browser presents the certificate there)`] : []),

@@ -69,7 +69,9 @@ describe('npm start (tools/dev-start.ts)', function () {
     assert.match(out.text, /12345678Z\s+document date 2030-01-01\s+Carmen Español/);
     assert.match(out.text, /X1234567L\s+support number E12345678\s+Jan de Vries/);
     assert.match(out.text, /87654321X[^\n]*Lucía Martín[^\n]*\n\s+Cl@ve Permanente password Pasarela-Demo-2026/);
-    assert.match(out.text, new RegExp(`Management API\\s+${publicUrl}/admin/api/openapi\\.json`));
+    assert.match(out.text, new RegExp(`Management\\s+${publicUrl}/admin/ \\(pages; the API: ${publicUrl}/admin/api/openapi\\.json\\)`));
+    assert.match(out.text, new RegExp(`Register\\s+${publicUrl}/register/letter/`));
+    assert.match(out.text, new RegExp(`Staff consoles\\s+${publicUrl}/staff/ \\(Carmen 12345678Z`));
     assert.match(out.text, /Organisations\s+Santos B\.V\. \(kvk 90000001\), Accountants Vries \(kvk 90000002\)/);
     assert.match(out.text, /12345678Z[^\n]*\n\s+Cl@ve Permanente password Pasarela-Demo-2026/);
     assert.match(out.text, /X1234567L[^\n]*\n\s+Cl@ve Permanente activation code [2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4} \(e-mail jan@example\.nl\)/);
