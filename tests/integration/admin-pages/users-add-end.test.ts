@@ -170,6 +170,17 @@ describe('management pages over HTTP: add, link and end users', function () {
     assert.equal(memberships.find((x) => x.organisation.id === solo.org.id)?.organisation.status ?? 'ended', 'ended');
   });
 
+  it('an administrator ending their own means now while another administrator remains lands on a page of their own, not a 403', async () => {
+    const pair = await w.organisation({ level: '3', name: 'Pair B.V.' });
+    await w.member(pair.org, pair.admin.actor('3'), { role: 'administrator', level: '3' });
+    const p = await loginAdmin(w.tb, { document: pair.admin.document, mobile: pair.admin.mobile });
+    const end = `${paths.userAction(pair.org.id, pair.adminMember.id, 'end')}/confirm`;
+    await p.agent.post(end).type('form').send({ csrf: p.csrf, when: 'now' }).expect(303).expect('location', paths.home);
+    assert.equal((await w.m.getMember(pair.admin.actor('3'), pair.org.id, pair.adminMember.id).catch(() => null))?.status ?? 'ended', 'ended');
+    const home = await p.agent.get(paths.home).expect(303);
+    await p.agent.get(home.headers.location!).expect(200);
+  });
+
   it('ending the last counting administrator (the other has planned their own end) is refused with the seed\'s explanation at the top', async () => {
     const duo = await w.organisation({ level: '3', name: 'Duo B.V.' });
     const { member: other } = await w.member(duo.org, duo.admin.actor('3'), { role: 'administrator', level: '3' });

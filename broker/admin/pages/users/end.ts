@@ -15,7 +15,7 @@ import { refusalErrors, refusalText } from '../refusals.js';
 import { setFlash } from '../flash.js';
 import { paths } from '../paths.js';
 import type { SectionDeps } from '../section.js';
-import { memberName, sameUserElsewhere } from './common.js';
+import { isOwnMembership, memberName, sameUserElsewhere } from './common.js';
 
 interface EndChoice {
   readonly when: MemberEnd['when'] | '';
@@ -164,6 +164,7 @@ export function mountEnd(router: Router, deps: SectionDeps): void {
       return res.redirect(303, paths.home);
     }
     setFlash(req, 'users.end.done', { name: memberName(m) });
-    res.redirect(303, paths.users(org.id));
+    // one's own means ended now: this organisation's pages are no longer one's own (they answer 403)
+    res.redirect(303, isOwnMembership(ctx, m) && choice.when === 'now' ? paths.home : paths.users(org.id));
   });
 }
