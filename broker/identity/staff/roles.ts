@@ -43,7 +43,7 @@ export interface StaffRegistry {
   revoke(documentNumber: string, role: StaffRole, by: RoleGrantor, ip?: string): Promise<StaffGrant>;
   /** roles held now, or also the revoked ones (`history`); one person's or everybody's */
   list(opts?: { documentNumber?: string; history?: boolean }): Promise<StaffGrant[]>;
-  /** the roles a person holds now (the consoles' check at each request) */
+  /** the roles a person holds now: none while the person is not active (the consoles' check at each request) */
   rolesOf(personId: string): Promise<StaffRole[]>;
 }
 
@@ -117,7 +117,16 @@ export function createStaffRegistry(deps: StaffRegistryDeps): StaffRegistry {
     },
 
     async rolesOf(personId) {
-      const rows = await db.selectFrom('staff_roles').select('role').where('person_id', '=', personId).where('revoked_at', 'is', null).execute();
+      // Only an active person holds a role: a suspension (or a renunciation) closes the consoles at
+      // the next click, like a revocation, without the operator revoking each role first.
+      const rows = await db
+        .selectFrom('staff_roles')
+        .innerJoin('persons', 'persons.id', 'staff_roles.person_id')
+        .select('staff_roles.role')
+        .where('staff_roles.person_id', '=', personId)
+        .where('staff_roles.revoked_at', 'is', null)
+        .where('persons.status', '=', 'active')
+        .execute();
       return rows.map((r) => r.role);
     },
   };

@@ -10,6 +10,7 @@ import { forEachStores, startTestBroker, type TestBroker } from '../../helpers/t
 import { CARMEN, JAN, csrfOf, loginWithPin, txOf } from '../../helpers/flow-driver.js';
 import { brokerPath } from '../../helpers/admin-session.js';
 import { newAgent } from '../../helpers/sp-requests.js';
+import { staffRegistryOf } from '../../../broker/identity/staff/index.js';
 import { OPERATOR_TOKEN, grantStaffRole, loginStaff, pinLoginToStaffSp, postToStaffAcs } from '../../helpers/staff-session.js';
 import { personId } from '../../helpers/permanente.js';
 import { buildSuccessResponse } from '../../../broker/saml/build-response.js';
@@ -123,6 +124,23 @@ forEachStores('staff login through the broker (issue 9)', (stores) => {
     await newAgent(b).delete(`/admin/api/operator/staff/${LUCIA.document}/interviewer`).set(operator()).expect(200);
     const refused = await agent.get('/staff/').expect(403);
     assert.match(refused.text, /Función necesaria/);
+  });
+
+  it('closes the consoles at the next request while the person is suspended, and opens them again on reactivation', async () => {
+    const agent = await loginStaff(b, CARMEN);
+    await agent.get('/staff/').expect(200);
+    const id = await personId(b, CARMEN.document);
+    const setStatus = (status: 'active' | 'suspended') => b.broker.services.db.updateTable('persons').set({ status }).where('id', '=', id).execute();
+    await setStatus('suspended');
+    try {
+      const refused = await agent.get('/staff/').expect(403);
+      assert.match(refused.text, /Función necesaria/);
+      await agent.get('/staff/office/').expect(403);
+      assert.deepEqual(await staffRegistryOf(b.broker.services).rolesOf(id), []);
+    } finally {
+      await setStatus('active');
+    }
+    await agent.get('/staff/').expect(200);
   });
 
   it('ends the console session when the person renounces (the per-person mark every session checks)', async () => {
