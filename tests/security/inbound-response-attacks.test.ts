@@ -99,6 +99,8 @@ describe('saml-attacks.md inbound Responses (SP role, eIDAS connector)', functio
 
   describe('signature handling', () => {
     it('strip: every ds:Signature removed', () => refused({ ...bothSigned, mutations: ['strip'] }, 'response-untrusted', /not covered by a verified signature/));
+    it('an unsigned Response around a signed Assertion, to a peer that must sign its Response (eIDAS)', () =>
+      refused({ ...assertionSigned, ...encrypted }, 'response-untrusted', /the peer must sign its Response/, { requireSignedResponse: true, requireEncryptedAssertion: true }));
     it('confusion: a valid Response signature does not excuse an Assertion signed by another key', () =>
       refused({ ...bothSigned, attackTarget: 'assertion', mutations: ['untrusted-signer'] }, 'response-untrusted', /signature of the Assertion does not verify/));
     it('confusion: a valid Assertion signature does not excuse a Response signed by another key', () =>

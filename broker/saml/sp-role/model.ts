@@ -21,6 +21,11 @@ export interface ResponsePeer {
   readonly digestAlgorithms: readonly string[];
   /** eIDAS: the assertion must be encrypted (an unencrypted Assertion is refused) */
   readonly requireEncryptedAssertion: boolean;
+  /**
+   * eIDAS: the Response itself must be signed (an unsigned Response is refused even when its
+   * Assertion is signed: its Status, Destination and InResponseTo would otherwise be unprotected)
+   */
+  readonly requireSignedResponse: boolean;
 }
 
 /** What this login transaction expects: bound to the AuthnRequest we sent. */
@@ -80,7 +85,7 @@ export type ReceivedResponse =
  * Receives `samlResponse` (the HTTP-POST form field, base64) from `peer` for the transaction
  * described by `expected`. Signature: the Response's (and the Assertion's when signed) must verify
  * with the peer's certificates and allowlisted algorithms; at least one of them must cover the
- * assertion that is used. Replay: the Response ID and the Assertion ID once per issuer (the
+ * assertion that is used, and the Response's must be there when the peer requires it. Replay: the Response ID and the Assertion ID once per issuer (the
  * shared ephemeral store). Throws BrokerError('response-untrusted' | 'response-rejected', …) —
  * the connector turns those into a clear page and a status to the SP.
  */

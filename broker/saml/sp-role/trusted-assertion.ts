@@ -1,8 +1,8 @@
 // Which parts of a Response may be believed (saml-attacks.md, design.md "Stack"): the Response's
-// own signature, and the Assertion's when it carries one, are verified with the peer's
-// certificates and allowlists; the assertion that is used must be covered by one of them — the
-// Response's enveloping it (its ciphertext, when encrypted) or its own — and is read only from the
-// signed reference (or from the plaintext of a signed ciphertext), never from the received DOM.
+// own signature (required when the peer says so, as eIDAS does), and the Assertion's when it
+// carries one, are verified with the peer's certificates and allowlists; the assertion that is
+// used must be covered by one of them — the Response's enveloping it (its ciphertext, when
+// encrypted) or its own — and is read only from the signed reference (or from the plaintext of a signed ciphertext), never from the received DOM.
 import { childElement, childElements } from '../dom-read.js';
 import { NS, STATUS } from '../namespaces.js';
 import { parseXml, type ParsedXml } from '../parse-xml.js';
@@ -65,6 +65,7 @@ export function trustedParts(xml: string, root: Element, peer: ResponsePeer, key
   checkSignaturePlaces(root);
   const policy = policyOf(peer);
   const responseSigned = hasOwnSignature(root);
+  if (!responseSigned && peer.requireSignedResponse) untrusted('the peer must sign its Response');
   const verifiedResponse = responseSigned ? verifyElementSignature(xml, root, peer.signingCertificates, now, policy) : null;
   const response = verifiedResponse?.root ?? root;
   // an inner signature is checked against the text its element was read from

@@ -57,6 +57,7 @@ export async function startSpRoleWorld(): Promise<SpRoleWorld> {
     signatureAlgorithms: EIDAS_SIGNATURE_ALGORITHMS,
     digestAlgorithms: [ALG.sha256, ALG.sha512],
     requireEncryptedAssertion: false,
+    requireSignedResponse: false,
     ...overrides,
   });
   const respond: SpRoleWorld['respond'] = async (opts = {}, now = new Date()) => {

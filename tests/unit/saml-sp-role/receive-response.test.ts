@@ -4,7 +4,7 @@
 // use, and what is read out (SAML core §3.3.3 Response, eIDAS SAML attribute profile).
 import assert from 'node:assert/strict';
 import type { NodeSignatureAlgorithm } from '../../helpers/foreign-node.js';
-import { LOA_SUBSTANTIAL, otherKey, ourEncryptionCert, ourKeys, startSpRoleWorld, successOf, type SpRoleWorld } from './harness.js';
+import { LOA_SUBSTANTIAL, otherKey, ourEncryptionCert, ourKeys, refusedWith, startSpRoleWorld, successOf, type SpRoleWorld } from './harness.js';
 
 let w: SpRoleWorld;
 const enc = { encryptTo: ourEncryptionCert };
@@ -75,6 +75,12 @@ describe('SP role: receiving a foreign node\'s Response (core §3.3.3, profiles 
     });
     it('only the Response signed, a plain Assertion', async () => successOf(await w.roundTrip({ signAssertion: false })));
     it('only the Assertion signed, a plain Assertion', async () => successOf(await w.roundTrip({ signResponse: false })));
+    it('a peer that must sign its Response: both signed is accepted, the Assertion signed alone is refused', async () => {
+      successOf(await w.roundTrip({ ...enc }, { requireSignedResponse: true }));
+      const r = await w.respond({ signResponse: false, ...enc });
+      const err = await refusedWith(w.receive(r.samlResponse, w.peer({ requireSignedResponse: true }), r.expected, ourKeys), 'response-untrusted');
+      assert.match(err.detail ?? '', /the peer must sign its Response/);
+    });
     it('a peer with several signing certificates: the ECDSA one verifies', async () => {
       successOf(await w.roundTrip({ signatureAlgorithm: 'ecdsa-sha256' }, { signingCertificates: [w.node.certs.rsa, w.node.certs.ec256] }));
     });
