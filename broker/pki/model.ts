@@ -107,7 +107,8 @@ export interface ValidatedPath {
   readonly leaf: X509Certificate;
   /** leaf, intermediates…, and the anchor certificate last */
   readonly chain: readonly X509Certificate[];
-  readonly service: TrustService;
+  /** every granted service that lists the anchor certificate (at least one) */
+  readonly services: readonly TrustService[];
 }
 
 export interface RevocationChecker {

@@ -17,7 +17,7 @@ import { x509 } from './x509.js';
 /** Certificates in a path, leaf and anchor included: real qualified hierarchies use 2 to 4. */
 export const MAX_PATH_CERTIFICATES = 6;
 /** A TLS peer chain or proxy header with more certificates than this is not a person's chain. */
-export const MAX_PRESENTED_CERTIFICATES = 10;
+export const MAX_PRESENTED_CERTIFICATES = 8;
 /**
  * Signature checks one path search may spend: certificates sharing names and keys can make the
  * number of candidate paths grow exponentially with their count, and the client chooses them.
@@ -46,8 +46,9 @@ export function validatePath(
   const facts = factsReader();
   checkLeaf(leaf, facts(leaf), at);
 
-  const anchorServices = new Map<string, TrustService>();
-  for (const service of anchors) for (const c of service.certificates) if (!anchorServices.has(c.fingerprint256)) anchorServices.set(c.fingerprint256, service);
+  // every service naming the certificate: qualification reads them all (qualification.ts)
+  const anchorServices = new Map<string, TrustService[]>();
+  for (const service of anchors) for (const c of service.certificates) anchorServices.set(c.fingerprint256, [...(anchorServices.get(c.fingerprint256) ?? []), service]);
   const pool = new Map<string, X509Certificate>();
   for (const service of anchors) for (const c of service.certificates) pool.set(c.fingerprint256, c);
   for (const c of [...presented.slice(1), ...extraIntermediates]) if (!pool.has(c.fingerprint256)) pool.set(c.fingerprint256, c);
@@ -58,7 +59,7 @@ export function validatePath(
   for (const chain of candidatePaths(leaf, [...pool.values()], anchorServices, deadEnds)) {
     try {
       checkIssuers(chain, facts, at);
-      return { leaf, chain, service: anchorServices.get(chain[chain.length - 1]!.fingerprint256)! };
+      return { leaf, chain, services: anchorServices.get(chain[chain.length - 1]!.fingerprint256)! };
     } catch (e) {
       if (!(e instanceof CertificateRejected)) throw e;
       firstFailure ??= e;
@@ -118,7 +119,7 @@ function checkLeaf(leaf: X509Certificate, f: CertificateFacts, at: Date): void {
 function* candidatePaths(
   leaf: X509Certificate,
   pool: readonly X509Certificate[],
-  anchorServices: ReadonlyMap<string, TrustService>,
+  anchorServices: ReadonlyMap<string, readonly TrustService[]>,
   deadEnds: string[],
 ): Generator<X509Certificate[]> {
   const ordered = [...pool].sort((a, b) => Number(anchorServices.has(b.fingerprint256)) - Number(anchorServices.has(a.fingerprint256)));

@@ -23,8 +23,14 @@
 // lists, extended key usage, subject attributes — it cannot represent, so they fail closed).
 //
 // Public employees (Spanish AGE profile, policy OIDs in pki.profiles.publicEmployeePolicyOids)
-// are accepted through the same granted CA/QC e-signature service, qualified or not; a qualified
-// device is only ever claimed for a qualified certificate.
+// must be qualified just the same (seed 000 §1.4.3: an "erkend" certificate of a natural person or
+// a public employee); the policy only names the profile.
+//
+// A CA certificate may be listed in several services (a list that splits one CA by period or by
+// qualifier, or two lists naming it). Every granted e-signature service of the anchor is read: a
+// restrictive qualifier (NotQualified, QCForLegalPerson, QCForESeal, QCForWSA) in any of them
+// refuses — one supervisor saying "not for natural persons' signatures" outweighs another's
+// silence — and otherwise any service under which the certificate is qualified accepts it.
 import type { X509Certificate } from 'node:crypto';
 import { x509 } from './x509.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -102,28 +108,55 @@ function deviceOf(cert: CertificateStatements, qualifiers: Set<string>): boolean
   return cert.qcSscd;
 }
 
-/**
- * The profile and device of a certificate issued under `service`, at `at`; throws
- * CertificateRejected('not-qualified') with the reason for the audit log otherwise.
- */
-export function qualify(cert: CertificateStatements, service: TrustService, at: Date, opts: QualificationOptions): Qualification {
-  const reject = (why: string) => new CertificateRejected('not-qualified', `${why} (service "${service.serviceName}", ${service.territory})`);
+function describe(service: TrustService): string {
+  return `service "${service.serviceName}", ${service.territory}`;
+}
+
+/** why `service` cannot vouch for an e-signature certificate at `at`; null when it can */
+function ineligibility(service: TrustService, at: Date): string | null {
   // the list's own rule (history aware, pre-eIDAS statuses before July 2016), as for the anchors
   if (!isGrantedCaQcAt(service, at)) {
     const then = statusAt(service, at);
-    throw reject(`issuing service at ${at.toISOString()} is ${then ? `${then.serviceType} with status ${then.status}` : 'not listed yet'}: not a granted CA/QC`);
+    return `issuing service at ${at.toISOString()} is ${then ? `${then.serviceType} with status ${then.status}` : 'not listed yet'}: not a granted CA/QC`;
   }
   const uses = service.additionalInformation.filter((uri) => FOR_USES.includes(uri));
-  if (uses.length > 0 && !uses.includes(FOR_E_SIGNATURES)) throw reject('issuing service is not for electronic signatures');
+  if (uses.length > 0 && !uses.includes(FOR_E_SIGNATURES)) return 'issuing service is not for electronic signatures';
+  return null;
+}
 
-  const qualifiers = matchingQualifiers(service, cert);
-  if (qualifiers.has('QCForLegalPerson')) throw reject('the trusted list marks the certificate as issued to a legal person');
-  if (qualifiers.has('QCForESeal') || qualifiers.has('QCForWSA')) throw reject('the trusted list marks the certificate as for e-seals or website authentication');
-  const notForSignatures = cert.qcTypes.length > 0 && !cert.qcTypes.includes(id_etsi_qct_esign) && !qualifiers.has('QCForESig');
-  if (notForSignatures) throw reject(`QcType ${cert.qcTypes.join(', ')} is not esign`);
-  const qualified = (cert.qcCompliance || qualifiers.has('QCStatement')) && !qualifiers.has('NotQualified');
+/** a matching qualifier that says this is not a qualified natural person's signature certificate */
+function restriction(qualifiers: Set<string>, cert: CertificateStatements): string | null {
+  if (qualifiers.has('NotQualified')) return 'the trusted list says the certificate is not qualified';
+  if (qualifiers.has('QCForLegalPerson')) return 'the trusted list marks the certificate as issued to a legal person';
+  if (qualifiers.has('QCForESeal') || qualifiers.has('QCForWSA')) return 'the trusted list marks the certificate as for e-seals or website authentication';
+  if (cert.qcTypes.length > 0 && !cert.qcTypes.includes(id_etsi_qct_esign) && !qualifiers.has('QCForESig')) return `QcType ${cert.qcTypes.join(', ')} is not esign`;
+  return null;
+}
+
+/**
+ * The profile and device of a certificate whose anchor is listed in `services`, at `at`, and the
+ * service that vouches for it; throws CertificateRejected('not-qualified') with the reason for the
+ * audit log otherwise.
+ */
+export function qualify(cert: CertificateStatements, services: readonly TrustService[], at: Date, opts: QualificationOptions): Qualification & { readonly service: TrustService } {
+  const reasons: string[] = [];
+  const eligible: { service: TrustService; qualifiers: Set<string> }[] = [];
+  for (const service of services) {
+    const why = ineligibility(service, at);
+    if (why) reasons.push(`${why} (${describe(service)})`);
+    else eligible.push({ service, qualifiers: matchingQualifiers(service, cert) });
+  }
+  for (const { service, qualifiers } of eligible) {
+    const why = restriction(qualifiers, cert);
+    if (why) throw new CertificateRejected('not-qualified', `${why} (${describe(service)})`);
+  }
+  const vouching = eligible.filter(({ qualifiers }) => cert.qcCompliance || qualifiers.has('QCStatement'));
+  if (vouching.length === 0) {
+    if (eligible.length > 0) reasons.push(`neither QcCompliance in the certificate nor a QCStatement qualifier (${eligible.map((e) => describe(e.service)).join('; ')})`);
+    throw new CertificateRejected('not-qualified', reasons.join('; ') || 'no trusted-list service for the issuing CA');
+  }
   const publicEmployee = cert.policies.some((oid) => opts.publicEmployeePolicyOids.includes(oid));
-  if (qualified) return { profile: publicEmployee ? 'public-employee' : 'qualified-natural-person', qualifiedDevice: deviceOf(cert, qualifiers) };
-  if (publicEmployee) return { profile: 'public-employee', qualifiedDevice: false };
-  throw reject(cert.qcCompliance ? 'the trusted list says the certificate is not qualified' : 'neither QcCompliance nor a public-employee policy');
+  // a qualified device only when every vouching service agrees: the weaker claim wins
+  const qualifiedDevice = vouching.every(({ qualifiers }) => deviceOf(cert, qualifiers));
+  return { profile: publicEmployee ? 'public-employee' : 'qualified-natural-person', qualifiedDevice, service: vouching[0]!.service };
 }

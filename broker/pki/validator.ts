@@ -8,13 +8,11 @@ import { X509Certificate } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { Config } from '../config.js';
 import { CertificateRejected, type AcceptedCertificate, type CertificateValidator, type RevocationChecker, type TrustedLists } from './model.js';
-import { validatePath } from './path.js';
+import { MAX_PRESENTED_CERTIFICATES, validatePath } from './path.js';
 import { qualify, readStatements } from './qualification.js';
 import { readHolder } from './holder.js';
 import { x509 } from './x509.js';
 
-/** a browser or a proxy never sends more: anything longer is not a person's chain */
-const MAX_PRESENTED = 8;
 const MAX_CERTIFICATE_BYTES = 16_384;
 const PEM_BLOCK = /-----BEGIN CERTIFICATE-----[\s\S]*?-----END CERTIFICATE-----/g;
 
@@ -42,7 +40,7 @@ export function parsePresented(presented: readonly (string | Buffer)[]): X509Cer
     }
   }
   if (ders.length === 0) throw malformed('no certificate presented');
-  if (ders.length > MAX_PRESENTED) throw malformed(`${ders.length} certificates presented (at most ${MAX_PRESENTED})`);
+  if (ders.length > MAX_PRESENTED_CERTIFICATES) throw malformed(`${ders.length} certificates presented (at most ${MAX_PRESENTED_CERTIFICATES})`);
   return ders.map((der, i) => {
     if (der.length > MAX_CERTIFICATE_BYTES) throw malformed(`certificate ${i} is ${der.length} bytes (at most ${MAX_CERTIFICATE_BYTES})`);
     try {
@@ -57,7 +55,6 @@ export function createCertificateValidator(deps: CertificateValidatorDeps): Cert
   return {
     async validate(presented, at) {
       const chain = parsePresented(presented);
-      if (chain[0]!.ca) throw malformed('the presented leaf is a CA certificate');
       const path = validatePath(chain, deps.trustedLists.grantedCaServicesAt(at), at);
       let statements;
       try {
@@ -65,7 +62,7 @@ export function createCertificateValidator(deps: CertificateValidatorDeps): Cert
       } catch (err) {
         throw malformed(`unreadable QcStatements, policies or key usage: ${(err as Error).message}`);
       }
-      const { profile, qualifiedDevice } = qualify(statements, path.service, at, deps.profiles);
+      const { profile, qualifiedDevice, service } = qualify(statements, path.services, at, deps.profiles);
       const holder = readHolder(path.leaf, deps.profiles.issuers);
       // every certificate below the anchor (the last one, which the trusted list vouches for)
       for (let i = 0; i < path.chain.length - 1; i++) await deps.revocation.check(path.chain[i]!, path.chain[i + 1]!, at);
@@ -76,7 +73,7 @@ export function createCertificateValidator(deps: CertificateValidatorDeps): Cert
         issuer: new x509.X509Certificate(path.leaf.raw).issuer,
         serialNumber: path.leaf.serialNumber.toUpperCase(),
         fingerprint256: path.leaf.fingerprint256,
-        territory: path.service.territory,
+        territory: service.territory,
       };
       deps.log.debug({ issuer: accepted.issuer, serialNumber: accepted.serialNumber, profile, qualifiedDevice }, 'client certificate accepted');
       return accepted;

@@ -50,7 +50,7 @@ describe('RFC 5280 §6.1 certification path validation', () => {
         const path = validatePath(chainOf(pki[name]), anchors, now);
         assert.deepEqual(path.chain.map((c) => c.fingerprint256), [pki[name].cert, pki.intermediate.cert, pki.root.cert].map((c) => c.fingerprint256));
         assert.equal(path.leaf, pki[name].cert);
-        assert.equal(path.service, anchors[0]);
+        assert.deepEqual(path.services, [anchors[0]]);
       });
     }
     it('expired → expired, with the date in the detail', () => {
@@ -89,7 +89,7 @@ describe('RFC 5280 §6.1 certification path validation', () => {
       const issuing = service('Pasarela TEST Issuing', pki.intermediate);
       const path = validatePath([pki.qualifiedPerson.cert], [issuing], now);
       assert.equal(path.chain.length, 2);
-      assert.equal(path.service, issuing);
+      assert.deepEqual(path.services, [issuing]);
     });
     it('the anchor itself out of validity → expired, naming the CA', async () => {
       const leaf = await issueTestCertificate({ subject: 'CN=outlives its CA', issuer: pki.intermediate, notBefore: new Date(now.getTime() - DAY), notAfter: new Date(now.getTime() + 3000 * DAY), keyUsage: x509.KeyUsageFlags.digitalSignature });

@@ -31,6 +31,12 @@ const qualification = (qualifiers: string[], q: Partial<ServiceQualification> = 
   qualifiers: qualifiers.map((n) => EXT + n), assert: 'atLeastOne', policyOids: [QCP_N], keyUsage: [], ...q,
 });
 
+/** qualify under one service or several (an anchor listed in more than one), without the vouching service */
+function decide(cert: CertificateStatements, services: TrustService | TrustService[], at: Date, opts: typeof OPTS | { publicEmployeePolicyOids: string[] }) {
+  const { profile, qualifiedDevice } = qualify(cert, ([] as TrustService[]).concat(services), at, opts);
+  return { profile, qualifiedDevice };
+}
+
 function rejected(fn: () => unknown): string {
   try {
     fn();
@@ -63,77 +69,109 @@ describe('pki qualification', () => {
 
   describe('the service decides', () => {
     it('a qualified certificate under a granted CA/QC e-signature service is a qualified natural person, software', () => {
-      assert.deepEqual(qualify(statements(), service(), AT, OPTS), { profile: 'qualified-natural-person', qualifiedDevice: false });
+      assert.deepEqual(decide(statements(), service(), AT, OPTS), { profile: 'qualified-natural-person', qualifiedDevice: false });
     });
     it('QcSSCD in the certificate makes a qualified device', () => {
-      assert.deepEqual(qualify(statements({ qcSscd: true }), service(), AT, OPTS), { profile: 'qualified-natural-person', qualifiedDevice: true });
+      assert.deepEqual(decide(statements({ qcSscd: true }), service(), AT, OPTS), { profile: 'qualified-natural-person', qualifiedDevice: true });
     });
     it('QcCompliance under a service that is not CA/QC is not qualified', () => {
-      assert.match(rejected(() => qualify(statements(), service({ serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/CA/PKC' }), AT, OPTS)), /CA\/PKC with status .*granted: not a granted CA\/QC/);
+      assert.match(rejected(() => decide(statements(), service({ serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/CA/PKC' }), AT, OPTS)), /CA\/PKC with status .*granted: not a granted CA\/QC/);
     });
     it('QcCompliance under a service withdrawn at the validation time is not qualified', () => {
       const history = [{ status: WITHDRAWN, from: new Date('2026-01-01T00:00:00Z') }, { status: GRANTED, from: new Date('2020-01-01T00:00:00Z') }];
-      assert.match(rejected(() => qualify(statements(), service({ statusHistory: history }), AT, OPTS)), /withdrawn: not a granted/);
+      assert.match(rejected(() => decide(statements(), service({ statusHistory: history }), AT, OPTS)), /withdrawn: not a granted/);
       // …but was qualified at a validation time before the withdrawal
-      assert.equal(qualify(statements(), service({ statusHistory: history }), new Date('2025-06-01T00:00:00Z'), OPTS).profile, 'qualified-natural-person');
+      assert.equal(decide(statements(), service({ statusHistory: history }), new Date('2025-06-01T00:00:00Z'), OPTS).profile, 'qualified-natural-person');
     });
     it('a service granted then as another service type does not count', () => {
       const history = [{ status: GRANTED, from: new Date('2020-01-01T00:00:00Z'), serviceType: 'http://uri.etsi.org/TrstSvc/Svctype/CA/PKC' }];
-      assert.match(rejected(() => qualify(statements(), service({ statusHistory: history }), AT, OPTS)), /CA\/PKC with status .*granted: not a granted CA\/QC/);
+      assert.match(rejected(() => decide(statements(), service({ statusHistory: history }), AT, OPTS)), /CA\/PKC with status .*granted: not a granted CA\/QC/);
     });
     it('a service for e-seals only is not for e-signatures', () => {
-      assert.match(rejected(() => qualify(statements(), service({ additionalInformation: [`${EXT}ForeSeals`] }), AT, OPTS)), /not for electronic signatures/);
+      assert.match(rejected(() => decide(statements(), service({ additionalInformation: [`${EXT}ForeSeals`] }), AT, OPTS)), /not for electronic signatures/);
       // no "For…" entry at all: an older list, read as e-signatures
-      assert.equal(qualify(statements(), service({ additionalInformation: [] }), AT, OPTS).profile, 'qualified-natural-person');
+      assert.equal(decide(statements(), service({ additionalInformation: [] }), AT, OPTS).profile, 'qualified-natural-person');
     });
     it('QCNoSSCD of a matching qualification overrides QcSSCD in the certificate', () => {
       const svc = service({ qualifications: [qualification(['QCNoSSCD'])] });
-      assert.equal(qualify(statements({ qcSscd: true }), svc, AT, OPTS).qualifiedDevice, false);
+      assert.equal(decide(statements({ qcSscd: true }), svc, AT, OPTS).qualifiedDevice, false);
       // criteria that do not match the certificate do not apply
       const other = service({ qualifications: [qualification(['QCNoSSCD'], { policyOids: ['1.2.3.4'] })] });
-      assert.equal(qualify(statements({ qcSscd: true }), other, AT, OPTS).qualifiedDevice, true);
+      assert.equal(decide(statements({ qcSscd: true }), other, AT, OPTS).qualifiedDevice, true);
     });
     it('QCWithSSCD makes a device of a certificate without QcSSCD; QCSSCDStatusAsInCert follows the certificate', () => {
-      assert.equal(qualify(statements(), service({ qualifications: [qualification(['QCWithSSCD'])] }), AT, OPTS).qualifiedDevice, true);
+      assert.equal(decide(statements(), service({ qualifications: [qualification(['QCWithSSCD'])] }), AT, OPTS).qualifiedDevice, true);
       const asInCert = service({ qualifications: [qualification(['QCQSCDStatusAsInCert'])] });
-      assert.equal(qualify(statements(), asInCert, AT, OPTS).qualifiedDevice, false);
-      assert.equal(qualify(statements({ qcSscd: true }), asInCert, AT, OPTS).qualifiedDevice, true);
+      assert.equal(decide(statements(), asInCert, AT, OPTS).qualifiedDevice, false);
+      assert.equal(decide(statements({ qcSscd: true }), asInCert, AT, OPTS).qualifiedDevice, true);
     });
     it('a QCStatement qualifier makes a certificate without QcCompliance qualified; NotQualified unmakes one with it', () => {
-      assert.equal(qualify(statements({ qcCompliance: false }), service({ qualifications: [qualification(['QCStatement'])] }), AT, OPTS).profile, 'qualified-natural-person');
-      assert.match(rejected(() => qualify(statements(), service({ qualifications: [qualification(['NotQualified'])] }), AT, OPTS)), /not qualified/);
+      assert.equal(decide(statements({ qcCompliance: false }), service({ qualifications: [qualification(['QCStatement'])] }), AT, OPTS).profile, 'qualified-natural-person');
+      assert.match(rejected(() => decide(statements(), service({ qualifications: [qualification(['NotQualified'])] }), AT, OPTS)), /not qualified/);
     });
     it('a qualification without criteria applies to every certificate of the service (fail closed)', () => {
-      assert.equal(qualify(statements({ qcSscd: true }), service({ qualifications: [qualification(['QCNoSSCD'], { policyOids: [] })] }), AT, OPTS).qualifiedDevice, false);
+      assert.equal(decide(statements({ qcSscd: true }), service({ qualifications: [qualification(['QCNoSSCD'], { policyOids: [] })] }), AT, OPTS).qualifiedDevice, false);
     });
     it('criteria assert "none": applies when no criterion holds', () => {
       const q = qualification(['QCNoSSCD'], { assert: 'none', policyOids: ['1.2.3.4'] });
-      assert.equal(qualify(statements({ qcSscd: true }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, false);
-      assert.equal(qualify(statements({ qcSscd: true, policies: [QCP_N, '1.2.3.4'] }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, true);
+      assert.equal(decide(statements({ qcSscd: true }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, false);
+      assert.equal(decide(statements({ qcSscd: true, policies: [QCP_N, '1.2.3.4'] }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, true);
     });
     it('criteria on key usage: assert "all" needs the policy and every bit', () => {
       const q = qualification(['QCWithSSCD'], { assert: 'all', keyUsage: ['digitalSignature', 'nonRepudiation'] });
-      assert.equal(qualify(statements(), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, false);
-      assert.equal(qualify(statements({ keyUsage: ['digitalSignature', 'nonRepudiation'] }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, true);
+      assert.equal(decide(statements(), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, false);
+      assert.equal(decide(statements({ keyUsage: ['digitalSignature', 'nonRepudiation'] }), service({ qualifications: [q] }), AT, OPTS).qualifiedDevice, true);
     });
     it('QCForLegalPerson, or a QcType that is not esign, is not a natural person signature certificate', () => {
-      assert.match(rejected(() => qualify(statements(), service({ qualifications: [qualification(['QCForLegalPerson'])] }), AT, OPTS)), /legal person/);
-      assert.match(rejected(() => qualify(statements({ qcTypes: ['0.4.0.1862.1.6.2'] }), service(), AT, OPTS)), /not esign/);
-      assert.match(rejected(() => qualify(statements(), service({ qualifications: [qualification(['QCForESeal'])] }), AT, OPTS)), /e-seals/);
+      assert.match(rejected(() => decide(statements(), service({ qualifications: [qualification(['QCForLegalPerson'])] }), AT, OPTS)), /legal person/);
+      assert.match(rejected(() => decide(statements({ qcTypes: ['0.4.0.1862.1.6.2'] }), service(), AT, OPTS)), /not esign/);
+      assert.match(rejected(() => decide(statements(), service({ qualifications: [qualification(['QCForESeal'])] }), AT, OPTS)), /e-seals/);
+    });
+  });
+
+  describe('a CA listed in several services', () => {
+    const notQualified = service({ serviceName: 'second entry', qualifications: [qualification(['NotQualified'])] });
+    it('a restrictive qualifier in any granted service refuses, whichever service comes first', () => {
+      for (const restrictive of ['NotQualified', 'QCForLegalPerson', 'QCForESeal', 'QCForWSA']) {
+        const other = service({ serviceName: 'second entry', qualifications: [qualification([restrictive])] });
+        rejected(() => decide(statements(), [service(), other], AT, OPTS));
+        rejected(() => decide(statements(), [other, service()], AT, OPTS));
+      }
+      assert.match(rejected(() => decide(statements(), [service(), notQualified], AT, OPTS)), /not qualified \(service "second entry"/);
+    });
+    it('a restriction in a service that is not granted at the validation time does not count', () => {
+      const withdrawn = { ...notQualified, statusHistory: [{ status: WITHDRAWN, from: new Date('2020-01-01T00:00:00Z') }] };
+      assert.equal(decide(statements(), [withdrawn, service()], AT, OPTS).profile, 'qualified-natural-person');
+    });
+    it('any eligible service under which the certificate is qualified vouches for it, and names the territory', () => {
+      const eSeals = service({ serviceName: 'seals', territory: 'PT', additionalInformation: [`${EXT}ForeSeals`] });
+      const qcStatement = service({ serviceName: 'signatures', territory: 'ES', qualifications: [qualification(['QCStatement'])] });
+      const result = qualify(statements({ qcCompliance: false }), [eSeals, qcStatement], AT, OPTS);
+      assert.equal(result.profile, 'qualified-natural-person');
+      assert.equal(result.service.serviceName, 'signatures');
+      assert.match(rejected(() => decide(statements(), [eSeals], AT, OPTS)), /not for electronic signatures/);
+    });
+    it('a qualified device only when every vouching service agrees', () => {
+      const noDevice = service({ serviceName: 'second entry', qualifications: [qualification(['QCNoSSCD'])] });
+      assert.equal(decide(statements({ qcSscd: true }), [service(), noDevice], AT, OPTS).qualifiedDevice, false);
+      assert.equal(decide(statements({ qcSscd: true }), [service(), service()], AT, OPTS).qualifiedDevice, true);
     });
   });
 
   describe('profiles', () => {
-    it('a public-employee policy gives the public-employee profile, qualified or not, never a device unless qualified', () => {
-      assert.deepEqual(qualify(statements({ policies: [PUBLIC_EMPLOYEE_HIGH] }), service(), AT, OPTS), { profile: 'public-employee', qualifiedDevice: false });
-      assert.deepEqual(qualify(statements({ qcCompliance: false, qcSscd: true, policies: [PUBLIC_EMPLOYEE_MEDIUM] }), service(), AT, OPTS), { profile: 'public-employee', qualifiedDevice: false });
-      assert.deepEqual(qualify(statements({ qcSscd: true, policies: [PUBLIC_EMPLOYEE_MEDIUM] }), service(), AT, OPTS), { profile: 'public-employee', qualifiedDevice: true });
+    it('a public-employee policy on a qualified certificate gives the public-employee profile, its device as the certificate says', () => {
+      assert.deepEqual(decide(statements({ policies: [PUBLIC_EMPLOYEE_HIGH] }), service(), AT, OPTS), { profile: 'public-employee', qualifiedDevice: false });
+      assert.deepEqual(decide(statements({ qcSscd: true, policies: [PUBLIC_EMPLOYEE_MEDIUM] }), service(), AT, OPTS), { profile: 'public-employee', qualifiedDevice: true });
+    });
+    it('a public-employee certificate that is not qualified is refused (seed 000 §1.4.3: "erkend")', () => {
+      assert.match(rejected(() => decide(statements({ qcCompliance: false, qcSscd: true, policies: [PUBLIC_EMPLOYEE_MEDIUM] }), service(), AT, OPTS)), /neither QcCompliance/);
+      assert.match(rejected(() => decide(readStatements(pki.publicEmployee.cert), service({ qualifications: [qualification(['NotQualified'], { policyOids: [PUBLIC_EMPLOYEE_MEDIUM] })] }), AT, OPTS)), /not qualified/);
     });
     it('the public-employee OIDs are configuration', () => {
-      rejected(() => qualify(statements({ qcCompliance: false, policies: [PUBLIC_EMPLOYEE_HIGH] }), service(), AT, { publicEmployeePolicyOids: [] }));
+      assert.equal(decide(statements({ policies: [PUBLIC_EMPLOYEE_HIGH] }), service(), AT, { publicEmployeePolicyOids: [] }).profile, 'qualified-natural-person');
     });
     it('neither QcCompliance nor a public-employee policy is not qualified, whatever the service', () => {
-      assert.match(rejected(() => qualify(readStatements(pki.nonQualified.cert), service(), AT, OPTS)), /neither QcCompliance/);
+      assert.match(rejected(() => decide(readStatements(pki.nonQualified.cert), service(), AT, OPTS)), /neither QcCompliance/);
     });
   });
 });

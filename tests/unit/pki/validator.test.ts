@@ -86,7 +86,7 @@ describe('pki validator', () => {
   it('refuses without asking revocation when the certificate fails earlier checks', async () => {
     await assert.rejects(validator(pki.intermediate.cert).validate([pki.nonQualified.pem], NOW), rejectedAs('not-qualified'));
     await assert.rejects(validator(pki.intermediate.cert).validate([pki.unknownIssuer.pem], NOW), rejectedAs('untrusted-issuer'));
-    await assert.rejects(validator(pki.intermediate.cert).validate([pki.intermediate.pem], NOW), rejectedAs('malformed'));
+    await assert.rejects(validator(pki.intermediate.cert).validate([pki.intermediate.pem], NOW), rejectedAs('wrong-usage'));
     assert.deepEqual(checked, []);
   });
 });
