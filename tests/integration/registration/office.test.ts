@@ -177,4 +177,19 @@ forEachStores('registration office console (issue 9)', (stores) => {
     assert.match(taken.text, /segundo factor/);
     assert.equal((await b.broker.services.identity.findById(ana.id))!.mobile, '+34611000111');
   });
+
+  it('refuses a registrar their own record (level, mobile, activation code): another registrar serves them; audited', async () => {
+    const before = (await b.broker.services.identity.findById(registrarId))!;
+    const shown = await registrar.get(`/staff/office/?document=${CARMEN.document}`).expect(200);
+    assert.match(shown.text, /su propio registro/, 'the console says so when the registrar finds themselves');
+    const refused = await post('/staff/office/upgrade', { document: CARMEN.document, documentChecked: 'yes', nationality: 'ES', mobile: '+34611000999', newActivationCode: 'yes' }).expect(403);
+    assert.match(refused.text, /role="alert"[\s\S]*su propio registro/);
+    assert.doesNotMatch(refused.text, /<code>[2-9A-Z]{4}-/, 'no activation code is printed');
+    const after = (await b.broker.services.identity.findById(registrarId))!;
+    assert.equal(after.mobile, before.mobile);
+    assert.equal(after.registrationLevel, before.registrationLevel);
+    const entries = await b.broker.services.audit.forSubject(registrarId, 5);
+    assert.ok(entries.some((e) => e.action === 'registration.office.own-record-refused' && e.actor === `person:${registrarId}`));
+    assert.ok(!entries.some((e) => e.action === 'registration.office'), 'nothing was changed at the office');
+  });
 });

@@ -3,12 +3,13 @@
 // as strict as advanced: the person and the original document are in front of the registrar);
 // record mobile and e-mail (one person per mobile, the seed's rule and its reason when refused);
 // raise a basic person to advanced; minors with their guardian and the proof of parental
-// authority; the Cl@ve Permanente activation code on a printable page, once.
+// authority; the Cl@ve Permanente activation code on a printable page, once. Never on the
+// registrar's own record (another registrar serves them; the attempt is audited).
 import { Router, type Request, type Response } from 'express';
 import type { BrokerServices } from '../../../services.js';
 import { html, type SafeHtml } from '../../../web/html.js';
 import type { StaffConsole } from '../../staff/console.js';
-import { carriesStaffCsrf, staffOf } from '../../staff/index.js';
+import { carriesStaffCsrf, staffActor, staffOf } from '../../staff/index.js';
 import { IdentityError } from '../../registry-db.js';
 import { isValidDocument, normaliseDocument } from '../../documents.js';
 import { dayOf } from '../../../mandates/dates.js';
@@ -54,7 +55,9 @@ function router(services: BrokerServices): Router {
     if (!person) return send(req, res, searchPage(k, document, notFound(k, normaliseDocument(document))), 404);
     const minor = person.dateOfBirth !== null && ageOn(person.dateOfBirth, today()) < ADULT_AGE;
     const shown = form ?? { nationality: person.documentType === 'DNI' ? 'ES' : '', mobile: person.mobile ?? '', email: person.email ?? '' };
-    const section = personSection(k, person, await guardiansOf(services.db, person.id), shown, problems, minor);
+    // a registrar's own record says at once that it is not theirs to change (the upgrade refuses it)
+    const shownProblems = isOwnRecord(res, person.id) && !problems.includes(OWN_RECORD) ? [OWN_RECORD, ...problems] : problems;
+    const section = personSection(k, person, await guardiansOf(services.db, person.id), shown, shownProblems, minor);
     send(req, res, searchPage(k, person.documentNumber ?? document, section), status);
   }
 
@@ -94,6 +97,12 @@ function router(services: BrokerServices): Router {
     if (!carriesStaffCsrf(req, staffOf(res).login)) return showPerson(req, res, document, form, ['office.problem.csrf'], 403);
     const person = await services.identity.findByDocument(document);
     if (!person) return showPerson(req, res, document, form, [], 404);
+    if (isOwnRecord(res, person.id)) {
+      // Separation of duties: raising one's own level, changing one's own mobile or printing
+      // oneself an activation code needs a second pair of eyes, so another registrar does it.
+      await services.audit.record({ actor: staffActor(res), action: 'registration.office.own-record-refused', subject: person.id, ip: req.ip });
+      return showPerson(req, res, document, undefined, [], 403);
+    }
     const problems: string[] = [];
     if (form.documentChecked !== 'yes') problems.push('office.problem.documentChecked');
     const nationality = (form.nationality ?? '').trim().toUpperCase();
@@ -122,6 +131,13 @@ function router(services: BrokerServices): Router {
     }
   });
   return r;
+}
+
+const OWN_RECORD = 'office.problem.ownRecord';
+
+/** Whether the person at the counter is the registrar at the console. */
+function isOwnRecord(res: Response, personId: string): boolean {
+  return staffOf(res).login.personId === personId;
 }
 
 function problemBlock(k: PageKit, key: string): SafeHtml {
