@@ -44,9 +44,11 @@ export const spPolicySchema = z
   .describe('per-SP policy entry');
 export type SpPolicy = z.infer<typeof spPolicySchema>;
 
-// eIDAS signature algorithms (eIDAS crypto requirements v1.4 §2.2): RSASSA-PSS and ECDSA, and
-// RSA-SHA256/512 which some nodes still use; never RSA-SHA1.
-const eidasSignatureAlgorithm = z.enum(['rsa-pss-sha256', 'rsa-pss-sha512', 'ecdsa-sha256', 'rsa-sha256', 'rsa-sha512']);
+// eIDAS signature algorithms (eIDAS crypto requirements v1.4 §2.2): RSASSA-PSS and ECDSA. We sign
+// with those only; RSA PKCS#1 v1.5 (RSA-SHA256/512), which some nodes still use, is accepted from a
+// node only when its country entry lists it. Never RSA-SHA1.
+const eidasOwnSignatureAlgorithm = z.enum(['rsa-pss-sha256', 'rsa-pss-sha512', 'ecdsa-sha256']);
+const eidasSignatureAlgorithm = z.enum([...eidasOwnSignatureAlgorithm.options, 'rsa-sha256', 'rsa-sha512']);
 
 const eidasCountrySchema = z
   .object({
@@ -54,7 +56,7 @@ const eidasCountrySchema = z
     name: z.string().optional().describe('name shown on the country page; default the code'),
     metadata: z.string().min(1).describe('the node\'s metadata: a file (relative to the project root, usually under metadata/eidas/) or an http(s) URL'),
     metadataSigningCertFile: z.string().min(1).describe('PEM certificate that must have signed that metadata (relative to the project root)'),
-    signatureAlgorithms: z.array(eidasSignatureAlgorithm).min(1).optional().describe('signature algorithms accepted from this node; default the eIDAS set (RSA-PSS, ECDSA, RSA-SHA256/512)'),
+    signatureAlgorithms: z.array(eidasSignatureAlgorithm).min(1).optional().describe('signature algorithms accepted from this node; default the eIDAS set (RSA-PSS and ECDSA); list rsa-sha256/rsa-sha512 explicitly for a node that still signs with RSA PKCS#1 v1.5'),
     refreshMinutes: z.number().int().min(1).max(1440).default(60).describe('minutes between metadata reads'),
   })
   .describe('one foreign eIDAS proxy-service node');
@@ -109,7 +111,7 @@ const eidasConnectorSchema = z
     requesterId: z.boolean().describe('send Scoping/RequesterID with the SP\'s entityID'),
     providerName: z.string().min(1).describe('ProviderName of our AuthnRequests'),
     metadataValidityHours: z.number().int().min(1).max(168).describe('validUntil of our connector metadata, from now'),
-    requestSignatureAlgorithm: eidasSignatureAlgorithm.describe('signature algorithm of our AuthnRequests and metadata (RSA keys ≥ 3072 bits; an EC key always signs with ECDSA)'),
+    requestSignatureAlgorithm: eidasOwnSignatureAlgorithm.describe('signature algorithm of our AuthnRequests and metadata (RSA keys ≥ 3072 bits; an EC key always signs with ECDSA)'),
     metadataSigningKeyFile: z.string().optional().describe('PEM private key that signs our connector metadata; absent: a development key under varDir/<keys.dir>/eidas-metadata.*'),
     metadataSigningCertFile: z.string().optional().describe('PEM certificate of metadataSigningKeyFile'),
     requestSigningKeyFile: z.string().optional().describe('PEM private key that signs our AuthnRequests; absent: a development key under varDir/<keys.dir>/eidas-request.*'),
@@ -342,6 +344,7 @@ export const configSchema = z
           )
           .describe('trusted lists whose granted CA/QC services anchor client certificates; a list that fails to load or verify is absent (its certificates are refused)'),
         trustedListRefreshMinutes: z.number().int().min(1).describe('minutes between re-reads of every trusted list; a list that then fails keeps its last good version'),
+        trustedListGraceHours: z.number().int().min(0).max(168).default(24).describe('hours a trusted list past its NextUpdate is still used (a /readyz warning meanwhile); after that its CAs anchor nothing until a fresh list is read'),
         fetchTimeoutMs: z.number().int().min(100).describe('timeout in milliseconds of each fetch of a trusted list by URL, headers and body together (OCSP and CRLs: pki.revocation.timeoutMs)'),
         trustedListMaxBytes: z.number().int().min(1024).describe('largest trusted list read, in bytes (national lists are 1–5 MB)'),
         revocation: z

@@ -44,8 +44,11 @@ const fail = (detail: string): never => {
   throw new ForeignMetadataError(detail);
 };
 
-/** The eIDAS set (crypto requirements §2.2) when a country names none. */
-export const DEFAULT_NODE_SIGNATURE_ALGORITHMS = ['rsa-pss-sha256', 'rsa-pss-sha512', 'ecdsa-sha256', 'rsa-sha256', 'rsa-sha512'] as const;
+/**
+ * The eIDAS set (crypto requirements §2.2: RSASSA-PSS and ECDSA) when a country names none; RSA
+ * PKCS#1 v1.5 only for a country that lists it.
+ */
+export const DEFAULT_NODE_SIGNATURE_ALGORITHMS = ['rsa-pss-sha256', 'rsa-pss-sha512', 'ecdsa-sha256'] as const;
 
 export function acceptedAlgorithmUris(country: EidasCountryConfig): string[] {
   const uris = (country.signatureAlgorithms ?? DEFAULT_NODE_SIGNATURE_ALGORITHMS).map((name) => SIGNATURE_ALGORITHMS[name].uri);

@@ -50,7 +50,8 @@ export async function startEidasNode(dir: string, requestKey: 'rsa' | 'ec' = 'rs
   // EC: Debian's xmlsec1 can then verify our metadata (it knows no RSA-PSS)
   const metadata = opensslPair(dir, 'metadata', 'ec');
   const requestCertPem = readFileSync(request.cert, 'utf8');
-  const node = await startForeignNodeServer({ spSigningCertificates: [requestCertPem], encryptTo: readFileSync(encryption.cert, 'utf8') });
+  // RSASSA-PSS, as eIDAS asks: PKCS#1 v1.5 is not accepted from a country that does not list it
+  const node = await startForeignNodeServer({ spSigningCertificates: [requestCertPem], encryptTo: readFileSync(encryption.cert, 'utf8'), response: { signatureAlgorithm: 'rsa-pss-sha256' } });
   writeFileSync(path.join(dir, 'node-metadata.crt'), node.certs.metadata);
   const eidas: Json = {
     requestSigningKeyFile: request.key,

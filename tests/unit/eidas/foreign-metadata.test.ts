@@ -39,6 +39,16 @@ describe('eidas foreign-metadata: node metadata verified, validUntil honoured', 
     assert.deepEqual(acceptedAlgorithmUris({ ...DE, signatureAlgorithms: ['rsa-pss-sha256'] }), [ALG.rsaPssSha256]);
   });
 
+  it('accepts RSA-PSS and ECDSA by default, RSA PKCS#1 v1.5 only when the country lists it; we never sign with it', () => {
+    const byDefault = acceptedAlgorithmUris(DE);
+    assert.deepEqual(new Set(byDefault), new Set([ALG.rsaPssSha256, ALG.rsaPssSha512, ALG.ecdsaSha256, ALG.ecdsaSha384]));
+    assert.ok(!byDefault.includes(ALG.rsaSha256) && !byDefault.includes(ALG.rsaSha512));
+    assert.ok(acceptedAlgorithmUris({ ...DE, signatureAlgorithms: ['rsa-pss-sha256', 'rsa-sha512'] }).includes(ALG.rsaSha512));
+    for (const ours of ['rsa-sha256', 'rsa-sha512'])
+      assert.throws(() => loadConfig({}, { connectors: { eidas: { requestSignatureAlgorithm: ours } } }), /requestSignatureAlgorithm/);
+    assert.equal(loadConfig({}, { connectors: { eidas: { requestSignatureAlgorithm: 'ecdsa-sha256' } } }).connectors.eidas.requestSignatureAlgorithm, 'ecdsa-sha256');
+  });
+
   it('refuses a document signed by another key, an edited document and an expired one', async () => {
     const { xml } = await node.makeMetadata({ ssoUrl: SSO });
     assert.throws(() => readForeignNode(xml, DE, node.certs.attacker, new Date()), (e: Error) => e instanceof ForeignMetadataError && /signature/.test(e.message));
