@@ -1,6 +1,6 @@
 // The management pages' users and profile sections in chromium (seed 004 §2.3, §3): an
 // administrator logs in through the broker, sees the overview with its badges, searches, opens a
-// user, changes role and level, meets the last-administrator and own-level refusals, adds a user
+// user, changes role and level, meets the self-demotion, last-administrator and own-level refusals, adds a user
 // with the copy of the identity document (refusing a file too large and one of a wrong type),
 // links a user to another organisation, changes contact details, ends a means (and ends the
 // organisation with the last one after a confirmation); a member who administers nothing sees only
@@ -114,7 +114,7 @@ describe('browser: management pages — users and profile (chromium)', function 
     assert.equal((await x.world.m.getMember(admin.actor('3'), org.id, user.member.id)).level, '3');
   });
 
-  it('role: a user becomes administrator; the last administrator\'s own demotion is refused next to the field with the seed\'s explanation', async () => {
+  it('role: a user becomes administrator; on one\'s own membership "user" is not offered, the seed\'s self-demotion explanation beside it', async () => {
     await go(paths.userAction(org.id, user.member.id, 'role'));
     await axeScan(page, 'role form');
     await page.check('input[name="role"][value="administrator"]');
@@ -125,12 +125,33 @@ describe('browser: management pages — users and profile (chromium)', function 
     await page.click('main form button[type="submit"]');
     await page.waitForSelector('.flash');
     await go(paths.userAction(org.id, adminMember.id, 'role'));
-    await page.check('input[name="role"][value="user"]');
-    await page.click('main form button[type="submit"]');
-    assert.equal((await page.locator('#f-role-error').innerText()).trim(), en('refusal.self-demote'));
-    assert.equal(await page.getAttribute('fieldset:has(#f-role-error)', 'aria-describedby'), 'f-role-error');
-    await axeScan(page, 'role refusal');
-    await screenshot(page, 'admin-user-role-refused');
+    assert.equal(await page.isDisabled('input[name="role"][value="user"]'), true);
+    const reason = await page.getAttribute('input[name="role"][value="user"]', 'aria-describedby');
+    assert.equal((await page.locator(`#${reason!}`).innerText()).trim(), en('refusal.self-demote'));
+    await axeScan(page, 'role form on one\'s own membership');
+  });
+
+  it('the last counting administrator (the other has planned their own end) can be neither demoted nor ended: the seed\'s last-administrator explanation', async () => {
+    const w = x.world;
+    const duo = await w.organisation({ level: '3', name: 'Duo Holding' });
+    const { member: remaining } = await w.member(duo.org, duo.admin.actor('3'), { role: 'administrator', level: '3' });
+    await w.m.endMember(duo.admin.actor('3'), duo.org.id, duo.adminMember.id, { when: 'date', date: w.day(30) });
+    const { page: p4 } = await x.newPage();
+    await logInToAdmin(p4, w, duo.admin);
+    await p4.goto(`${url}${paths.userAction(duo.org.id, remaining.id, 'role')}`);
+    await p4.check('input[name="role"][value="user"]');
+    await p4.click('main form button[type="submit"]');
+    assert.equal((await p4.locator('#f-role-error').innerText()).trim(), en('refusal.last-administrator'));
+    assert.equal(await p4.getAttribute('fieldset:has(#f-role-error)', 'aria-describedby'), 'f-role-error');
+    await axeScan(p4, 'role refusal');
+    await screenshot(p4, 'admin-user-role-refused');
+    await p4.goto(`${url}${paths.userAction(duo.org.id, remaining.id, 'end')}`);
+    await p4.check('input[name="when"][value="now"]');
+    await p4.click('main form button[type="submit"]');
+    await p4.click('.confirmation button[type="submit"]');
+    assert.equal((await p4.locator('.error-summary li').innerText()).trim(), en('refusal.last-administrator'));
+    const after = await w.m.getMember(duo.admin.actor('3'), duo.org.id, remaining.id);
+    assert.deepEqual([after.role, after.status], ['administrator', 'active']);
   });
 
   it('add user: a file over 5 MB and one of a wrong type are refused next to their fields; then the request is made', async () => {

@@ -118,6 +118,17 @@ describe('management pages over HTTP: add, link and end users', function () {
     assert.deepEqual(docs.map((d) => d.media_type), ['image/png']);
   });
 
+  it('the copy form and the end form are not offered for a member the registry would refuse them for: the reason instead', async () => {
+    const { member } = await w.member(org, admin.actor('3'), { role: 'user', level: '2+' });
+    const copy = await a.agent.get(paths.userAction(org.id, member.id, 'document')).set('Accept-Language', 'en').expect(409);
+    assert.doesNotMatch(copy.text, /type="file"/);
+    assert.match(copy.text, /role="alert">A copy of the identity document can only be added while the request awaits approval\.</);
+    await w.m.endMember(admin.actor('3'), org.id, member.id, { when: 'now' });
+    const end = await a.agent.get(paths.userAction(org.id, member.id, 'end')).set('Accept-Language', 'en').expect(409);
+    assert.doesNotMatch(end.text, /name="when"/);
+    assert.match(end.text, /role="alert">This user&#39;s means has already ended\.</);
+  });
+
   it('link an existing user to the other organisation: a request there with the same level and e-mail', async () => {
     const { member } = await w.member(org, admin.actor('3'), { role: 'user', level: '2+' });
     await a.agent.post(paths.userAction(org.id, member.id, 'link')).type('form').send({ organisations: second.id, role: 'user' }).expect(403);

@@ -96,9 +96,11 @@ describe('management pages over HTTP: CSRF, administrators only, errors next to 
     assert.equal(after.level, '2+');
   });
 
-  it('the last administrator cannot become a user: the seed\'s explanation next to the role field (Dutch)', async () => {
-    const form = (await a.agent.get(paths.userAction(org.id, adminMember.id, 'role')).expect(200)).text;
+  it('an administrator cannot demote themselves: "user" is not offered on their own membership, and a forged choice gets the seed\'s explanation next to the role field (Dutch)', async () => {
+    const form = (await a.agent.get(paths.userAction(org.id, adminMember.id, 'role')).set('Accept-Language', 'nl').expect(200)).text;
     assert.match(form, /name="csrf"/);
+    assert.match(form, /name="role" value="user" disabled/);
+    assert.equal(textOfId(form, 'f-role-0-detail'), nl('refusal.self-demote'), 'the reason beside the choice');
     const page = await a.agent.post(paths.userAction(org.id, adminMember.id, 'role')).set('Accept-Language', 'nl').type('form').send({ csrf: a.csrf, role: 'user' }).expect(409);
     assert.equal(textOfId(page.text, 'f-role-error'), nl('refusal.self-demote'));
     assert.match(page.text, /aria-describedby="f-role-error"/);

@@ -47,7 +47,10 @@ ${choiceField({
   value,
   error: errors.role,
   choices: [
-    { value: 'user', label: ctx.t('role.user'), detail: html`${can('users.role.user.can')}<br>${cannot('users.role.user.cannot')}` },
+    // the registry never lets an administrator demote themselves (self-demote): not offered, the reason beside it
+    isOwnMembership(ctx, m) && m.role === 'administrator'
+      ? { value: 'user', label: ctx.t('role.user'), disabled: true, detail: ctx.t('refusal.self-demote') }
+      : { value: 'user', label: ctx.t('role.user'), detail: html`${can('users.role.user.can')}<br>${cannot('users.role.user.cannot')}` },
     { value: 'administrator', label: ctx.t('role.administrator'), detail: html`${can('users.role.administrator.can')}<br>${can('users.role.administrator.manages')}` },
   ],
 })}

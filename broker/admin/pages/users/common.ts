@@ -4,7 +4,11 @@
 import type { Member, MemberLevel, MemberSubject, Organisation } from '../../../mandates/model.js';
 import { MEMBER_LEVELS } from '../../../mandates/model.js';
 import { rungAtLeast } from '../../../loa.js';
-import type { AdminPageContext } from '../context.js';
+import type { Request, Response } from 'express';
+import { html } from '../../../web/html.js';
+import { currentOrganisation, pageContext, type AdminPageContext } from '../context.js';
+import { sendAdminPage } from '../layout.js';
+import { paths } from '../paths.js';
 
 export const memberName = (m: Pick<Member, 'givenName' | 'surname'>) => `${m.givenName} ${m.surname}`;
 
@@ -49,4 +53,18 @@ export async function sameUserElsewhere(
     if (match) found.push({ organisation, member: match });
   }
   return found;
+}
+
+/**
+ * A form page for an action the registry would refuse for this member in its present state: the
+ * refusal's text (409) and the way back, instead of a form whose every submission fails.
+ */
+export function unavailablePage(req: Request, res: Response, title: string, reasonKey: string, m: Member): void {
+  const ctx = pageContext(res);
+  sendAdminPage(req, res, ctx, {
+    status: 409,
+    title,
+    section: 'users',
+    body: html`<p class="error" role="alert">${ctx.t(reasonKey)}</p><p><a href="${paths.user(currentOrganisation(res).id, m.id)}">${ctx.t('shell.back')}</a></p>`,
+  });
 }

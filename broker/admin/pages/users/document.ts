@@ -12,7 +12,7 @@ import { setFlash } from '../flash.js';
 import { uploadedFiles } from '../multipart.js';
 import { paths } from '../paths.js';
 import type { SectionDeps } from '../section.js';
-import { memberName } from './common.js';
+import { memberName, unavailablePage } from './common.js';
 import { DOCUMENT_ACCEPT } from './add.js';
 
 function documentForm(req: Request, res: Response, deps: SectionDeps, m: Member, errors: FormErrors): void {
@@ -31,7 +31,12 @@ ${inputField({ name: 'document', label: ctx.t('users.new.document'), type: 'file
 
 export function mountDocument(router: Router, deps: SectionDeps): void {
   const load = (req: Request, res: Response) => deps.registry().getMember(pageContext(res).actor, currentOrganisation(res).id, String(req.params.memberId));
-  router.get('/:memberId/document', async (req, res) => documentForm(req, res, deps, await load(req, res), {}));
+  router.get('/:memberId/document', async (req, res) => {
+    const m = await load(req, res);
+    // the registry accepts another copy only while the request awaits approval: the reason, not a form it would refuse
+    if (m.status !== 'awaiting_approval') return unavailablePage(req, res, pageContext(res).t('users.document.title', { name: memberName(m) }), 'refusal.not-awaiting-approval', m);
+    documentForm(req, res, deps, m, {});
+  });
   router.post('/:memberId/document', deps.multipartForm, async (req, res) => {
     const ctx = pageContext(res);
     const org = currentOrganisation(res);

@@ -15,7 +15,7 @@ import { refusalErrors, refusalText } from '../refusals.js';
 import { setFlash } from '../flash.js';
 import { paths } from '../paths.js';
 import type { SectionDeps } from '../section.js';
-import { isOwnMembership, memberName, sameUserElsewhere } from './common.js';
+import { isOwnMembership, memberName, sameUserElsewhere, unavailablePage } from './common.js';
 
 interface EndChoice {
   readonly when: MemberEnd['when'] | '';
@@ -80,7 +80,10 @@ export function mountEnd(router: Router, deps: SectionDeps): void {
   const load = (req: Request, res: Response) => deps.registry().getMember(pageContext(res).actor, currentOrganisation(res).id, String(req.params.memberId));
 
   router.get('/:memberId/end', async (req, res) => {
-    await endForm(req, res, deps, await load(req, res), { when: '', date: '', also: [] }, {});
+    const m = await load(req, res);
+    // an ended (or rejected) means cannot end again (member-ended): the reason, not a form the registry would refuse
+    if (m.status === 'ended' || m.status === 'rejected') return unavailablePage(req, res, pageContext(res).t('users.end.title', { name: memberName(m) }), 'refusal.member-ended', m);
+    await endForm(req, res, deps, m, { when: '', date: '', also: [] }, {});
   });
 
   // the choice made: ask for the confirmation
