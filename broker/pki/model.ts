@@ -93,9 +93,12 @@ export interface TrustedList {
 export interface TrustedLists {
   /** the lists whose XAdES signature verified against their configured anchor */
   lists(): readonly TrustedList[];
-  /** services of type CA/QC whose status at `at` (history aware) is granted: the trust anchors */
+  /**
+   * services of type CA/QC whose status at `at` (history aware) is granted: the trust anchors; of
+   * lists within pki.trustedListGraceHours of their NextUpdate only (closed lists never)
+   */
   grantedCaServicesAt(at: Date): readonly TrustService[];
-  /** lists whose NextUpdate has passed at `at` (shown as /readyz warnings; still used) */
+  /** lists whose NextUpdate has passed at `at` (shown as /readyz warnings; used during the grace only) */
   staleAt(at: Date): readonly { readonly source: string; readonly nextUpdate: Date | null }[];
   /** re-read every configured source; a source that fails keeps its last good list (logged) */
   refresh(): Promise<void>;

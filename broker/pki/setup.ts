@@ -3,7 +3,7 @@
 // them. Used by the client-certificate host (the certificate connector's logins and device
 // activation) and by /readyz (a trusted list past its next update is a warning).
 import type { Logger } from 'pino';
-import { PROJECT_ROOT, type Config } from '../config.js';
+import { PROJECT_ROOT, varPath, type Config } from '../config.js';
 import type { CertificateValidator, TrustedLists } from './model.js';
 import { openTrustedLists } from './trusted-list/index.js';
 import { createRevocationChecker } from './revocation/checker.js';
@@ -20,6 +20,8 @@ export async function openCertificateTrust(cfg: Config, log: Logger, now: () => 
   const trustedLists = await openTrustedLists({
     sources: pki.trustedLists,
     refreshMinutes: pki.trustedListRefreshMinutes,
+    graceHours: pki.trustedListGraceHours,
+    sequenceFile: varPath(cfg, 'trusted-list-sequence.json'),
     log,
     now,
     fetchTimeoutMs: pki.fetchTimeoutMs,
@@ -31,7 +33,7 @@ export async function openCertificateTrust(cfg: Config, log: Logger, now: () => 
   return { trustedLists, validator, close: () => trustedLists.close() };
 }
 
-/** one /readyz warning per trusted list past its next update (still used: ETSI lets it stand) */
+/** one /readyz warning per trusted list past its next update (used within pki.trustedListGraceHours, then not) */
 export function staleListWarnings(trust: CertificateTrust, at: Date): string[] {
   return trust.trustedLists.staleAt(at).map((s) => `trusted list ${s.source} is past its next update${s.nextUpdate ? ` (${s.nextUpdate.toISOString()})` : ''}`);
 }

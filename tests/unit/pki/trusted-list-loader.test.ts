@@ -3,7 +3,7 @@
 // last good list on refresh (and refusing an older one), and answering which CA/QC services are
 // granted at a time and which lists are stale.
 import assert from 'node:assert/strict';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,6 +58,7 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
   let server: http.Server;
   let base: string;
   let served = '';
+  let brokers = 0;
 
   before(async () => {
     dir = await mkdtemp(path.join(tmpdir(), 'pasarela-tsl-loader-'));
@@ -88,7 +89,8 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
   });
 
   function options(sources: TrustedListsOptions['sources'], log: TrustedListsOptions['log'], extra: Partial<TrustedListsOptions> = {}): TrustedListsOptions {
-    return { sources, refreshMinutes: 360, log, now: () => NOW, fetchTimeoutMs: 2000, maxBytes: 1024 * 1024, root: dir, ...extra };
+    // a fresh sequence file per call: each test is a new broker unless it passes its own
+    return { sources, refreshMinutes: 360, graceHours: 24, sequenceFile: path.join(dir, `sequence-${++brokers}.json`), log, now: () => NOW, fetchTimeoutMs: 2000, maxBytes: 1024 * 1024, root: dir, ...extra };
   }
 
   it('a file source: the list verified and read; granted CA/QC services only, history-aware', async () => {
@@ -193,7 +195,7 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
     }
   });
 
-  it('past its NextUpdate: listed by staleAt, still used; a closed list is stale too', async () => {
+  it('past its NextUpdate: listed by staleAt, used within the grace hours, not after; a closed list is stale and not used', async () => {
     const next = new Date(Math.floor((NOW.getTime() + 10 * DAY) / 1000) * 1000); // the list carries whole seconds
     await writeFile(path.join(dir, 'stale.xml'), await buildTrustedList(description(12, next), signer));
     await writeFile(path.join(dir, 'closed.xml'), await buildTrustedList({ ...description(12, null), territory: 'PT' }, signer));
@@ -205,16 +207,50 @@ describe('trusted lists loader (files and URLs, refresh, fail closed)', function
           { source: 'closed.xml', signerCertFile: 'operator.pem' },
         ],
         log,
+        { graceHours: 6 },
       ),
     );
     lists.close();
     assert.deepEqual(lists.staleAt(NOW), [{ source: 'closed.xml', nextUpdate: null }]);
+    assert.deepEqual(lists.grantedCaServicesAt(NOW).map((s) => `${s.territory} ${s.serviceName}`), ['ES AC FNMT Usuarios']);
     const later = new Date(next.getTime() + 1000);
     assert.deepEqual(lists.staleAt(later), [
       { source: 'stale.xml', nextUpdate: next },
       { source: 'closed.xml', nextUpdate: null },
     ]);
-    assert.deepEqual(lists.grantedCaServicesAt(later).map((s) => `${s.territory} ${s.serviceName}`), ['ES AC FNMT Usuarios', 'PT AC FNMT Usuarios']);
+    const endOfGrace = new Date(next.getTime() + 6 * 3_600_000);
+    assert.deepEqual(lists.grantedCaServicesAt(later).map((s) => `${s.territory} ${s.serviceName}`), ['ES AC FNMT Usuarios']);
+    assert.deepEqual(lists.grantedCaServicesAt(endOfGrace).map((s) => s.serviceName), ['AC FNMT Usuarios']);
+    assert.deepEqual(lists.grantedCaServicesAt(new Date(endOfGrace.getTime() + 1000)), []);
+  });
+
+  it('the rollback guard survives a restart: the highest sequence number is kept on disk, a lower list refused at start', async () => {
+    const sequenceFile = path.join(dir, 'restart', 'sequence.json');
+    await writeFile(path.join(dir, 'restart.xml'), signed13);
+    const first = await openTrustedLists(options([{ source: 'restart.xml', signerCertFile: 'operator.pem' }], recorder().log, { sequenceFile }));
+    first.close();
+    assert.deepEqual(JSON.parse(await readFile(sequenceFile, 'utf8')), { 'restart.xml': 13 });
+    // the next start is served a replayed older list
+    await writeFile(path.join(dir, 'restart.xml'), signed11);
+    const { log, lines } = recorder();
+    const second = await openTrustedLists(options([{ source: 'restart.xml', signerCertFile: 'operator.pem' }], log, { sequenceFile }));
+    second.close();
+    assert.deepEqual(second.lists(), []);
+    assert.deepEqual(second.grantedCaServicesAt(NOW), []);
+    assert.ok(lines.some((l) => l.level === 'warn' && /older than one accepted before/.test(l.msg) && l.obj.held === 13 && l.obj.sequenceNumber === 11), JSON.stringify(lines));
+    // the same number again, or a newer one, is accepted and the newer one recorded
+    await writeFile(path.join(dir, 'restart.xml'), signed13);
+    const third = await openTrustedLists(options([{ source: 'restart.xml', signerCertFile: 'operator.pem' }], recorder().log, { sequenceFile }));
+    third.close();
+    assert.deepEqual(third.lists().map((l) => l.sequenceNumber), [13]);
+  });
+
+  it('a sequence file that is not what it should be stops the start instead of dropping the guard', async () => {
+    const sequenceFile = path.join(dir, 'broken-sequence.json');
+    await writeFile(sequenceFile, '{"restart.xml": "thirteen"}');
+    await assert.rejects(openTrustedLists(options([], recorder().log, { sequenceFile })), /restart\.xml is not an integer/);
+    await writeFile(sequenceFile, 'not json');
+    await assert.rejects(openTrustedLists(options([], recorder().log, { sequenceFile })), /is not JSON/);
   });
 
   describe('verification in a worker thread, bounded', () => {
