@@ -9,6 +9,7 @@ import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { LOA_RUNGS, LOA_FRAMEWORKS } from './loa.js';
 import { letterChannelSchema } from './identity/channels/letter/config.js';
+import { proxiesNotTrusted } from './pki/client-host/trusted-proxies.js';
 
 export const PROJECT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
@@ -116,7 +117,7 @@ const eidasConnectorSchema = z
     metadataSigningCertFile: z.string().optional().describe('PEM certificate of metadataSigningKeyFile'),
     requestSigningKeyFile: z.string().optional().describe('PEM private key that signs our AuthnRequests; absent: a development key under varDir/<keys.dir>/eidas-request.*'),
     requestSigningCertFile: z.string().optional().describe('PEM certificate of requestSigningKeyFile, published in our metadata'),
-    encryptionKeyFile: z.string().optional().describe('PEM private key that decrypts the assertions of foreign nodes; absent: a development key under varDir/<keys.dir>/eidas-encryption.*'),
+    encryptionKeyFile: z.string().optional().describe('PEM RSA private key (≥ 3072 bits; EC keys are refused: ECDH-ES key agreement is not supported) that decrypts the assertions of foreign nodes; absent: a development key under varDir/<keys.dir>/eidas-encryption.*'),
     encryptionCertFile: z.string().optional().describe('PEM certificate of encryptionKeyFile, published in our metadata'),
     metadataFetchTimeoutMs: z.number().int().min(100).max(60000).describe('timeout of one fetch of a node\'s metadata URL'),
     metadataMaxBytes: z.number().int().min(1024).max(10_000_000).describe('largest node metadata accepted'),
@@ -478,6 +479,13 @@ export function parseConfig(raw: unknown): Config {
   }
   const cfg = result.data;
   if (cfg.notify.transport === 'http' && !cfg.notify.http.url) throw new ConfigError('invalid configuration:\n  notify.http.url: required when notify.transport is http');
+  const certificate = cfg.connectors.certificate;
+  if (certificate.mode === 'proxy') {
+    const proxies = certificate.proxyHeader.trustedProxies;
+    if (proxies.length === 0) throw new ConfigError('invalid configuration:\n  connectors.certificate.proxyHeader.trustedProxies: required (at least one address) when connectors.certificate.mode is proxy');
+    const untrusted = proxiesNotTrusted(cfg.trustProxy, proxies);
+    if (untrusted.length > 0) throw new ConfigError(`invalid configuration:\n  trustProxy: must trust every connectors.certificate.proxyHeader.trustedProxies address (missing ${untrusted.join(', ')}), or rate limits and audit addresses see the proxy instead of the person`);
+  }
   if (!cfg.tls.certFile !== !cfg.tls.keyFile) throw new ConfigError(`invalid configuration:\n  tls.${cfg.tls.certFile ? 'keyFile' : 'certFile'}: required when tls.${cfg.tls.certFile ? 'certFile' : 'keyFile'} is set (HTTPS needs both; neither serves plain HTTP)`);
   return cfg;
 }

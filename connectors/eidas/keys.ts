@@ -2,10 +2,12 @@
 // the metadata signer is not the message signer): one signs our connector metadata, one signs our
 // AuthnRequests, one decrypts the assertions foreign nodes encrypt to us. Configured files win;
 // otherwise development pairs (RSA-3072, the eIDAS minimum) live in the broker's key directory.
+// The encryption key must be RSA: nodes transport the content key to it with RSA-OAEP, and the SP
+// role's decryption (broker/saml/sp-role/decrypt.ts) supports no ECDH-ES key agreement.
 import { createPrivateKey, X509Certificate, type KeyObject } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { PROJECT_ROOT, type Config } from '../../broker/config.js';
+import { ConfigError, PROJECT_ROOT, type Config } from '../../broker/config.js';
 import { generateSelfSigned, keyDirectory, loadOrGenerateKeyPair, signingKeysFromPem, type SigningKeys } from '../../broker/saml/keys.js';
 import type { SignatureAlgorithmName } from '../../broker/saml/sign-xml.js';
 
@@ -19,7 +21,7 @@ type Pair = { keyPem: string; certPem: string };
 
 async function configuredPair(keyFile: string | undefined, certFile: string | undefined, what: string): Promise<Pair | undefined> {
   if (!keyFile && !certFile) return undefined;
-  if (!keyFile || !certFile) throw new TypeError(`connectors.eidas.${what}KeyFile and ${what}CertFile must be set together`);
+  if (!keyFile || !certFile) throw new ConfigError(`connectors.eidas.${what}KeyFile and ${what}CertFile must be set together`);
   return {
     keyPem: await readFile(path.resolve(PROJECT_ROOT, keyFile), 'utf8'),
     certPem: await readFile(path.resolve(PROJECT_ROOT, certFile), 'utf8'),
@@ -30,10 +32,10 @@ async function configuredPair(keyFile: string | undefined, certFile: string | un
 function checkEidasKeyStrength(key: KeyObject, what: string): void {
   const d = key.asymmetricKeyDetails ?? {};
   if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
-    if ((d.modulusLength ?? 0) < 3072) throw new TypeError(`connectors.eidas ${what} key: RSA keys need at least 3072 bits (eIDAS crypto requirements)`);
+    if ((d.modulusLength ?? 0) < 3072) throw new ConfigError(`connectors.eidas ${what} key: RSA keys need at least 3072 bits (eIDAS crypto requirements)`);
   } else if (key.asymmetricKeyType === 'ec') {
-    if (d.namedCurve !== 'prime256v1' && d.namedCurve !== 'secp384r1') throw new TypeError(`connectors.eidas ${what} key: EC keys must be on P-256 or P-384`);
-  } else throw new TypeError(`connectors.eidas ${what} key: RSA or EC keys only`);
+    if (d.namedCurve !== 'prime256v1' && d.namedCurve !== 'secp384r1') throw new ConfigError(`connectors.eidas ${what} key: EC keys must be on P-256 or P-384`);
+  } else throw new ConfigError(`connectors.eidas ${what} key: RSA or EC keys only`);
 }
 
 export function eidasSigningKeys(pair: Pair, algorithm: SignatureAlgorithmName, what: string): SigningKeys {
@@ -51,9 +53,11 @@ export async function loadEidasKeys(cfg: Config, varDir: string): Promise<EidasK
   const requestPair = (await configuredPair(e.requestSigningKeyFile, e.requestSigningCertFile, 'requestSigning')) ?? (await dev('eidas-request', 'signing', 'Pasarela eIDAS connector requests'));
   const encryptionPair = (await configuredPair(e.encryptionKeyFile, e.encryptionCertFile, 'encryption')) ?? (await dev('eidas-encryption', 'encryption', 'Pasarela eIDAS connector encryption'));
   const encryptionKey = createPrivateKey(encryptionPair.keyPem);
+  if (encryptionKey.asymmetricKeyType !== 'rsa')
+    throw new ConfigError('connectors.eidas encryption key: must be an RSA key (foreign nodes transport the content key with RSA-OAEP; ECDH-ES key agreement is not supported)');
   checkEidasKeyStrength(encryptionKey, 'encryption');
   const encryptionCert = new X509Certificate(encryptionPair.certPem);
-  if (!encryptionCert.checkPrivateKey(encryptionKey)) throw new TypeError('connectors.eidas: the encryption certificate does not match the encryption key');
+  if (!encryptionCert.checkPrivateKey(encryptionKey)) throw new ConfigError('connectors.eidas: the encryption certificate does not match the encryption key');
   return {
     metadataSigning: eidasSigningKeys(metadataPair, e.requestSignatureAlgorithm, 'metadata signing'),
     requestSigning: eidasSigningKeys(requestPair, e.requestSignatureAlgorithm, 'request signing'),

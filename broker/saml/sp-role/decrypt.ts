@@ -7,6 +7,7 @@
 // error, so the answer is no oracle. Our connector's encryption keys are RSA: ECDH-ES key
 // agreement is not accepted (no configured peer encrypts to an EC key).
 import { constants, createDecipheriv, createHash, privateDecrypt, type KeyObject } from 'node:crypto';
+import { BrokerError } from '../../errors.js';
 import { childElement, childElements, textOf } from '../dom-read.js';
 import { ALG, NS } from '../namespaces.js';
 import type { DecryptionKeys } from './model.js';
@@ -181,7 +182,9 @@ export function decryptAssertion(encryptedAssertion: Element, keys: DecryptionKe
   const wrappedKey = cipherValue(encryptedKey);
   const encryptedContent = cipherValue(data);
   const rsaKeys = keys.privateKeys.filter((k) => k.asymmetricKeyType === 'rsa');
-  if (rsaKeys.length === 0) throw new TypeError('no RSA decryption key configured');
+  // A configuration fault of ours, not the peer's: start-up refuses it (connectors/eidas/keys.ts);
+  // should it happen anyway, it is a clear internal error, never a crash.
+  if (rsaKeys.length === 0) throw new BrokerError('internal', 'The response cannot be read.', 'no RSA decryption key configured (ECDH-ES key agreement is not supported)');
   for (const key of rsaKeys) {
     let sessionKey: Buffer | undefined;
     try {

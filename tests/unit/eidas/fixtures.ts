@@ -18,13 +18,13 @@ export function eidasConfig(eidas: Record<string, unknown> = {}): Config {
   return loadConfig({}, { publicUrl: PUBLIC_URL, connectors: { eidas: { countries: [{ code: 'DE', metadata: 'unused.xml', metadataSigningCertFile: 'unused.crt' }], ...eidas } } });
 }
 
-/** A key pair and self-signed certificate from openssl: `ec` (P-256) or `rsa` (3072 bits). */
-export function opensslPair(kind: 'ec' | 'rsa'): { keyPem: string; certPem: string } {
+/** A key pair and self-signed certificate from openssl: `ec` (P-256) or `rsa` (3072 bits unless `rsaBits`). */
+export function opensslPair(kind: 'ec' | 'rsa', rsaBits = 3072): { keyPem: string; certPem: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'eidas-key-'));
   try {
     const key = path.join(dir, 'k.pem');
     const crt = path.join(dir, 'c.pem');
-    const newkey = kind === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', 'rsa:3072'];
+    const newkey = kind === 'ec' ? ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-newkey', `rsa:${rsaBits}`];
     execFileSync('openssl', ['req', '-x509', ...newkey, '-nodes', '-keyout', key, '-out', crt, '-days', '2', '-subj', `/CN=TEST eidas ${kind}`], { stdio: 'pipe' });
     return { keyPem: readFileSync(key, 'utf8'), certPem: readFileSync(crt, 'utf8') };
   } finally {

@@ -3,6 +3,7 @@
 // xmlsec1), every accepted key transport and content cipher, the signature layouts eIDAS nodes
 // use, and what is read out (SAML core §3.3.3 Response, eIDAS SAML attribute profile).
 import assert from 'node:assert/strict';
+import { generateKeyPairSync } from 'node:crypto';
 import type { NodeSignatureAlgorithm } from '../../helpers/foreign-node.js';
 import { LOA_SUBSTANTIAL, otherKey, ourEncryptionCert, ourKeys, refusedWith, startSpRoleWorld, successOf, type SpRoleWorld } from './harness.js';
 
@@ -60,6 +61,12 @@ describe('SP role: receiving a foreign node\'s Response (core §3.3.3, profiles 
         assert.equal(a.nameID.value, 'DE/ES/7f1c9a20-TEST');
       });
     }
+    it('no RSA key of ours (an EC key only): a clear internal error, never a TypeError', async () => {
+      const r = await w.respond(enc);
+      const ecOnly = { privateKeys: [generateKeyPairSync('ec', { namedCurve: 'P-256' }).privateKey] };
+      const err = await refusedWith(w.receive(r.samlResponse, w.peer(), r.expected, ecOnly), 'internal');
+      assert.match(err.detail ?? '', /no RSA decryption key/);
+    });
     it('a rollover: the previous key listed first, the current one opens it', async () => {
       const r = await w.respond(enc);
       successOf(await w.receive(r.samlResponse, w.peer(), r.expected, { privateKeys: [otherKey, ...ourKeys.privateKeys] }));
