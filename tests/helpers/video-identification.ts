@@ -95,6 +95,14 @@ export async function consoleCsrf(staff: Agent, pathname: string): Promise<strin
   return csrfOf((await staff.get(pathname).expect(200)).text);
 }
 
+/** the ids of the copies the console's decision form lists for request `id` (the ones the interviewer saw) */
+export async function viewedCopies(staff: Agent, id: string): Promise<string> {
+  const page = await staff.get(`/staff/video/requests/${id}`).expect(200);
+  const m = /name="viewedCopies" value="([^"]*)"/.exec(page.text);
+  assert.ok(m, 'the decision form lists the copies shown');
+  return m[1]!;
+}
+
 export const PNG = Buffer.concat([Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), Buffer.alloc(2048, 7)]);
 export const PDF = Buffer.from('%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n');
 export const JPEG = Buffer.concat([Buffer.from([0xff, 0xd8, 0xff, 0xe0]), Buffer.alloc(1024, 1)]);
@@ -125,7 +133,7 @@ export async function approvedRequest(
   const approved = await interviewer
     .post(`/staff/video/requests/${id}/decide`)
     .type('form')
-    .send({ csrf: interviewerCsrf, documentValid: 'yes', documentGenuine: 'yes', matchesPerson: 'yes', registersConsistent: 'yes', decision: 'approve', ...identity })
+    .send({ csrf: interviewerCsrf, documentValid: 'yes', documentGenuine: 'yes', matchesPerson: 'yes', registersConsistent: 'yes', decision: 'approve', viewedCopies: await viewedCopies(interviewer, id), ...identity })
     .expect(200);
   const activationCode = /([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})/.exec(approved.text)?.[1];
   assert.ok(activationCode, 'the console shows the activation code');

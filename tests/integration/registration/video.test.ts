@@ -12,7 +12,8 @@ import { assertionText, newAgent, statusOf } from '../../helpers/sp-requests.js'
 import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
 import { EIDAS_LOW, EIDAS_SUBSTANTIAL, openPermanenteLogin, submitCode, submitPassword } from '../../helpers/permanente.js';
 import { FAST_ARGON2, alignToTotpStep, otherCode, totpCode } from '../../helpers/permanente-login.js';
-import { JPEG, PDF, PNG, approvedRequest, askForAppointment, linkIn, mailMatching, officeSlot, openAppointment, requestFields, requestIdOf } from '../../helpers/video-identification.js';
+import { sql } from 'kysely';
+import { JPEG, PDF, PNG, approvedRequest, askForAppointment, linkIn, mailMatching, mailsTo, officeSlot, openAppointment, requestFields, requestIdOf, viewedCopies } from '../../helpers/video-identification.js';
 
 const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
 const PASSWORD = 'Vid3o-Registro-2026!';
@@ -30,6 +31,8 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
   let requestId: string;
   let activationCode: string;
   let activationLink: string;
+  /** the copies the console listed before the interviewer asked for new ones */
+  let staleCopies: string;
 
   before(async () => {
     b = await startTestBroker({ stores, overrides: { connectors: { permanente: { argon2: FAST_ARGON2 } } } });
@@ -163,6 +166,7 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
     });
 
     it('asks for more: the person uploads again and sends the new copies back', async () => {
+      staleCopies = await viewedCopies(interviewer, requestId);
       const since = Date.now();
       await decide({ ...allChecks, documentGenuine: '', decision: 'more', reason: 'de foto is wazig' }).expect(200);
       const mail = await mailMatching(b, EVA.email, /nieuwe kopieën/, since);
@@ -176,9 +180,47 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
       assert.equal(row.state, 'accepted');
     });
 
+    it('refuses an approval from a page that listed copies the person has replaced since, and takes no copy once accepted', async () => {
+      const stale = await decide({ ...allChecks, decision: 'approve', viewedCopies: staleCopies, ...EVA }).expect(422);
+      assert.match(stale.text, /cambiado las copias|changed the copies/);
+      const none = await decide({ ...allChecks, decision: 'approve', ...EVA }).expect(422);
+      assert.match(none.text, /cambiado las copias|changed the copies/);
+      assert.equal(await b.broker.services.identity.findByDocument(EVA.documentNumber), undefined);
+      const row = await b.broker.services.db.selectFrom('video_requests').select(['state', 'decided_at', 'person_id']).where('id', '=', requestId).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { state: 'accepted', decided_at: null, person_id: null });
+      // the interviewer decides on the copies seen: once accepted, the person cannot swap them
+      const shown = await viewedCopies(interviewer, requestId);
+      const page = await evaBrowser.get('/register/video/appointment').expect(200);
+      assert.doesNotMatch(page.text, /appointment\/copies/, 'no upload form once accepted');
+      const swap = await evaBrowser.post('/register/video/appointment/copies').field('csrf', csrfOf(page.text)).attach('front', PNG, { filename: 'f.png', contentType: 'image/png' }).expect(422);
+      assert.match(swap.text, /ya no se pueden cambiar|can no longer be changed/);
+      assert.equal(await viewedCopies(interviewer, requestId), shown);
+    });
+
+    it('writes nothing when the approval fails halfway: no person, no account, the request still accepted, no e-mail', async () => {
+      const { db } = b.broker.services;
+      // a failure after the person is added: the audit entry of the approval cannot be written
+      await sql`create function fail_video_approval() returns trigger language plpgsql as $$ begin if new.action = 'video.approved' then raise exception 'injected failure'; end if; return new; end $$`.execute(db);
+      await sql`create trigger fail_video_approval before insert on audit_log for each row execute function fail_video_approval()`.execute(db);
+      const accounts = async () => (await db.selectFrom('permanente_accounts').select('person_id').execute()).length;
+      const accountsBefore = await accounts();
+      const since = Date.now();
+      try {
+        await decide({ ...allChecks, decision: 'approve', viewedCopies: await viewedCopies(interviewer, requestId), ...EVA }).expect(500);
+      } finally {
+        await sql`drop trigger fail_video_approval on audit_log`.execute(db);
+        await sql`drop function fail_video_approval()`.execute(db);
+      }
+      assert.equal(await b.broker.services.identity.findByDocument(EVA.documentNumber), undefined);
+      assert.equal(await accounts(), accountsBefore);
+      const row = await db.selectFrom('video_requests').select(['state', 'decided_at', 'person_id', 'activation_link_hash']).where('id', '=', requestId).executeTakeFirstOrThrow();
+      assert.deepEqual(row, { state: 'accepted', decided_at: null, person_id: null, activation_link_hash: null });
+      assert.deepEqual((await mailsTo(b, EVA.email, since)).filter((m) => /activatie/.test(m.subject)), []);
+    });
+
     it('approves: the person is registered at basic with an activation code read out once and an activation link e-mailed', async () => {
       const since = Date.now();
-      const res = await decide({ ...allChecks, decision: 'approve', documentNumber: EVA.documentNumber, documentDate: EVA.documentDate }).expect(200);
+      const res = await decide({ ...allChecks, decision: 'approve', viewedCopies: await viewedCopies(interviewer, requestId), documentNumber: EVA.documentNumber, documentDate: EVA.documentDate }).expect(200);
       const m = /([2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4}-[2-9A-Z]{4})/.exec(res.text);
       assert.ok(m, 'the activation code is on the page');
       activationCode = m[1]!;
@@ -298,7 +340,7 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
       const res = await interviewer
         .post(`/staff/video/requests/${id}/decide`)
         .type('form')
-        .send({ csrf: interviewerCsrf, ...allChecks, decision: 'approve', documentNumber: CARMEN.document, documentDate: CARMEN.documentDate })
+        .send({ csrf: interviewerCsrf, ...allChecks, decision: 'approve', viewedCopies: await viewedCopies(interviewer, id), documentNumber: CARMEN.document, documentDate: CARMEN.documentDate })
         .expect(422);
       assert.match(res.text, /Ya hay una persona registrada con este DNI\/NIE/);
       const row = await b.broker.services.db.selectFrom('video_requests').select(['state', 'person_id', 'decided_by']).where('id', '=', id).executeTakeFirstOrThrow();

@@ -1,18 +1,21 @@
 // The video identification channel (seed 002) as use cases: what the person does with the link
 // and the security code, what the office does in the console, and the approval that registers
 // the person. Pages and the console call only these; every change is audited.
+import type { Kysely } from 'kysely';
 import type { Config } from '../../../config.js';
+import type { DbSchema } from '../../../store/schema.js';
+import { createAuditLog } from '../../../store/audit-log.js';
 import type { AuditLog } from '../../../store/audit-log.js';
 import type { IdentityRegistry } from '../../registry.js';
-import type { PermanenteAccounts } from '../../permanente-accounts.js';
 import type { SecretBox } from '../../secret-box.js';
 import type { Person } from '../../person.js';
-import { IdentityError } from '../../registry-db.js';
+import { createIdentityRegistry, IdentityError } from '../../registry-db.js';
+import { createPermanenteAccounts } from '../../permanente-accounts.js';
 import { hashActivationCode, newActivationCode } from '../../activation-code.js';
 import { hashLinkToken, hashSecurityCode, newLinkToken, newSecurityCode, securityCodeMatches } from './secrets.js';
 import { slotText } from './office-calendar.js';
 import { checkDocumentCopy, type CopyProblem } from './document-copy.js';
-import { OPEN_STATES, type InterviewChecks, type RequestDetails, type VideoRequest, type VideoRequests } from './requests.js';
+import { createVideoRequests, OPEN_STATES, type InterviewChecks, type RequestDetails, type VideoRequest, type VideoRequests } from './requests.js';
 import type { VideoNotices } from './notices.js';
 import type { DocumentSide } from './schema.js';
 
@@ -25,9 +28,10 @@ export interface StaffMember {
 
 export interface ChannelDeps {
   readonly config: Config;
+  /** the approval's transaction builds its own stores over it */
+  readonly db: Kysely<DbSchema>;
   readonly requests: VideoRequests;
   readonly registry: IdentityRegistry;
-  readonly accounts: PermanenteAccounts;
   readonly secrets: SecretBox;
   readonly audit: AuditLog;
   readonly notices: VideoNotices;
@@ -38,8 +42,21 @@ export interface ChannelDeps {
 export type OpenRefusal = 'wrong' | 'locked' | 'closed';
 export type Opened = { ok: true; request: VideoRequest } | { ok: false; refusal: OpenRefusal };
 
-export type ApprovalProblem = 'state' | 'checks' | 'copies' | 'duplicate' | 'mobile-taken' | 'identity';
+export type ApprovalProblem = 'state' | 'checks' | 'copies' | 'copies-changed' | 'duplicate' | 'mobile-taken' | 'identity';
 export type Approved = { ok: true; activationCode: string; person: Person } | { ok: false; problem: ApprovalProblem; message?: string };
+
+/** ends the approval's transaction, undoing the claim: the request stays accepted */
+class ApprovalRefused extends Error {
+  constructor(readonly problem: ApprovalProblem) {
+    super(`approval refused: ${problem}`);
+  }
+}
+
+/** the same copies, in any order */
+function sameCopies(current: readonly string[], viewed: readonly string[]): boolean {
+  const seen = new Set(viewed);
+  return current.length === seen.size && current.every((id) => seen.has(id));
+}
 
 export function createVideoChannel(deps: ChannelDeps) {
   const cfg = deps.config.videoIdentification;
@@ -82,10 +99,11 @@ export function createVideoChannel(deps: ChannelDeps) {
       return { ok: true, request };
     },
 
-    async uploadCopy(request: VideoRequest, side: DocumentSide, bytes: Buffer, ip: string | undefined): Promise<{ ok: true } | { ok: false; problem: CopyProblem }> {
+    /** 'state': the office is not waiting for copies (UPLOAD_STATES) */
+    async uploadCopy(request: VideoRequest, side: DocumentSide, bytes: Buffer, ip: string | undefined): Promise<{ ok: true } | { ok: false; problem: CopyProblem | 'state' }> {
       const check = checkDocumentCopy(bytes, cfg.documentMaxBytes);
       if (!check.ok) return check;
-      await deps.requests.replaceCopy(request.id, side, check.mediaType, bytes.length, deps.secrets.seal(bytes.toString('base64')));
+      if (!(await deps.requests.replaceCopy(request.id, side, check.mediaType, bytes.length, deps.secrets.seal(bytes.toString('base64')), deps.now()))) return { ok: false, problem: 'state' };
       await deps.audit.record({ actor: 'anonymous', action: 'video.document.uploaded', ip, detail: { request: request.id, side, mediaType: check.mediaType, byteSize: bytes.length } });
       return { ok: true };
     },
@@ -137,45 +155,63 @@ export function createVideoChannel(deps: ChannelDeps) {
     /**
      * Every check passed: the person is registered at basic level (advanced once an official
      * reviews it), with a Cl@ve Permanente activation code that the interviewer reads out and an
-     * activation link that goes by e-mail; both are needed to choose keys.
+     * activation link that goes by e-mail; both are needed to choose keys. `viewedCopies` are the
+     * ids of the copies the interviewer's page listed: a copy replaced since is a copy nobody
+     * checked, so the approval is refused. The request, the person, the account and the audit
+     * entries are written in one transaction (like the office's registration); the e-mail goes
+     * after the commit, so no link is sent for an approval that did not happen.
      */
-    async approve(staff: StaffMember, request: VideoRequest, checks: InterviewChecks, identity: { documentNumber: string; documentDate?: string; supportNumber?: string }): Promise<Approved> {
+    async approve(
+      staff: StaffMember,
+      request: VideoRequest,
+      checks: InterviewChecks,
+      identity: { documentNumber: string; documentDate?: string; supportNumber?: string },
+      viewedCopies: readonly string[],
+    ): Promise<Approved> {
       if (request.state !== 'accepted') return { ok: false, problem: 'state' };
       if (!Object.values(checks).every(Boolean)) return { ok: false, problem: 'checks' };
-      if ((await deps.requests.copies(request.id)).length < 2) return { ok: false, problem: 'copies' };
-      if (!(await deps.requests.claimApproval(request.id, staff.personId, deps.now()))) return { ok: false, problem: 'state' };
+      const activationCode = newActivationCode();
+      const token = newLinkToken();
       let person: Person;
       try {
-        person = await deps.registry.add({
-          documentNumber: identity.documentNumber,
-          documentDate: identity.documentDate,
-          supportNumber: identity.supportNumber,
-          givenName: request.givenName,
-          firstSurname: request.firstSurname,
-          secondSurname: request.secondSurname ?? undefined,
-          dateOfBirth: request.dateOfBirth,
-          email: request.email,
-          mobile: request.mobile ?? undefined,
-          registrationLevel: 'basic',
+        person = await deps.db.transaction().execute(async (trx) => {
+          const requests = createVideoRequests(trx);
+          const audit = createAuditLog(trx, deps.now);
+          // the guarded update locks the request: an upload (also guarded) cannot slip in between
+          if (!(await requests.claimApproval(request.id, staff.personId, deps.now()))) throw new ApprovalRefused('state');
+          const copies = await requests.copies(request.id);
+          if (copies.length < 2) throw new ApprovalRefused('copies');
+          if (!sameCopies(copies.map((c) => c.id), viewedCopies)) throw new ApprovalRefused('copies-changed');
+          const added = await createIdentityRegistry(trx).add({
+            documentNumber: identity.documentNumber,
+            documentDate: identity.documentDate,
+            supportNumber: identity.supportNumber,
+            givenName: request.givenName,
+            firstSurname: request.firstSurname,
+            secondSurname: request.secondSurname ?? undefined,
+            dateOfBirth: request.dateOfBirth,
+            email: request.email,
+            mobile: request.mobile ?? undefined,
+            registrationLevel: 'basic',
+          });
+          await createPermanenteAccounts(trx).issueActivationCode(added.id, hashActivationCode(activationCode), deps.now());
+          await requests.completeApproval(request.id, {
+            staffId: staff.personId,
+            checks,
+            personId: added.id,
+            activationLinkHash: hashLinkToken('activation-link', token)!,
+            activationExpiresAt: days(cfg.activationValidityDays),
+          }, deps.now(), days(cfg.activationValidityDays + cfg.requestRetentionDays));
+          await audit.record({ actor: `staff:${staff.personId}`, action: 'video.approved', subject: added.id, ip: staff.ip, detail: { request: request.id, level: 'basic' } });
+          await audit.record({ actor: `staff:${staff.personId}`, action: 'permanente.activation-code.issued', subject: added.id, ip: staff.ip });
+          return added;
         });
       } catch (err) {
-        await deps.requests.releaseApproval(request.id, staff.personId);
+        if (err instanceof ApprovalRefused) return { ok: false, problem: err.problem };
         if (!(err instanceof IdentityError)) throw err;
         const problem: ApprovalProblem = err.code === 'duplicate' ? 'duplicate' : err.code === 'mobile-taken' ? 'mobile-taken' : 'identity';
         return { ok: false, problem, message: err.message };
       }
-      const activationCode = newActivationCode();
-      await deps.accounts.issueActivationCode(person.id, hashActivationCode(activationCode), deps.now());
-      const token = newLinkToken();
-      await deps.requests.completeApproval(request.id, {
-        staffId: staff.personId,
-        checks,
-        personId: person.id,
-        activationLinkHash: hashLinkToken('activation-link', token)!,
-        activationExpiresAt: days(cfg.activationValidityDays),
-      }, deps.now(), days(cfg.activationValidityDays + cfg.requestRetentionDays));
-      await deps.audit.record({ actor: `staff:${staff.personId}`, action: 'video.approved', subject: person.id, ip: staff.ip, detail: { request: request.id, level: 'basic' } });
-      await deps.audit.record({ actor: `staff:${staff.personId}`, action: 'permanente.activation-code.issued', subject: person.id, ip: staff.ip });
       await deps.notices.send(request, 'activation', { link: `${deps.config.publicUrl}/register/video/activate/${token}` });
       return { ok: true, activationCode, person };
     },

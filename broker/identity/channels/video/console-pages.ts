@@ -85,7 +85,9 @@ ${d.canReview && (r.state === 'approved' || r.state === 'activated')
 
 function decisionForm(t: T, d: Detail): SafeHtml {
   const r = d.request;
+  // the copies listed above: the approval is refused if the person replaced one since
   return html`<form method="post" action="${BASE}/requests/${r.id}/decide">${csrfField(d.csrf)}
+<input type="hidden" name="viewedCopies" value="${d.copies.map((c) => c.id).join(' ')}">
 <fieldset class="choices"><legend>${t('video.console.checks')}</legend>
 ${CHECKS.map((c) => html`<label><input type="checkbox" name="${c}" value="yes"> ${t(`video.check.${c}`)}</label>`)}
 </fieldset>

@@ -120,7 +120,7 @@ export const videoConsole: StaffConsole = {
         documentNumber: field(req.body, 'documentNumber'),
         documentDate: field(req.body, 'documentDate') || undefined,
         supportNumber: field(req.body, 'supportNumber') || undefined,
-      });
+      }, field(req.body, 'viewedCopies').split(/\s+/).filter(Boolean));
       if (!approved.ok) return detail(req, res, request, [{ key: `video.console.problem.${approved.problem}`, vars: { message: approved.message ?? '' } }], approved.problem === 'state' ? 409 : 422);
       // the activation code is on this answer only, to be read out to the person
       await detail(req, res, (await requests.byId(request.id))!, [{ key: 'video.console.approved', vars: { code: approved.activationCode }, kind: 'info' }]);

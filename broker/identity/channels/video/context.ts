@@ -21,9 +21,9 @@ export function videoContextOf(services: BrokerServices): VideoContext {
   const notices = createVideoNotices(services.notify, services.log);
   const channel = createVideoChannel({
     config: services.config,
+    db: services.db,
     requests,
     registry: services.identity,
-    accounts: services.credentials.accounts,
     secrets: services.credentials.secrets,
     audit: services.audit,
     notices,

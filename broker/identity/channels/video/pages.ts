@@ -3,7 +3,7 @@
 import type { Request, Response } from 'express';
 import type { PageRenderer } from '../../../web/render.js';
 import { html, type SafeHtml } from '../../../web/html.js';
-import { INTERVIEW_LANGUAGES, type VideoRequest, type DocumentCopyInfo } from './requests.js';
+import { INTERVIEW_LANGUAGES, UPLOAD_STATES, type VideoRequest, type DocumentCopyInfo } from './requests.js';
 import { SLOT_FIELDS, field, type RequestProblem } from './request-form.js';
 
 export const VIDEO = '/register/video';
@@ -113,7 +113,7 @@ export function appointmentPage(t: T, csrf: string, view: AppointmentView, list:
   const { request, copies } = view;
   const side = (s: 'front' | 'back') => t(`video.copies.${s}`);
   const have = (s: 'front' | 'back') => copies.find((c) => c.side === s);
-  const canUpload = request.state === 'proposed' || request.state === 'more-asked' || request.state === 'accepted';
+  const canUpload = UPLOAD_STATES.includes(request.state);
   return html`${notices(t, list)}
 <p id="appointment-state">${t(`video.state.${request.state}`, { slot: view.slot, reason: request.reason ?? '' })}</p>
 ${request.state === 'accepted' ? html`<p>${t('video.meeting')} <a href="${view.meetingLink}" rel="noreferrer">${view.meetingLink}</a></p>` : ''}

@@ -66,6 +66,13 @@ export interface DocumentCopyInfo {
 /** states in which the person may still act on the appointment with the link and code */
 export const OPEN_STATES: readonly VideoRequestState[] = ['requested', 'proposed', 'accepted', 'more-asked'];
 
+/**
+ * States in which the office waits for copies (seed 002): with the proposal, sent by accepting
+ * it, and when the interviewer asks for new ones. Not once accepted: the interviewer decides on
+ * the copies seen, which must not change under them.
+ */
+export const UPLOAD_STATES: readonly VideoRequestState[] = ['proposed', 'more-asked'];
+
 export interface Approval {
   readonly staffId: string;
   readonly checks: InterviewChecks;
@@ -91,7 +98,8 @@ export interface VideoRequests {
   askAnotherSlot(id: string, now: Date): Promise<boolean>;
   /** any open state → an end state: the copies go at once, the rest after `deleteAfter` */
   close(id: string, state: 'cancelled' | 'lapsed', now: Date, deleteAfter: Date): Promise<boolean>;
-  replaceCopy(id: string, side: DocumentSide, mediaType: string, byteSize: number, sealed: string): Promise<void>;
+  /** a new copy of one side, only in an upload state; false when the request is in another */
+  replaceCopy(id: string, side: DocumentSide, mediaType: string, byteSize: number, sealed: string, now: Date): Promise<boolean>;
   copies(id: string): Promise<DocumentCopyInfo[]>;
   readCopy(id: string, copyId: string): Promise<{ mediaType: string; sealed: string } | undefined>;
   /** accepted → more-asked (the interviewer asks for new copies) */
@@ -99,8 +107,6 @@ export interface VideoRequests {
   refuse(id: string, staffId: string, checks: InterviewChecks, reason: string, now: Date, deleteAfter: Date): Promise<boolean>;
   /** accepted → approved by `staffId`, before the person is registered: two approvals cannot both register */
   claimApproval(id: string, staffId: string, now: Date): Promise<boolean>;
-  /** the registration failed: back to accepted */
-  releaseApproval(id: string, staffId: string): Promise<void>;
   /** the registered person and the activation link of a claimed approval */
   completeApproval(id: string, approval: Approval, now: Date, deleteAfter: Date): Promise<void>;
   /** an official's review of an approval by someone else: the level becomes advanced */
@@ -204,10 +210,14 @@ export function createVideoRequests(db: Kysely<DbSchema>): VideoRequests {
         return true;
       });
     },
-    async replaceCopy(id, side, mediaType, byteSize, sealed) {
-      await db.transaction().execute(async (trx) => {
+    async replaceCopy(id, side, mediaType, byteSize, sealed, now) {
+      return db.transaction().execute(async (trx) => {
+        // the guarded update also locks the request, so an approval or an acceptance waits for this copy
+        const r = await trx.updateTable('video_requests').set(touch(now)).where('id', '=', id).where('state', 'in', [...UPLOAD_STATES]).executeTakeFirst();
+        if (!moved(r)) return false;
         await trx.deleteFrom('video_documents').where('request_id', '=', id).where('side', '=', side).execute();
         await trx.insertInto('video_documents').values({ request_id: id, side, media_type: mediaType, byte_size: byteSize, sealed }).execute();
+        return true;
       });
     },
     async copies(id) {
@@ -240,9 +250,6 @@ export function createVideoRequests(db: Kysely<DbSchema>): VideoRequests {
     async claimApproval(id, staffId, now) {
       const r = await db.updateTable('video_requests').set({ state: 'approved', decided_by: staffId, decided_at: now, ...touch(now) }).where('id', '=', id).where('state', '=', 'accepted').executeTakeFirst();
       return moved(r);
-    },
-    async releaseApproval(id, staffId) {
-      await db.updateTable('video_requests').set({ state: 'accepted', decided_by: null, decided_at: null }).where('id', '=', id).where('state', '=', 'approved').where('person_id', 'is', null).where('decided_by', '=', staffId).execute();
     },
     async completeApproval(id, a, now, deleteAfter) {
       await db
