@@ -2,22 +2,19 @@
 // at /eidas/metadata: an SPSSODescriptor that wants signed assertions and signs its requests, the
 // ACS for HTTP-POST, the request-signing and the encryption certificates (with the encryption
 // methods we decrypt), and in md:Extensions eidas:SPType (only when configured to be stated here,
-// never in requests too), the algorithms we sign and digest with (metadata-algsupport) and the
-// node country as an entity attribute. Signed with the dedicated metadata key; validUntil = now +
+// never in requests too), eidas:NodeCountry (our country, as the eIDAS-Node publishes it) and the
+// algorithms we sign and digest with (metadata-algsupport). Signed with the dedicated metadata key; validUntil = now +
 // metadataValidityHours (24 h by default). Rebuilt when a quarter of its validity has passed.
 import type { Config } from '../../broker/config.js';
 import { newSamlId, samlInstant } from '../../broker/saml/build-assertion.js';
 import type { SigningKeys } from '../../broker/saml/keys.js';
-import { ATTRNAME_FORMAT, BINDING, NAMEID_FORMAT, NS } from '../../broker/saml/namespaces.js';
+import { BINDING, NAMEID_FORMAT, NS } from '../../broker/saml/namespaces.js';
 import { XMLENC } from '../../broker/saml/encrypt-assertion.js';
 import { SIGNATURE_ALGORITHMS } from '../../broker/saml/sign-xml.js';
 import { signTree } from '../../broker/saml/sign-tree.js';
 import { serializeXml } from '../../broker/saml/xml-serialize.js';
 import { el, type XmlElement } from '../../broker/saml/xml-writer.js';
 import { eidasAddresses } from './addresses.js';
-
-/** The entity attribute naming our country (the eIDAS node country, ISO 3166-1 alpha-2). */
-export const NODE_COUNTRY_ATTRIBUTE = 'http://eidas.europa.eu/NodeCountry';
 
 // What we decrypt (xmlenc / xmlenc11): AES-GCM content, RSA-OAEP key transport. Never CBC or RSA-1.5.
 const ENCRYPTION_METHODS = [XMLENC.aes256Gcm, XMLENC.rsaOaep11, XMLENC.rsaOaepMgf1p];
@@ -43,9 +40,7 @@ export function connectorMetadataElement(input: ConnectorMetadataInput, id: stri
   const digests = [...new Set(signing.map((a) => a.digestUri))];
   const extensions = el(NS.md, 'md:Extensions', {}, [
     e.spTypeIn === 'metadata' && el(NS.eidas, 'eidas:SPType', {}, [e.spType]),
-    el(NS.mdattr, 'mdattr:EntityAttributes', {}, [
-      el(NS.saml, 'saml:Attribute', { Name: NODE_COUNTRY_ATTRIBUTE, NameFormat: ATTRNAME_FORMAT.uri }, [el(NS.saml, 'saml:AttributeValue', {}, [e.nodeCountry])]),
-    ]),
+    el(NS.eidas, 'eidas:NodeCountry', {}, [e.nodeCountry]),
     ...digests.map((uri) => el(NS.alg, 'alg:DigestMethod', { Algorithm: uri })),
     ...signing.map((a) => el(NS.alg, 'alg:SigningMethod', { Algorithm: a.uri })),
   ]);
