@@ -42,7 +42,7 @@ function portOpen(port: number): Promise<boolean> {
       broker: { clientCertificates: false },
       prepare: async (work) => {
         nginxDir = path.join(work, 'nginx');
-        return { overrides: { connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['127.0.0.1'] }, clientTls: { publicUrl: `https://127.0.0.1:${certPort}` } } } } };
+        return { overrides: { trustProxy: ['127.0.0.1'], connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['127.0.0.1'] }, clientTls: { publicUrl: `https://127.0.0.1:${certPort}` } } } } };
       },
     });
     await mkdir(nginxDir);

@@ -1,7 +1,7 @@
 // The certificate connector behind a TLS-terminating proxy: the client certificate arrives as a
 // URL-encoded PEM header (nginx's $ssl_client_escaped_cert), believed only when the TCP peer is a
 // configured proxy. Requests come from Node's http client bound to 127.0.0.1 (the trusted proxy)
-// or 127.0.0.2 (anybody else). This broker also registers unknown holders (registerUnknownPersons).
+// or 127.0.0.2 (anybody else), the person's address in X-Forwarded-For. This broker also registers unknown holders (registerUnknownPersons).
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import type { Agent } from 'supertest';
@@ -11,6 +11,7 @@ import { csrfOf, txOf } from '../../helpers/flow-driver.js';
 import { SP2 } from '../../helpers/test-broker.js';
 import type { TestCertificate } from '../../helpers/test-pki.js';
 import { certificateTicketsFor } from '../../../broker/pki/client-host/tickets.js';
+import { ConfigError, loadConfig } from '../../../broker/config.js';
 
 const HEADER = 'X-SSL-Client-Cert';
 
@@ -21,7 +22,8 @@ describe('certificate connector, proxy mode (client certificate in a header)', f
   before(async () => {
     world = await startCertificateWorld({
       broker: { clientCertificates: false },
-      overrides: { connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['127.0.0.1'] }, registerUnknownPersons: true, presentationsPerIpPerHour: 8, clientTls: { publicUrl: 'https://cert.broker.test' } } } },
+      // the proxy is trusted for X-Forwarded-For too (the configuration requires it), so req.ip is the person
+      overrides: { trustProxy: ['127.0.0.1'], connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['127.0.0.1'] }, registerUnknownPersons: true, presentationsPerIpPerHour: 8, clientTls: { publicUrl: 'https://cert.broker.test' } } } },
     });
   });
   after(async () => {
@@ -42,10 +44,10 @@ describe('certificate connector, proxy mode (client certificate in a header)', f
   }
 
   /** what the proxy forwards: a GET with the header, from `from` */
-  function proxied(pathAndQuery: string, from: string, headerValue?: string): Promise<{ status: number; location: string | undefined; body: string }> {
+  function proxied(pathAndQuery: string, from: string, headerValue?: string, forwardedFor?: string): Promise<{ status: number; location: string | undefined; body: string }> {
     const port = (world.broker.server.address() as { port: number }).port;
     return new Promise((resolve, reject) => {
-      const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, localAddress: from, headers: { 'accept-language': 'en', ...(headerValue !== undefined ? { [HEADER]: headerValue } : {}) } }, (res) => {
+      const req = http.request({ host: '127.0.0.1', port, path: pathAndQuery, localAddress: from, headers: { 'accept-language': 'en', ...(headerValue !== undefined ? { [HEADER]: headerValue } : {}), ...(forwardedFor ? { 'x-forwarded-for': forwardedFor } : {}) } }, (res) => {
         let body = '';
         res.setEncoding('utf8');
         res.on('data', (c: string) => (body += c));
@@ -101,16 +103,25 @@ describe('certificate connector, proxy mode (client certificate in a header)', f
     assert.ok(entries.some((e) => e.action === 'person.registered' && e.actor === 'certificate'));
   });
 
-  // last: it spends this address's presentations
-  it('presentations are limited per address (connectors.certificate.presentationsPerIpPerHour)', async () => {
+  it('presentations are limited per person behind the proxy (X-Forwarded-For), not per proxy (connectors.certificate.presentationsPerIpPerHour)', async () => {
     const { services } = world.broker.broker;
     const tickets = certificateTicketsFor(services.config, services.ephemeral);
-    const statuses: number[] = [];
-    for (let i = 0; i < 8 && !statuses.includes(429); i++) {
+    const present = async (client: string): Promise<number> => {
       const id = await tickets.issue({ tx: 'x'.repeat(22), returnPath: '/connectors/certificate/x/return' });
-      statuses.push((await proxied(`/certificate/present?ticket=${id}`, '127.0.0.1', escaped(world.pki.qualifiedPerson))).status);
-    }
-    assert.equal(statuses.at(-1), 429, String(statuses));
-    assert.ok(statuses.slice(0, -1).every((s) => s === 303));
+      return (await proxied(`/certificate/present?ticket=${id}`, '127.0.0.1', escaped(world.pki.qualifiedPerson), client)).status;
+    };
+    const statuses: number[] = [];
+    for (let i = 0; i < 10 && !statuses.includes(429); i++) statuses.push(await present('198.51.100.7'));
+    assert.deepEqual(statuses, [...Array<number>(8).fill(303), 429]);
+    // another person through the same proxy has a budget of their own
+    assert.equal(await present('198.51.100.8'), 303);
+  });
+
+  it('proxy mode without trustProxy covering the proxy is a configuration error', () => {
+    const proxy = { connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: ['10.0.0.5'] } } } };
+    assert.throws(() => loadConfig({}, { ...proxy, trustProxy: ['127.0.0.1'] }), (e: unknown) => e instanceof ConfigError && /trustProxy: must trust every .*missing 10\.0\.0\.5/.test(e.message));
+    assert.throws(() => loadConfig({}, { trustProxy: [], connectors: { certificate: { mode: 'proxy', proxyHeader: { name: HEADER, trustedProxies: [] } } } }), /trustedProxies: required/);
+    assert.equal(loadConfig({}, { ...proxy, trustProxy: ['10.0.0.0/8'] }).connectors.certificate.mode, 'proxy');
+    assert.equal(loadConfig({}, { ...proxy, trustProxy: ['uniquelocal'] }).connectors.certificate.mode, 'proxy');
   });
 });
