@@ -47,8 +47,12 @@ export interface PermanenteAccounts {
   upgradeHash(personId: string, oldHash: string, newHash: string): Promise<void>;
   /** the current hash and the newest `keep - 1` retired ones: what a new password must differ from */
   recentPasswordHashes(personId: string, keep: number): Promise<string[]>;
-  /** the person leaves Cl@ve Permanente: secrets and history are erased */
-  cancel(personId: string): Promise<void>;
+  /**
+   * The person leaves Cl@ve Permanente: secrets and history are erased (also of an account that
+   * was cancelled already). Inside the caller's transaction `trx` when given (a renunciation
+   * changes more in the same one). True when an account that was not cancelled yet was cancelled.
+   */
+  cancel(personId: string, trx?: Kysely<DbSchema>): Promise<boolean>;
   enrolTotp(personId: string, sealedSecret: string): Promise<void>;
   removeTotp(personId: string): Promise<void>;
   /** true when `step` is newer than the last accepted one (and records it): each code counts once */
@@ -135,8 +139,9 @@ export function createPermanenteAccounts(db: Kysely<DbSchema>): PermanenteAccoun
       const older = keep > 1 ? await db.selectFrom('permanente_password_history').select('password_hash').where('person_id', '=', personId).orderBy('id', 'desc').limit(keep - 1).execute() : [];
       return [current?.password_hash, ...older.map((o) => o.password_hash)].filter((h): h is string => !!h);
     },
-    async cancel(personId) {
-      await db.transaction().execute(async (trx) => {
+    async cancel(personId, outer) {
+      const erase = async (trx: Kysely<DbSchema>) => {
+        const before = await trx.selectFrom('permanente_accounts').select('state').where('person_id', '=', personId).forUpdate().executeTakeFirst();
         await trx
           .updateTable('permanente_accounts')
           .set({
@@ -155,7 +160,9 @@ export function createPermanenteAccounts(db: Kysely<DbSchema>): PermanenteAccoun
           .where('person_id', '=', personId)
           .execute();
         await trx.deleteFrom('permanente_password_history').where('person_id', '=', personId).execute();
-      });
+        return before !== undefined && before.state !== 'cancelled';
+      };
+      return outer ? erase(outer) : db.transaction().execute(erase);
     },
     async enrolTotp(personId, sealedSecret) {
       await db.updateTable('permanente_accounts').set({ totp_secret_sealed: sealedSecret, totp_last_step: null, ...touch }).where('person_id', '=', personId).execute();

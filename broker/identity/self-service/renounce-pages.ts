@@ -101,7 +101,7 @@ ${data(res, person)}
     const check = await codes.check(person.id, typed);
     if (check.outcome === 'wrong') return codePage(req, res, 'account.renounce.wrongCode', 422);
     if (check.outcome !== 'ok' || check.personId !== person.id) return start(req, res, 'account.renounce.codeVoided', 422);
-    const renounced = await renounce({ db: services.db, revoked, now: services.now }, person);
+    const renounced = await renounce({ db: services.db, accounts: services.credentials.accounts, revoked, now: services.now }, person);
     if (!renounced) return start(req, res, 'account.gone', 409);
     const reference = randomBytes(9).toString('base64url').toUpperCase();
     await services.audit.record({ actor: `person:${person.id}`, action: 'person.renounced', subject: person.id, ip: req.ip, detail: { reference, method: login.method, permanenteCancelled: renounced.permanenteCancelled, devicesDeactivated: renounced.devicesDeactivated } });

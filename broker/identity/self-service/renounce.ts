@@ -3,13 +3,14 @@
 // (flow/revoked-sessions.ts): set before the database changes, a failure in between costs the
 // person a new login, never a session that outlives the renunciation. Then one database
 // transaction sets the person 'renounced' (with renounced_at, from which the retention purge
-// counts), cancels the Cl@ve Permanente account with its password, history, authenticator seed and
-// e-mail codes, and deactivates the Cl@ve app device. Every login needs an active person
+// counts), cancels the Cl@ve Permanente account (PermanenteAccounts.cancel in this transaction:
+// password, history, authenticator seed, e-mail codes) and deactivates the Cl@ve app device. Every login needs an active person
 // (flow/finish.ts, flow/hand-back.ts), so none can follow.
 import type { Kysely } from 'kysely';
 import type { DbSchema } from '../../store/schema.js';
 import type { RevokedSessions } from '../../flow/revoked-sessions.js';
 import type { Person } from '../person.js';
+import type { PermanenteAccounts } from '../permanente-accounts.js';
 
 export interface Renounced {
   readonly person: Person;
@@ -21,6 +22,7 @@ export interface Renounced {
 
 export interface RenunciationDeps {
   readonly db: Kysely<DbSchema>;
+  readonly accounts: PermanenteAccounts;
   readonly revoked: RevokedSessions;
   readonly now: () => Date;
 }
@@ -32,27 +34,10 @@ export async function renounce(deps: RenunciationDeps, person: Person): Promise<
   const done = await deps.db.transaction().execute(async (trx) => {
     const row = await trx.updateTable('persons').set({ status: 'renounced', renounced_at: at, updated_at: at }).where('id', '=', person.id).where('status', '=', 'active').returning('id').executeTakeFirst();
     if (!row) return undefined;
-    const account = await trx
-      .updateTable('permanente_accounts')
-      .set({
-        state: 'cancelled',
-        password_hash: null,
-        password_changed_at: null,
-        activation_code_hash: null,
-        failed_attempts: 0,
-        blocked_at: null,
-        second_factor: 'sms',
-        email_codes: false,
-        totp_secret_sealed: null,
-        totp_last_step: null,
-        updated_at: at,
-      })
-      .where('person_id', '=', person.id)
-      .where('state', '!=', 'cancelled')
-      .executeTakeFirst();
-    await trx.deleteFrom('permanente_password_history').where('person_id', '=', person.id).execute();
+    // the accounts module's own cancellation, so a credential column added there is erased here too
+    const permanenteCancelled = await deps.accounts.cancel(person.id, trx);
     const devices = await trx.updateTable('devices').set({ status: 'deactivated', deactivated_at: at }).where('person_id', '=', person.id).where('status', '=', 'active').executeTakeFirst();
-    return { permanenteCancelled: Number(account.numUpdatedRows) > 0, devicesDeactivated: Number(devices.numUpdatedRows) };
+    return { permanenteCancelled, devicesDeactivated: Number(devices.numUpdatedRows) };
   });
   return done && { person, at, ...done };
 }

@@ -264,6 +264,22 @@ function contract(impl: Implementation): void {
       assert.deepEqual(await historyOf(id), []);
       assert.deepEqual(await a.recentPasswordHashes(id, 3), []);
     });
+
+    it('says whether it cancelled, and erases in the caller\'s transaction: rolled back with it', async () => {
+      const id = await activeAccount('hash-0');
+      await assert.rejects(
+        first.db.transaction().execute(async (trx) => {
+          assert.equal(await a.cancel(id, trx), true);
+          assert.equal((await createPermanenteAccounts(trx).find(id))?.passwordHash, null, 'erased inside the transaction');
+          throw new Error('the renunciation failed later');
+        }),
+        /failed later/,
+      );
+      assert.equal((await a.find(id))?.passwordHash, 'hash-0', 'rolled back with the caller\'s transaction');
+      assert.equal(await a.cancel(id), true);
+      assert.equal(await a.cancel(id), false, 'cancelled already');
+      assert.equal(await a.cancel('00000000-0000-4000-8000-000000000000'), false, 'no account');
+    });
   });
 
   describe('second factors', () => {
