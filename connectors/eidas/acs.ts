@@ -19,7 +19,7 @@ import { checkReturnedLoa } from './check-loa.js';
 import { NODE_DIGEST_ALGORITHMS, type ForeignNodes } from './foreign-metadata.js';
 import type { EidasKeys } from './keys.js';
 import { renderEidasError } from './pages.js';
-import { ForeignIdentityError, readForeignIdentity, readLegalPerson } from './read-identity.js';
+import { ForeignIdentityError, readForeignIdentity, readUpstreamAttributes } from './read-identity.js';
 import { findOrAddForeignPerson } from './foreign-person.js';
 import { eidasStateOf, type EidasState } from './state.js';
 
@@ -126,10 +126,10 @@ async function handleResponse(deps: AcsDeps, req: Request, res: Response, tx: Lo
   }
   const countries = { nodeCountry: state.country, ourCountry: ctx.config.connectors.eidas.nodeCountry };
   let identity;
-  let legalPerson;
+  let upstreamAttributes;
   try {
     identity = readForeignIdentity(assertion.attributes, countries);
-    legalPerson = readLegalPerson(assertion.attributes, countries);
+    upstreamAttributes = readUpstreamAttributes(assertion.attributes, countries);
   } catch (err) {
     if (!(err instanceof ForeignIdentityError)) throw err;
     ctx.log.warn({ tx: tx.id, country: state.country, reason: err.message }, 'eIDAS identity refused');
@@ -138,5 +138,5 @@ async function handleResponse(deps: AcsDeps, req: Request, res: Response, tx: Lo
   }
   const person = await findOrAddForeignPerson(ctx.identity, identity);
   await ctx.audit.record({ actor: `person:${person.id}`, action: 'eidas.login', subject: person.id, ip: req.ip, detail: { country: state.country, loa: loa.rung } });
-  await ctx.finish(req, res, tx, { subject: { personId: person.id }, method: 'eidas', loa: loa.rung, authnInstant: assertion.authnInstant, authenticatingAuthority: state.nodeEntityID, upstreamAttributes: legalPerson });
+  await ctx.finish(req, res, tx, { subject: { personId: person.id }, method: 'eidas', loa: loa.rung, authnInstant: assertion.authnInstant, authenticatingAuthority: state.nodeEntityID, upstreamAttributes });
 }

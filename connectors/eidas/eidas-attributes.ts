@@ -3,6 +3,11 @@
 // the attribute dialects (style.md §3). The broker's own release table stays in broker/saml/attributes.ts.
 const NP = 'http://eidas.europa.eu/attributes/naturalperson/';
 const LP = 'http://eidas.europa.eu/attributes/legalperson/';
+// Representatives (attribute profile v1.2 §2.4): the person or organisation acting for the subject,
+// as the node asserts it. The broker passes these on under their own names; they are never a
+// mandate the broker has verified (broker mandates come from its own registry only).
+const NP_REP = `${NP}representative/`;
+const LP_REP = `${LP}representative/`;
 
 export interface EidasAttribute {
   readonly name: string;
@@ -22,7 +27,26 @@ export const EIDAS = {
   gender: a(NP, 'Gender'),
   legalPersonIdentifier: a(LP, 'LegalPersonIdentifier'),
   legalName: a(LP, 'LegalName'),
+  representativePersonIdentifier: a(NP_REP, 'PersonIdentifier', 'RepresentativePersonIdentifier'),
+  representativeFamilyName: a(NP_REP, 'CurrentFamilyName', 'RepresentativeFamilyName'),
+  representativeFirstName: a(NP_REP, 'CurrentGivenName', 'RepresentativeFirstName'),
+  representativeDateOfBirth: a(NP_REP, 'DateOfBirth', 'RepresentativeDateOfBirth'),
+  representativeLegalPersonIdentifier: a(LP_REP, 'LegalPersonIdentifier', 'RepresentativeLegalPersonIdentifier'),
+  representativeLegalName: a(LP_REP, 'LegalName', 'RepresentativeLegalName'),
 } as const;
+
+/** Optional natural-person attributes: requested when the SP asks, passed on when the node sends them. */
+export const EIDAS_NATURAL_PERSON_OPTIONAL: readonly EidasAttribute[] = [EIDAS.birthName, EIDAS.placeOfBirth, EIDAS.currentAddress, EIDAS.gender];
+export const EIDAS_REPRESENTATIVE: readonly EidasAttribute[] = [
+  EIDAS.representativePersonIdentifier,
+  EIDAS.representativeFamilyName,
+  EIDAS.representativeFirstName,
+  EIDAS.representativeDateOfBirth,
+  EIDAS.representativeLegalPersonIdentifier,
+  EIDAS.representativeLegalName,
+];
+/** Representative attributes that are eIDAS unique identifiers (XX/YY/…). */
+export const EIDAS_REPRESENTATIVE_IDENTIFIERS: readonly EidasAttribute[] = [EIDAS.representativePersonIdentifier, EIDAS.representativeLegalPersonIdentifier];
 
 export const EIDAS_NATURAL_PERSON_MINIMUM: readonly EidasAttribute[] = [EIDAS.personIdentifier, EIDAS.familyName, EIDAS.firstName, EIDAS.dateOfBirth];
 export const EIDAS_LEGAL_PERSON_MINIMUM: readonly EidasAttribute[] = [EIDAS.legalPersonIdentifier, EIDAS.legalName];

@@ -3,9 +3,12 @@
 // LatinScript handling (a node sends a name in its own script marked LatinScript="false" next to
 // the Latin transliteration: we keep the Latin one), DateOfBirth as yyyy-mm-dd. Anything missing
 // or malformed refuses the login: these are the minimum data set every node must deliver.
+// Everything else the node asserts and we can name — the legal person, the optional natural-person
+// attributes, the representative attributes — is passed on as upstream attributes under its own
+// eIDAS name, released to the SP only as its policy allows (broker/flow/upstream-attributes.ts).
 import type { ReceivedAttribute } from '../../broker/saml/sp-role/model.js';
 import type { UpstreamAttribute } from '../../broker/flow/login-transaction.js';
-import { EIDAS } from './eidas-attributes.js';
+import { EIDAS, EIDAS_NATURAL_PERSON_OPTIONAL, EIDAS_REPRESENTATIVE, EIDAS_REPRESENTATIVE_IDENTIFIERS, type EidasAttribute } from './eidas-attributes.js';
 
 export interface ForeignIdentity {
   readonly personIdentifier: string;
@@ -19,6 +22,8 @@ export class ForeignIdentityError extends Error {
 }
 
 const MAX_VALUE = 256;
+// CurrentAddress is base64 of an address structure (attribute profile §2.2.6): longer than a name.
+const MAX_ADDRESS_VALUE = 4096;
 
 function values(attrs: readonly ReceivedAttribute[], name: string): ReceivedAttribute['values'] {
   const found = attrs.filter((a) => a.name === name);
@@ -27,11 +32,11 @@ function values(attrs: readonly ReceivedAttribute[], name: string): ReceivedAttr
 }
 
 /** The Latin value: LatinScript absent or true; a lone value counts whatever its mark. */
-function latinValue(attrs: readonly ReceivedAttribute[], name: string): string | undefined {
+function latinValue(attrs: readonly ReceivedAttribute[], name: string, maxLength = MAX_VALUE): string | undefined {
   const all = values(attrs, name);
   const chosen = all.find((v) => v.latinScript !== false) ?? (all.length === 1 ? all[0] : undefined);
   const text = chosen?.value.trim();
-  if (text && text.length > MAX_VALUE) throw new ForeignIdentityError(`attribute ${name} too long`);
+  if (text && text.length > maxLength) throw new ForeignIdentityError(`attribute ${name} too long`);
   return text || undefined;
 }
 
@@ -55,7 +60,7 @@ function checkIdentifier(value: string, what: string, expect: Countries): void {
 }
 
 /** The legal person the node asserted (both minimum-data-set attributes, Latin values), released as asserted. */
-export function readLegalPerson(attrs: readonly ReceivedAttribute[], expect: Countries): UpstreamAttribute[] {
+function readLegalPerson(attrs: readonly ReceivedAttribute[], expect: Countries): UpstreamAttribute[] {
   const identifier = latinValue(attrs, EIDAS.legalPersonIdentifier.name);
   const name = latinValue(attrs, EIDAS.legalName.name);
   if (!identifier || !name) return [];
@@ -64,6 +69,22 @@ export function readLegalPerson(attrs: readonly ReceivedAttribute[], expect: Cou
     { ...EIDAS.legalPersonIdentifier, values: [identifier] },
     { ...EIDAS.legalName, values: [name] },
   ];
+}
+
+/**
+ * What the node asserted beyond the minimum data set, as upstream attributes under their eIDAS
+ * names: the legal person (both attributes or none), the optional natural-person attributes and the
+ * representative attributes it sent (one Latin value each; representative identifiers checked like
+ * the subject's). A representative is what the foreign node asserts, never a broker-verified mandate.
+ */
+export function readUpstreamAttributes(attrs: readonly ReceivedAttribute[], expect: Countries): UpstreamAttribute[] {
+  const passed = (attribute: EidasAttribute): UpstreamAttribute[] => {
+    const value = latinValue(attrs, attribute.name, attribute === EIDAS.currentAddress ? MAX_ADDRESS_VALUE : MAX_VALUE);
+    if (!value) return [];
+    if (EIDAS_REPRESENTATIVE_IDENTIFIERS.includes(attribute)) checkIdentifier(value, attribute.friendlyName, expect);
+    return [{ ...attribute, values: [value] }];
+  };
+  return [...readLegalPerson(attrs, expect), ...EIDAS_NATURAL_PERSON_OPTIONAL.flatMap(passed), ...EIDAS_REPRESENTATIVE.flatMap(passed)];
 }
 
 export function readForeignIdentity(attrs: readonly ReceivedAttribute[], expect: Countries): ForeignIdentity {

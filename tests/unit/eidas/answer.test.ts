@@ -2,7 +2,7 @@
 // its set, non-notified refused) and the foreign identity (PersonIdentifier as is, LatinScript).
 import assert from 'node:assert/strict';
 import { checkReturnedLoa } from '../../../connectors/eidas/check-loa.js';
-import { readForeignIdentity, readLegalPerson } from '../../../connectors/eidas/read-identity.js';
+import { readForeignIdentity, readUpstreamAttributes } from '../../../connectors/eidas/read-identity.js';
 import { releasableUpstreamAttributes } from '../../../broker/flow/upstream-attributes.js';
 import { spPolicySchema } from '../../../broker/config.js';
 import type { ReceivedAttribute } from '../../../broker/saml/sp-role/model.js';
@@ -56,13 +56,43 @@ describe('eidas answer: LoA and identity from a verified assertion', () => {
       { name: `${LP}LegalPersonIdentifier`, nameFormat: null, friendlyName: null, values: [{ value: pid, latinScript: null }] },
       { name: `${LP}LegalName`, nameFormat: null, friendlyName: null, values: [{ value: 'Musterfirma GmbH', latinScript: null }] },
     ];
-    const upstream = readLegalPerson([...MDS, ...legal('DE/ES/HRB-1')], EXPECT);
+    const upstream = readUpstreamAttributes([...MDS, ...legal('DE/ES/HRB-1')], EXPECT);
     assert.deepEqual(upstream.map((a) => [a.friendlyName, a.values]), [['LegalPersonIdentifier', ['DE/ES/HRB-1']], ['LegalName', ['Musterfirma GmbH']]]);
-    assert.deepEqual(readLegalPerson([...MDS, legal('DE/ES/HRB-1')[1]!], EXPECT), [], 'a name alone is no legal person');
-    assert.throws(() => readLegalPerson(legal('FR/ES/1'), EXPECT), /LegalPersonIdentifier from FR/);
+    assert.deepEqual(readUpstreamAttributes([...MDS, legal('DE/ES/HRB-1')[1]!], EXPECT), [], 'a name alone is no legal person');
+    assert.throws(() => readUpstreamAttributes(legal('FR/ES/1'), EXPECT), /LegalPersonIdentifier from FR/);
     const names = (policy: object, requested: string[]) => releasableUpstreamAttributes(upstream, spPolicySchema.parse(policy), requested).map((a) => a.friendlyName);
     assert.deepEqual(names({}, []), [], 'not requested, no list: nothing');
     assert.deepEqual(names({}, [`${LP}LegalName`]), ['LegalName']);
     assert.deepEqual(names({ releasedAttributes: [`${LP}LegalPersonIdentifier`] }, [`${LP}LegalName`]), ['LegalPersonIdentifier'], 'the policy list decides');
+  });
+
+  it('passes on the optional natural-person attributes the node sent, released only as the SP policy allows', () => {
+    const address = Buffer.from('<eidas:LocatorDesignator>22</eidas:LocatorDesignator>'.repeat(8)).toString('base64');
+    const sent = [...MDS, attr('BirthName', ['Παπαδοπούλου', false], ['Papadopoulou', true]), attr('PlaceOfBirth', ['Bonn', null]), attr('CurrentAddress', [address, null]), attr('Gender', ['Female', null])];
+    const upstream = readUpstreamAttributes(sent, EXPECT);
+    assert.deepEqual(upstream.map((a) => [a.name, a.friendlyName, a.values]), [
+      [`${NP}BirthName`, 'BirthName', ['Papadopoulou']],
+      [`${NP}PlaceOfBirth`, 'PlaceOfBirth', ['Bonn']],
+      [`${NP}CurrentAddress`, 'CurrentAddress', [address]],
+      [`${NP}Gender`, 'Gender', ['Female']],
+    ]);
+    assert.deepEqual(readUpstreamAttributes(MDS, EXPECT), [], 'nothing beyond the minimum data set: nothing passed on');
+    const released = releasableUpstreamAttributes(upstream, spPolicySchema.parse({}), [`${NP}Gender`, `${NP}PlaceOfBirth`]).map((a) => a.friendlyName);
+    assert.deepEqual(released, ['PlaceOfBirth', 'Gender'], 'only what the SP requested (no policy list)');
+  });
+
+  it('passes on representative attributes under their own names, identifiers checked like the subject\'s', () => {
+    const REP = `${NP}representative/`;
+    const LREP = 'http://eidas.europa.eu/attributes/legalperson/representative/';
+    const rep = (name: string, value: string): ReceivedAttribute => ({ name, nameFormat: null, friendlyName: null, values: [{ value, latinScript: null }] });
+    const sent = [...MDS, rep(`${REP}PersonIdentifier`, 'DE/ES/REP-1'), rep(`${REP}CurrentFamilyName`, 'Schmidt'), rep(`${LREP}LegalPersonIdentifier`, 'DE/ES/HRB-9'), rep(`${LREP}LegalName`, 'Vertreter GmbH')];
+    assert.deepEqual(readUpstreamAttributes(sent, EXPECT).map((a) => [a.name, a.friendlyName, a.values]), [
+      [`${REP}PersonIdentifier`, 'RepresentativePersonIdentifier', ['DE/ES/REP-1']],
+      [`${REP}CurrentFamilyName`, 'RepresentativeFamilyName', ['Schmidt']],
+      [`${LREP}LegalPersonIdentifier`, 'RepresentativeLegalPersonIdentifier', ['DE/ES/HRB-9']],
+      [`${LREP}LegalName`, 'RepresentativeLegalName', ['Vertreter GmbH']],
+    ]);
+    assert.throws(() => readUpstreamAttributes([...MDS, rep(`${REP}PersonIdentifier`, 'FR/ES/REP-1')], EXPECT), /RepresentativePersonIdentifier from FR/);
+    assert.throws(() => readUpstreamAttributes([...MDS, rep(`${LREP}LegalPersonIdentifier`, 'HRB-9')], EXPECT), /RepresentativeLegalPersonIdentifier is not XX\/YY/);
   });
 });
