@@ -346,6 +346,31 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
       const row = await b.broker.services.db.selectFrom('video_requests').select(['state', 'person_id', 'decided_by']).where('id', '=', id).executeTakeFirstOrThrow();
       assert.deepEqual(row, { state: 'accepted', person_id: null, decided_by: null });
     });
+
+    // last: it moves the clock past the staff sessions
+    it('gives the app step a visit of its own once the password is set, and an expired one says the password is kept and where to add the app', async () => {
+      const ana = await approvedRequest(b, interviewer, interviewerCsrf, requestFields(b, { email: 'ana@example.be', language: 'en' }), { documentNumber: '22222222J', documentDate: '2035-01-01' });
+      const browser = newAgent(b);
+      const csrf = csrfOf((await browser.get(ana.activationLink).expect(200)).text);
+      await browser.post(ana.activationLink).type('form').send({ csrf, code: ana.activationCode }).expect(303);
+      const choose = await browser.get('/register/video/activate').expect(200);
+      b.clock.advance(29 * 60_000);
+      await browser.post('/register/video/activate').type('form').send({ csrf: csrfOf(choose.text), key: 'totp', newPassword: PASSWORD, repeatPassword: PASSWORD }).expect(303);
+      // past the lifetime of the visit that proved the activation code
+      b.clock.advance(5 * 60_000);
+      const app = await browser.get('/register/video/activate/app').expect(200);
+      b.clock.advance(31 * 60_000);
+      const expired = await browser.get('/register/video/activate/app').expect(403);
+      assert.match(expired.text, /contraseña, está guardada|password, it is saved/);
+      assert.match(expired.text, /href="\/connectors\/permanente\/account"/);
+      const late = await browser.post('/register/video/activate/app').type('form').send({ csrf: csrfOf(app.text), code: '123456' }).expect(403);
+      assert.match(late.text, /contraseña, está guardada|password, it is saved/);
+      const person = (await b.broker.services.identity.findByDocument('22222222J'))!;
+      const account = (await b.broker.services.credentials.accounts.find(person.id))!;
+      assert.equal(account.state, 'active');
+      assert.ok(account.passwordHash, 'the password chosen is kept');
+      assert.equal(account.totpSecretSealed, null, 'no app was added');
+    });
   });
 
   /**

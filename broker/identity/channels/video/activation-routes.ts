@@ -84,8 +84,9 @@ ${newPasswordFields(t, services.config, problems)}
     }
     await audit.record({ actor: `person:${person.id}`, action: 'permanente.activated', subject: person.id, ip: req.ip, detail: { channel: 'video', key } });
     if (key === 'totp') {
-      const next = { ...visit, activation: { ...visit.activation!, totpDraft: credentials.secrets.seal(newTotpSecret()) } };
-      await visits.save(next);
+      // a fresh visit (new cookie, full lifetime): the password is set now, and the app step must
+      // not inherit a visit about to expire while the person fetches their phone
+      await visits.renew(res, visit, { activation: { ...visit.activation!, totpDraft: credentials.secrets.seal(newTotpSecret()) } }, { restart: true });
       return void res.redirect(303, `${VIDEO}/activate/app`);
     }
     await visits.end(res, visit);
@@ -108,16 +109,29 @@ ${csrfField(visit.csrf)}
 </form>`, notice ? 422 : 200);
   }
 
+  /**
+   * The app step without its visit (expired, or another browser): the activation link is spent
+   * once the password is set, so the way on is the account page, not the link again.
+   */
+  function appExpired(req: Request, res: Response): void {
+    const t = translator(pages, res);
+    sendPage(pages, req, res, 'video.activate.app', html`${notices(t, [{ key: 'video.activate.appExpired' }])}
+<p>${t('video.activate.appExpiredNext')}</p>
+<p><a href="/connectors/permanente/account">${t('permanente.account.link')}</a></p>
+<p><a href="${VIDEO}">${t('video.title')}</a></p>`, 403);
+  }
+
   router.get('/activate/app', async (req, res) => {
     const visit = await visits.open(req, res);
-    if (!visit.activation?.totpDraft) return refuse(req, res);
+    if (!visit.activation?.totpDraft) return appExpired(req, res);
     const found = await activationOf(req, res, visit, ['activated']);
     if (found) await appPage(req, res, visit, found.person);
   });
 
   router.post('/activate/app', form, async (req, res) => {
+    if (!(await visits.peek(req))?.activation?.totpDraft) return appExpired(req, res);
     const visit = await visits.forForm(req);
-    if (!visit.activation?.totpDraft) return refuse(req, res);
+    if (!visit.activation?.totpDraft) return appExpired(req, res);
     const found = await activationOf(req, res, visit, ['activated']);
     if (!found) return;
     const { request, person } = found;
