@@ -4,6 +4,7 @@ import type { Request, Response } from 'express';
 import type { BrokerServices } from '../../services.js';
 import { html } from '../../web/html.js';
 import { CLAVE_SELECTED_IDP } from '../../saml/attributes.js';
+import { readLoginHistory } from '../../admin/login-history.js';
 import { accountOf } from './require-account.js';
 
 const HISTORY_ROWS = 20;
@@ -28,13 +29,8 @@ export async function renderOverview(services: BrokerServices, req: Request, res
   const service = (entityID: string) => services.config.sps.policies[entityID]?.displayName ?? entityID;
   const method = (id: string) => (CLAVE_SELECTED_IDP[id] ? t(`account.method.${CLAVE_SELECTED_IDP[id]}`) : id);
   const device = await services.devices.activeDeviceOf(person.id);
-  const history = await services.db
-    .selectFrom('login_history')
-    .select(['at', 'sp_entity_id', 'method', 'loa', 'outcome'])
-    .where('person_id', '=', person.id)
-    .orderBy('at', 'desc')
-    .limit(HISTORY_ROWS)
-    .execute();
+  // the flushing reader: the login that opened this session is written behind, in a batch
+  const history = await readLoginHistory(services, person.id, { limit: HISTORY_ROWS, offset: 0 });
   services.pages.send(req, res, {
     title: t('account.title'),
     body: html`<p>${t('account.login.as', { method: t(`account.method.${login.method}`), rung: login.rung })}</p>
@@ -61,7 +57,7 @@ ${history.length === 0
     ? html`<p>${t('account.history.none')}</p>`
     : html`<table id="history"><caption>${t('account.history.caption')}</caption>
 <thead><tr><th scope="col">${t('account.history.at')}</th><th scope="col">${t('account.history.service')}</th><th scope="col">${t('account.history.method')}</th><th scope="col">${t('account.history.loa')}</th></tr></thead>
-<tbody>${history.map((h) => html`<tr><td>${when(new Date(h.at))}</td><td>${service(h.sp_entity_id)}</td><td>${method(h.method)}</td><td>${h.loa}</td></tr>`)}</tbody></table>`}
+<tbody>${history.map((h) => html`<tr><td>${when(h.at)}</td><td>${service(h.spEntityID)}</td><td>${method(h.method)}</td><td>${h.loa}</td></tr>`)}</tbody></table>`}
 <form method="post" action="/account/logout"><input type="hidden" name="csrf" value="${login.csrfToken}"><button type="submit">${t('account.logout.submit')}</button></form>`,
   });
 }

@@ -86,8 +86,9 @@ describe('citizen self-service (/account)', function () {
     await accountLoginWithPin(world, agent, CARLA);
     const first = await agent.get('/account/').set('Accept-Language', 'en').expect(200);
     assert.match(first.text, /id="device">You have no active device/);
+    // the login a moment ago is written behind in a batch: the page must show it at once
+    assert.match(first.text, /<td>Cl@ve: my registration<\/td><td>Cl@ve PIN<\/td><td>3<\/td>/);
     await activateDevice(world.broker, CARLA, { label: 'Carla phone' });
-    await world.broker.broker.services.loginHistory.flush();
     const page = await agent.get('/account/').set('Accept-Language', 'en').expect(200);
     assert.match(page.text, /You logged in with Cl@ve PIN \(level 3\)/);
     assert.match(page.text, /id="level">advanced</);
@@ -203,5 +204,20 @@ describe('citizen self-service (/account)', function () {
     assert.ok(account && activationCodeMatches(code, account.activationCodeHash));
     const [issued] = (await world.broker.broker.services.audit.forSubject(person!.id)).filter((e) => e.action === 'permanente.activation-code.issued');
     assert.equal(issued?.actor, `person:${person!.id}`);
+  });
+
+  it('limits new activation codes to 3 a day per person, so a blocked code is not unblocked at will', async () => {
+    const agent = newAgent(world.broker);
+    await accountLoginWithPin(world, agent, DIEGO);
+    const csrf = csrfOf((await agent.get('/account/activation-code').expect(200)).text);
+    const renew = () => agent.post('/account/activation-code').type('form').send({ csrf });
+    for (let i = 0; i < 3; i++) await renew().expect(200);
+    const person = (await world.broker.broker.services.identity.findByDocument(DIEGO.document))!;
+    const third = (await world.broker.broker.services.credentials.accounts.find(person.id))!.activationCodeHash;
+    const refused = await renew().set('Accept-Language', 'en').expect(429);
+    assert.match(refused.text, /role="alert">You have generated 3 activation codes in the last 24 hours/);
+    assert.doesNotMatch(refused.text, /id="activation-code"/);
+    assert.equal((await world.broker.broker.services.credentials.accounts.find(person.id))!.activationCodeHash, third, 'the code in force is kept');
+    assert.ok((await world.broker.broker.services.audit.forSubject(person.id)).some((e) => e.action === 'permanente.activation-code.limited'));
   });
 });
