@@ -150,6 +150,27 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
     it('a responder that is down → revocation-unknown (policy ocsp, fail closed)', async () => {
       await rejected(check(pki.qualifiedPerson, { ocspUrl: await downUrl() }), 'revocation-unknown', /OCSP: .*fetch failed \(.*ECONNREFUSED/);
     });
+    it('an AIA naming several responders: a down first one is passed over, the next one is asked', async () => {
+      const twoResponders = await issueTestCertificate({
+        subject: 'CN=two responders', issuer: pki.intermediate, notBefore: new Date(now.getTime() - MINUTE), notAfter: new Date(now.getTime() + 60 * MINUTE),
+        keyUsage: x509.KeyUsageFlags.digitalSignature, ocspUrl: [await downUrl(), responder.url],
+      });
+      // the responder answers from its index: this certificate is not in it, an authentic "unknown"
+      await rejected(check(twoResponders), 'revocation-unknown', /ECONNREFUSED.*; http:\/\/127\.0\.0\.1:\d+\/: .*unknown/);
+      assert.equal(fetchCalls.length, 2);
+    });
+    it('several responders share one timeout: a hanging first one leaves the next one unasked, within the timeout', async () => {
+      const hanging = await startHangingServer();
+      started.push(hanging);
+      const behindHanging = await issueTestCertificate({
+        subject: 'CN=hanging responder first', issuer: pki.intermediate, notBefore: new Date(now.getTime() - MINUTE), notAfter: new Date(now.getTime() + 60 * MINUTE),
+        keyUsage: x509.KeyUsageFlags.digitalSignature, ocspUrl: [hanging.url, responder.url],
+      });
+      const t0 = performance.now();
+      await rejected(check(behindHanging, { timeoutMs: 400 }), 'revocation-unknown', /did not answer within 400 ms; .* not asked, the 400 ms were spent/);
+      assert.ok(performance.now() - t0 <= 600, `took ${performance.now() - t0} ms`);
+      assert.equal(fetchCalls.length, 1);
+    });
     it('good and revoked answers are cached until nextUpdate: no second request', async () => {
       const c = checker();
       await c.check(pki.qualifiedPerson.cert, pki.intermediate.cert, new Date());
