@@ -5,6 +5,7 @@
 // reference. validUntil is honoured: an expired or unreadable document makes the country
 // unavailable (logged; /readyz lists it as a warning), a failed refresh keeps the last good
 // document while it is still valid. Documents are re-read every refreshMinutes.
+import { X509Certificate } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Logger } from 'pino';
@@ -16,6 +17,7 @@ import { SIGNATURE_ALGORITHMS } from '../../broker/saml/sign-xml.js';
 import { toPem } from '../../broker/saml/sp-metadata.js';
 import { verifyEnvelopedSignature } from '../../broker/saml/verify-signature.js';
 import { validateXsd } from '../../broker/saml/xsd.js';
+import { eidasKeyWeakness } from './key-strength.js';
 
 export type EidasCountryConfig = Config['connectors']['eidas']['countries'][number];
 
@@ -63,6 +65,14 @@ const children = (el: Element, ns: string, name: string): Element[] => {
   return out;
 };
 
+function readCertificate(pem: string): X509Certificate {
+  try {
+    return new X509Certificate(pem);
+  } catch {
+    return fail('a signing certificate cannot be read');
+  }
+}
+
 /** Read a node from metadata text: schema, signature by `signingCertPem`, validity at `now`. */
 export function readForeignNode(xml: string, country: EidasCountryConfig, signingCertPem: string, now: Date): ForeignNode {
   const xsd = validateXsd(xml, 'metadata');
@@ -94,6 +104,10 @@ export function readForeignNode(xml: string, country: EidasCountryConfig, signin
     for (let i = 0; i < certs.length; i++) signing.push(toPem((certs[i]!.textContent ?? '').trim()));
   }
   if (signing.length === 0) fail('no signing certificate');
+  for (const pem of signing) {
+    const weakness = eidasKeyWeakness(readCertificate(pem).publicKey);
+    if (weakness) fail(`signing certificate too weak: ${weakness} (eIDAS crypto requirements)`);
+  }
   const methods = (name: string) =>
     [...children(entity, NS.md, 'Extensions'), ...children(idp, NS.md, 'Extensions')].flatMap((ext) => children(ext, NS.alg, name).map((m) => m.getAttribute('Algorithm') ?? ''));
   return {

@@ -10,6 +10,7 @@ import path from 'node:path';
 import { ConfigError, PROJECT_ROOT, type Config } from '../../broker/config.js';
 import { generateSelfSigned, keyDirectory, loadOrGenerateKeyPair, signingKeysFromPem, type SigningKeys } from '../../broker/saml/keys.js';
 import type { SignatureAlgorithmName } from '../../broker/saml/sign-xml.js';
+import { eidasKeyWeakness } from './key-strength.js';
 
 export interface EidasKeys {
   readonly metadataSigning: SigningKeys;
@@ -28,14 +29,9 @@ async function configuredPair(keyFile: string | undefined, certFile: string | un
   };
 }
 
-/** eIDAS crypto requirements §2.2: RSA moduli of at least 3072 bits; EC keys on P-256 or P-384. */
 function checkEidasKeyStrength(key: KeyObject, what: string): void {
-  const d = key.asymmetricKeyDetails ?? {};
-  if (key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss') {
-    if ((d.modulusLength ?? 0) < 3072) throw new ConfigError(`connectors.eidas ${what} key: RSA keys need at least 3072 bits (eIDAS crypto requirements)`);
-  } else if (key.asymmetricKeyType === 'ec') {
-    if (d.namedCurve !== 'prime256v1' && d.namedCurve !== 'secp384r1') throw new ConfigError(`connectors.eidas ${what} key: EC keys must be on P-256 or P-384`);
-  } else throw new ConfigError(`connectors.eidas ${what} key: RSA or EC keys only`);
+  const weakness = eidasKeyWeakness(key);
+  if (weakness) throw new ConfigError(`connectors.eidas ${what} key: ${weakness} (eIDAS crypto requirements)`);
 }
 
 export function eidasSigningKeys(pair: Pair, algorithm: SignatureAlgorithmName, what: string): SigningKeys {

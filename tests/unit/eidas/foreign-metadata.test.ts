@@ -39,6 +39,16 @@ describe('eidas foreign-metadata: node metadata verified, validUntil honoured', 
     assert.deepEqual(acceptedAlgorithmUris({ ...DE, signatureAlgorithms: ['rsa-pss-sha256'] }), [ALG.rsaPssSha256]);
   });
 
+  it('refuses a node publishing a signing key weaker than the eIDAS rule (RSA-2048 beside RSA-3072), accepts RSA-3072 with P-256 and P-384', async () => {
+    const strong = await node.makeMetadata({ ssoUrl: SSO, signingKeys: ['rsa', 'ec256', 'ec384'] });
+    assert.equal(readForeignNode(strong.xml, DE, node.certs.metadata, new Date()).signingCertificates.length, 3);
+    const weak = await node.makeMetadata({ ssoUrl: SSO, signingKeys: ['rsa', 'attacker'] });
+    assert.throws(
+      () => readForeignNode(weak.xml, DE, node.certs.metadata, new Date()),
+      (e: Error) => e instanceof ForeignMetadataError && /signing certificate too weak: RSA keys need at least 3072 bits, this one has 2048/.test(e.message),
+    );
+  });
+
   it('accepts RSA-PSS and ECDSA by default, RSA PKCS#1 v1.5 only when the country lists it; we never sign with it', () => {
     const byDefault = acceptedAlgorithmUris(DE);
     assert.deepEqual(new Set(byDefault), new Set([ALG.rsaPssSha256, ALG.rsaPssSha512, ALG.ecdsaSha256, ALG.ecdsaSha384]));
