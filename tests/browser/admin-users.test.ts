@@ -241,12 +241,17 @@ describe('browser: management pages — users and profile (chromium)', function 
     await screenshot(page, 'admin-profile');
     await page.click(`nav.tabs a[href="${paths.loginHistory}"]`);
     assert.ok((await page.locator('tbody tr').count()) >= 1, 'the login through the broker is in the history');
-    assert.match(await page.locator('tbody').innerText(), /\/admin\/saml\/metadata/);
+    // the service by its display name, the method and the outcome in words, never the raw codes
+    const first = await page.locator('tbody tr').first().innerText();
+    assert.match(first, /Pasarela management/);
+    assert.doesNotMatch(first, /saml\/metadata|success|permanente\b/);
+    assert.match(first, new RegExp(`${en('profile.history.method.permanente')}[\\s\\S]*${en('profile.history.outcome.success')}`));
     await axeScan(page, 'login history');
     await screenshot(page, 'admin-login-history');
     await page.click('nav.lang a[hreflang="nl"]');
     assert.equal(await page.getAttribute('html', 'lang'), 'nl');
     assert.equal((await page.locator('h1').innerText()).trim(), profileMessages.nl['profile.history.title']);
+    assert.match(await page.locator('tbody tr').first().innerText(), new RegExp(profileMessages.nl['profile.history.outcome.success']!));
     assert.match(await page.locator('nav.sections').innerText(), new RegExp(usersMessages.nl['users.nav']!));
     await axeScan(page, 'login history (nl)');
     await page.click('nav.lang a[hreflang="es"]');

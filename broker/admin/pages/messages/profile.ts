@@ -50,6 +50,15 @@ const nl: Record<string, string> = {
   'profile.history.ip': 'IP-adres',
   'profile.history.older': 'Oudere inloggen',
   'profile.history.newer': 'Nieuwere inloggen',
+  'profile.history.outcome.success': 'Gelukt',
+  'profile.history.method.pin': 'Cl@ve PIN',
+  'profile.history.method.permanente': 'Cl@ve Permanente',
+  'profile.history.method.permanente-reinforced': 'Cl@ve Permanente (versterkt)',
+  'profile.history.method.movil': 'Cl@ve Móvil',
+  'profile.history.method.certificate': 'Elektronisch certificaat',
+  'profile.history.method.certificate-qualified-device': 'Elektronisch certificaat op een gekwalificeerd middel (DNIe)',
+  'profile.history.method.eidas': 'Europese identiteit (eIDAS)',
+  'profile.history.export': 'Inloghistorie downloaden:',
 };
 
 const en: Record<string, string> = {
@@ -101,6 +110,15 @@ const en: Record<string, string> = {
   'profile.history.ip': 'IP address',
   'profile.history.older': 'Older logins',
   'profile.history.newer': 'Newer logins',
+  'profile.history.outcome.success': 'Succeeded',
+  'profile.history.method.pin': 'Cl@ve PIN',
+  'profile.history.method.permanente': 'Cl@ve Permanente',
+  'profile.history.method.permanente-reinforced': 'Cl@ve Permanente (reinforced)',
+  'profile.history.method.movil': 'Cl@ve Móvil',
+  'profile.history.method.certificate': 'Electronic certificate',
+  'profile.history.method.certificate-qualified-device': 'Electronic certificate on a qualified device (DNIe)',
+  'profile.history.method.eidas': 'European identity (eIDAS)',
+  'profile.history.export': 'Download the login history:',
 };
 
 const es: Record<string, string> = {
@@ -152,6 +170,15 @@ const es: Record<string, string> = {
   'profile.history.ip': 'Dirección IP',
   'profile.history.older': 'Accesos anteriores',
   'profile.history.newer': 'Accesos posteriores',
+  'profile.history.outcome.success': 'Correcto',
+  'profile.history.method.pin': 'Cl@ve PIN',
+  'profile.history.method.permanente': 'Cl@ve Permanente',
+  'profile.history.method.permanente-reinforced': 'Cl@ve Permanente (reforzada)',
+  'profile.history.method.movil': 'Cl@ve Móvil',
+  'profile.history.method.certificate': 'Certificado electrónico',
+  'profile.history.method.certificate-qualified-device': 'Certificado electrónico en dispositivo cualificado (DNIe)',
+  'profile.history.method.eidas': 'Identidad europea (eIDAS)',
+  'profile.history.export': 'Descargar el historial de accesos:',
 };
 
 export const profileMessages: SectionMessages = { nl, en, es };

@@ -14,6 +14,7 @@ import { levelBadge, roleBadge, statusBadge, formatInstant } from '../badges.js'
 import { ADMIN_LANGUAGES, ADMIN_LANGUAGE_NAMES } from '../i18n.js';
 import { paths } from '../paths.js';
 import { profileMessages } from '../messages/profile.js';
+import { historyWords } from './history-words.js';
 
 const HISTORY_PAGE = 25;
 
@@ -68,7 +69,10 @@ async function historyPage(req: Request, res: Response, deps: SectionDeps): Prom
   const body = html`${tabs(ctx, 'history')}
 ${shown.length === 0 ? html`<p>${ctx.t('profile.history.none')}</p>` : html`<div class="table-wrap" role="region" tabindex="0" aria-labelledby="history-caption"><table><caption id="history-caption">${ctx.t('profile.history.caption')}</caption>
 <thead><tr><th scope="col">${ctx.t('profile.history.at')}</th><th scope="col">${ctx.t('profile.history.service')}</th><th scope="col">${ctx.t('profile.history.method')}</th><th scope="col">${ctx.t('profile.history.loa')}</th><th scope="col">${ctx.t('profile.history.outcome')}</th><th scope="col">${ctx.t('profile.history.ip')}</th></tr></thead>
-<tbody>${shown.map((e) => html`<tr><td>${formatInstant(e.at, tz)}</td><td>${e.spEntityID}</td><td>${e.method}</td><td>${e.loa}</td><td>${e.outcome}</td><td>${e.ip ?? ''}</td></tr>`)}</tbody></table></div>`}
+<tbody>${shown.map((e) => {
+    const words = historyWords(ctx, deps.services.config, e);
+    return html`<tr><td>${formatInstant(e.at, tz)}</td><td>${words.service}</td><td>${words.method}</td><td>${e.loa}</td><td>${words.outcome}</td><td>${e.ip ?? ''}</td></tr>`;
+  })}</tbody></table></div>`}
 <nav class="pager" aria-label="${ctx.t('profile.history.title')}"><ul>
 ${offset > 0 ? html`<li><a href="${paths.loginHistory}?offset=${Math.max(0, offset - HISTORY_PAGE)}">${ctx.t('profile.history.newer')}</a></li>` : ''}
 ${entries.length > HISTORY_PAGE ? html`<li><a href="${paths.loginHistory}?offset=${offset + HISTORY_PAGE}">${ctx.t('profile.history.older')}</a></li>` : ''}</ul></nav>`;
