@@ -2,7 +2,7 @@
 // WHATWG `Response.formData()` (undici, in Node) after express.raw has capped the body size: no
 // upload library, and nothing is written to disk. Text fields become `req.body` like a url-encoded
 // form; files are kept in memory for the handler (the registry decides their type by content).
-import express, { type RequestHandler, type Response } from 'express';
+import express, { type ErrorRequestHandler, type Request, type RequestHandler, type Response } from 'express';
 
 export interface UploadedFile {
   /** the name the browser sent: shown back at most, never trusted */
@@ -48,4 +48,18 @@ export function multipartBody(limitBytes: number): RequestHandler[] {
         .catch(() => next(Object.assign(new Error('the multipart body cannot be read'), { status: 400, type: 'multipart.parse.failed' })));
     },
   ];
+}
+
+/**
+ * After a multipart route's handler: a body over the cap (express.raw's 413, nothing parsed, so
+ * no field and no CSRF token was read) shows the route's form again, empty, with `show`'s error on
+ * the file field, instead of the generic 413 page. Showing a form changes nothing, so no token is
+ * needed for it; any other error goes on.
+ */
+export function bodyTooLargeShowsForm(show: (req: Request, res: Response) => void | Promise<void>): ErrorRequestHandler {
+  return (err: unknown, req, res, next) => {
+    if ((err as { type?: unknown } | null)?.type !== 'entity.too.large') return next(err);
+    res.locals.uploadedFiles = {};
+    Promise.resolve(show(req, res)).catch(next);
+  };
 }

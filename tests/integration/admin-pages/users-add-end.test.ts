@@ -75,6 +75,19 @@ describe('management pages over HTTP: add, link and end users', function () {
     assert.deepEqual(await membersNamed(org, fields.surname), []);
   });
 
+  it('an upload over the whole body\'s cap shows the form again with the error on the file field, not the generic 413 page', async () => {
+    const { fields } = await newUserFields();
+    const huge = Buffer.concat([PNG, Buffer.alloc(2 * MAX)]);
+    const page = await addForm(fields, { document: huge, documentBack: huge }).expect(413);
+    assert.equal(textOfId(page.text, 'f-document-error'), en('users.new.upload.tooLarge', { mb: '5' }));
+    assert.match(page.text, /enctype="multipart\/form-data"/);
+    assert.deepEqual(await membersNamed(org, fields.surname), []);
+    const [requested] = await w.m.addMember(admin.actor('3'), [org.id], w.newMember(await w.person(), { level: '2+' }));
+    const copy = await a.agent.post(paths.userAction(org.id, requested!.id, 'document')).set('Accept-Language', 'en').field('csrf', a.csrf)
+      .attach('document', huge, { filename: 'a.png', contentType: 'image/png' }).attach('document', huge, { filename: 'b.png', contentType: 'image/png' }).expect(413);
+    assert.equal(textOfId(copy.text, 'f-document-error'), en('users.new.upload.tooLarge', { mb: '5' }));
+  });
+
   it('two sides asked but only the front sent: the back is asked for', async () => {
     const { fields } = await newUserFields();
     const page = await addForm(fields, { document: PNG }).expect(422);

@@ -28,14 +28,14 @@ export const DOCUMENT_ACCEPT = '.pdf,.png,.jpg,.jpeg,.jfif,.tif,.tiff,.bmp,appli
 
 type Values = Readonly<Record<string, string>> & { readonly organisations?: readonly string[] };
 
-export function addUserForm(req: Request, res: Response, deps: SectionDeps, values: Values, organisations: readonly string[], errors: FormErrors): void {
+export function addUserForm(req: Request, res: Response, deps: SectionDeps, values: Values, organisations: readonly string[], errors: FormErrors, status?: number): void {
   const ctx = pageContext(res);
   const org = currentOrganisation(res);
   const own = ownLevel(ctx, org.id);
   const mb = String(Math.floor(deps.services.config.mandates.documentMaxBytes / 1048576));
   const v = (k: string) => values[k] ?? '';
   sendAdminPage(req, res, ctx, {
-    status: Object.keys(errors).length ? 422 : 200,
+    status: status ?? (Object.keys(errors).length ? 422 : 200),
     title: ctx.t('users.new.title'),
     section: 'users',
     body: html`${errorSummary(ctx, errors)}<p>${ctx.t('users.new.intro', { own })}</p>

@@ -9,6 +9,7 @@ import { html } from '../../../web/html.js';
 import { currentOrganisation, pageContext, type AdminPageContext } from '../context.js';
 import { sendAdminPage } from '../layout.js';
 import { paths } from '../paths.js';
+import type { SectionDeps } from '../section.js';
 
 export const memberName = (m: Pick<Member, 'givenName' | 'surname'>) => `${m.givenName} ${m.surname}`;
 
@@ -67,4 +68,9 @@ export function unavailablePage(req: Request, res: Response, title: string, reas
     section: 'users',
     body: html`<p class="error" role="alert">${ctx.t(reasonKey)}</p><p><a href="${paths.user(currentOrganisation(res).id, m.id)}">${ctx.t('shell.back')}</a></p>`,
   });
+}
+
+/** the file field's error when the whole upload was over the body cap (multipart.ts) */
+export function uploadTooLarge(res: Response, deps: SectionDeps): string {
+  return pageContext(res).t('users.new.upload.tooLarge', { mb: String(Math.floor(deps.services.config.mandates.documentMaxBytes / 1048576)) });
 }

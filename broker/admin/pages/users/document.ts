@@ -9,18 +9,18 @@ import { sendAdminPage } from '../layout.js';
 import { csrfField, errorSummary, inputField, type FormErrors } from '../forms.js';
 import { refusalErrors } from '../refusals.js';
 import { setFlash } from '../flash.js';
-import { uploadedFiles } from '../multipart.js';
+import { bodyTooLargeShowsForm, uploadedFiles } from '../multipart.js';
 import { paths } from '../paths.js';
 import type { SectionDeps } from '../section.js';
-import { memberName, unavailablePage } from './common.js';
+import { memberName, unavailablePage, uploadTooLarge } from './common.js';
 import { DOCUMENT_ACCEPT } from './add.js';
 
-function documentForm(req: Request, res: Response, deps: SectionDeps, m: Member, errors: FormErrors): void {
+function documentForm(req: Request, res: Response, deps: SectionDeps, m: Member, errors: FormErrors, status?: number): void {
   const ctx = pageContext(res);
   const org = currentOrganisation(res);
   const mb = String(Math.floor(deps.services.config.mandates.documentMaxBytes / 1048576));
   sendAdminPage(req, res, ctx, {
-    status: Object.keys(errors).length ? 422 : 200,
+    status: status ?? (Object.keys(errors).length ? 422 : 200),
     title: ctx.t('users.document.title', { name: memberName(m) }),
     section: 'users',
     body: html`${errorSummary(ctx, errors)}<form method="post" action="${paths.userAction(org.id, m.id, 'document')}" enctype="multipart/form-data" novalidate>${csrfField(ctx)}
@@ -37,7 +37,7 @@ export function mountDocument(router: Router, deps: SectionDeps): void {
     if (m.status !== 'awaiting_approval') return unavailablePage(req, res, pageContext(res).t('users.document.title', { name: memberName(m) }), 'refusal.not-awaiting-approval', m);
     documentForm(req, res, deps, m, {});
   });
-  router.post('/:memberId/document', deps.multipartForm, async (req, res) => {
+  router.post('/:memberId/document', deps.multipartForm, async (req: Request, res: Response) => {
     const ctx = pageContext(res);
     const org = currentOrganisation(res);
     const m = await load(req, res);
@@ -51,5 +51,5 @@ export function mountDocument(router: Router, deps: SectionDeps): void {
     }
     setFlash(req, 'users.document.done', { name: memberName(m) });
     res.redirect(303, paths.user(org.id, m.id));
-  });
+  }, bodyTooLargeShowsForm(async (req, res) => documentForm(req, res, deps, await load(req, res), { document: uploadTooLarge(res, deps) }, 413)));
 }

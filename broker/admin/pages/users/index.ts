@@ -6,6 +6,7 @@
 //   GET/POST /:memberId/document  another copy while awaiting approval  attachDocument (document.ts)
 //   GET/POST /:memberId/link   link to other organisations         addMember (link.ts)
 //   GET/POST /:memberId/end[/confirm]  end the means               endMember per organisation (end.ts)
+import type { Request, Response } from 'express';
 import type { AdminSection } from '../section.js';
 import { usersMessages } from '../messages/users.js';
 import { usersOverview } from './overview.js';
@@ -16,6 +17,8 @@ import { mountLink } from './link.js';
 import { mountEnd } from './end.js';
 import { mountDocument } from './document.js';
 import { currentOrganisation } from '../context.js';
+import { bodyTooLargeShowsForm } from '../multipart.js';
+import { uploadTooLarge } from './common.js';
 
 export const usersSection: AdminSection = {
   id: 'users',
@@ -25,7 +28,7 @@ export const usersSection: AdminSection = {
   mount(router, deps) {
     router.get('/', (req, res) => usersOverview(req, res, deps));
     router.get('/new', (req, res) => addUserForm(req, res, deps, {}, [currentOrganisation(res).id], {}));
-    router.post('/new', deps.multipartForm, (req, res) => addUser(req, res, deps));
+    router.post('/new', deps.multipartForm, (req: Request, res: Response) => addUser(req, res, deps), bodyTooLargeShowsForm((req, res) => addUserForm(req, res, deps, {}, [currentOrganisation(res).id], { document: uploadTooLarge(res, deps) }, 413)));
     mountChanges(router, deps);
     mountLink(router, deps);
     mountDocument(router, deps);
