@@ -92,6 +92,58 @@ describe('eidas foreign-metadata: node metadata verified, validUntil honoured', 
     assert.match(nodes.unavailable()[0]!.reason, /expired/);
   });
 
+  describe('refresh', () => {
+    const URL_DE = 'https://node.test/metadata';
+    let served: () => Promise<Response>;
+    const nodesFor = (timeoutMs = 5000) => {
+      writeFileSync(path.join(dir, 'md.crt'), node.certs.metadata);
+      const cfg = loadConfig({}, { connectors: { eidas: { metadataFetchTimeoutMs: timeoutMs, countries: [{ code: 'DE', metadata: URL_DE, metadataSigningCertFile: path.join(dir, 'md.crt') }] } } });
+      const fetchFn = (async (url: string | URL | Request, init?: RequestInit) => {
+        assert.equal(String(url), URL_DE);
+        return Promise.race([served(), new Promise<never>((_, reject) => init?.signal?.addEventListener('abort', () => reject(init.signal!.reason)))]);
+      }) as typeof fetch;
+      return createForeignNodes(cfg, pino({ level: 'silent' }), { now: () => new Date(), fetch: fetchFn, timers: false });
+    };
+    const ssoOf = (nodes: ReturnType<typeof createForeignNodes>) => {
+      const a = nodes.availability('DE');
+      return a.available ? a.node.ssoPostUrl : `unavailable: ${a.reason}`;
+    };
+
+    it('a new read replaces the document', async () => {
+      const first = await node.makeMetadata({ ssoUrl: SSO });
+      const second = await node.makeMetadata({ ssoUrl: 'https://eidas-node.de.test/sso-moved' });
+      served = async () => new Response(first.xml);
+      const nodes = nodesFor();
+      await nodes.refreshAll();
+      assert.equal(ssoOf(nodes), SSO);
+      served = async () => new Response(second.xml);
+      await nodes.refreshAll();
+      assert.equal(ssoOf(nodes), 'https://eidas-node.de.test/sso-moved');
+    });
+
+    it('a failed refresh (bad signature, HTTP error) keeps the last good document', async () => {
+      const good = await node.makeMetadata({ ssoUrl: SSO });
+      served = async () => new Response(good.xml);
+      const nodes = nodesFor();
+      await nodes.refreshAll();
+      served = async () => new Response(good.xml.replace(SSO, 'https://evil.test/sso'));
+      await nodes.refreshAll();
+      assert.equal(ssoOf(nodes), SSO, 'an edited document does not replace the good one');
+      served = async () => new Response('down', { status: 503 });
+      await nodes.refreshAll();
+      assert.equal(ssoOf(nodes), SSO, 'nor does an HTTP error');
+    });
+
+    it('a fetch that does not answer within metadataFetchTimeoutMs makes a never-read country unavailable', async () => {
+      served = () => new Promise<never>(() => undefined);
+      const nodes = nodesFor(100);
+      const started = Date.now();
+      await nodes.refreshAll();
+      assert.ok(Date.now() - started < 5000, 'the timeout ended the read');
+      assert.match(ssoOf(nodes), /unavailable: unreadable: .*(timeout|aborted)/i);
+    });
+  });
+
   it('a metadata URL larger than the cap is refused without reading it all', async () => {
     const { xml } = await node.makeMetadata({ ssoUrl: SSO });
     writeFileSync(path.join(dir, 'md.crt'), node.certs.metadata);
