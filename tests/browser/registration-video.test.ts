@@ -4,7 +4,8 @@
 // proposes a slot; the person opens the e-mailed link with the code, uploads both sides of the
 // document and accepts; the interviewer records the checks and approves, reading the activation
 // code from the console; the person activates with the e-mailed link and that code, choosing the
-// password alone after the warning. Every page is scanned with axe-core (WCAG 2.1 A and AA) and
+// password alone after the warning; the next Cl@ve Permanente login (over HTTP) reaches eIDAS low
+// and not substantial (a basic registration). Every page is scanned with axe-core (WCAG 2.1 A and AA) and
 // kept as a screenshot in test-artifacts/.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
@@ -18,6 +19,8 @@ import { launchChromium } from '../helpers/browser.js';
 import { grantStaffRole } from '../helpers/staff-session.js';
 import { FAST_ARGON2 } from '../helpers/permanente-login.js';
 import { PDF, PNG, linkIn, mailMatching, officeSlot } from '../helpers/video-identification.js';
+import { EIDAS_LOW, EIDAS_SUBSTANTIAL, openPermanenteLogin, submitPassword } from '../helpers/permanente.js';
+import { assertionText, statusOf } from '../helpers/sp-requests.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
@@ -162,5 +165,20 @@ describe('browser: registration by video identification (chromium, two contexts)
     await scan(person, 'activated');
     const sara = (await b.broker.services.identity.findByDocument(SARA.documentNumber))!;
     assert.equal((await b.broker.services.credentials.accounts.find(sara.id))?.state, 'active');
+  });
+
+  // over HTTP: the login pages have their own browser suite; here what counts is the level granted
+  it('the next Cl@ve Permanente login with the password chosen reaches eIDAS low, and substantial is out of reach at basic', async () => {
+    const login = async (loa: typeof EIDAS_LOW, status: number) => {
+      const { agent, tx, csrf } = await openPermanenteLogin(b, { requestedAuthnContext: loa });
+      let page = await submitPassword(agent, tx, csrf, SARA.documentNumber, PASSWORD);
+      while (page.status === 303) page = await agent.get(page.headers.location!);
+      assert.equal(page.status, status, page.text.slice(0, 1000));
+      return page.text;
+    };
+    const low = await login(EIDAS_LOW, 200);
+    assert.equal(statusOf(low).top, 'Success');
+    assert.equal(assertionText(low, 'AuthnContextClassRef'), 'http://eidas.europa.eu/LoA/low');
+    assert.match(await login(EIDAS_SUBSTANTIAL, 403), /registro básico|basic registration/);
   });
 });

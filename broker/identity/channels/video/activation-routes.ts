@@ -78,6 +78,10 @@ ${newPasswordFields(t, services.config, problems)}
     if (!result.ok) return choosePage(req, res, t, visit.csrf, person, key, result.problems);
     if (!(await requests.markActivated(request.id, services.now()))) return void sendPage(pages, req, res, 'video.activate.title', endNotice(t, 'video.activate.wrong'), 409);
     await credentials.accounts.setPassword(person.id, result.hash, services.now(), permanente.passwordHistory);
+    // 'sms' and 'password' leave the same account: the connector has no "no second factor" (SMS
+    // is enrolled wherever a mobile is on file, for every way of registering), so "password only"
+    // is the seed's advice not to set up a code, recorded in the audit entry below; what a login
+    // reaches is decided by the level the service asks for and the factors enrolled, not by it
     if (key === 'email') {
       await credentials.accounts.setEmailCodes(person.id, true);
       await credentials.accounts.setSecondFactor(person.id, 'email');
