@@ -92,7 +92,8 @@ export interface IssueParams {
   readonly qcStatements?: QcStatementsParams;
   /** several: the AIA names each responder, in order */
   readonly ocspUrl?: string | readonly string[];
-  readonly crlUrl?: string;
+  /** several: one distribution point each, in order */
+  readonly crlUrl?: string | readonly string[];
   readonly ocspNoCheck?: boolean;
   /** hex; random (positive, 16 bytes) when omitted */
   readonly serialNumber?: string;
@@ -141,7 +142,7 @@ export async function issueTestCertificate(p: IssueParams): Promise<TestCertific
   if (p.policies) extensions.push(new x509.CertificatePolicyExtension([...p.policies]));
   if (p.qcStatements) extensions.push(qcStatementsExtension(p.qcStatements));
   if (p.ocspUrl) extensions.push(new x509.AuthorityInfoAccessExtension({ ocsp: typeof p.ocspUrl === 'string' ? p.ocspUrl : [...p.ocspUrl] }));
-  if (p.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension([p.crlUrl]));
+  if (p.crlUrl) extensions.push(new x509.CRLDistributionPointsExtension(typeof p.crlUrl === 'string' ? [p.crlUrl] : [...p.crlUrl]));
   // id-pkix-ocsp-nocheck (RFC 6960 §4.2.2.2.1): its value is an ASN.1 NULL.
   if (p.ocspNoCheck) extensions.push(new x509.Extension(id_pkix_ocsp_nocheck, false, new Uint8Array([0x05, 0x00])));
   if (p.extensions) extensions.push(...p.extensions);

@@ -1,6 +1,8 @@
 // The revocation policy (issue 5): OCSP first, the CRL when OCSP gives no fresh authentic answer
-// (never when OCSP said revoked), fail closed by default. Each network call has its own hard
-// timeout, so a check takes at most timeoutMs per source asked (twice it with ocsp-then-crl).
+// (never when OCSP said revoked), fail closed by default. Each source (all OCSP responders of the
+// certificate together, all its CRL distribution points together) has one hard timeoutMs, so a
+// check takes at most timeoutMs per source asked (twice it with ocsp-then-crl); a login checks
+// each certificate below its anchor (docs/certificates.md gives the bound per login).
 import { CertificateRejected, type RevocationChecker } from '../model.js';
 import type { Fetch, RevocationAnswer, RevocationLog } from './answer.js';
 import { createCrlClient } from './crl.js';

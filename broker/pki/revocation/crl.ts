@@ -2,7 +2,8 @@
 // with a size cap, accept the CRL only when its issuer is the certificate's issuer (name and
 // signature, cRLSign when key usage is present), it is complete (no delta, no scope narrower
 // than "all end-entity certificates, all reasons"), and fresh at `at`; keep it until its
-// nextUpdate (bounded by bytes), and look the serial number up in it.
+// nextUpdate (bounded by bytes), and look the serial number up in it. Several distribution points
+// are tried in turn, all of them within one timeoutMs.
 import type { X509Certificate } from 'node:crypto';
 import { LRUCache } from 'lru-cache';
 import { AsnConvert } from '@peculiar/asn1-schema';
@@ -74,10 +75,17 @@ export function createCrlClient(o: CrlClientOptions): CrlClient {
       const urls = crlUrlsOf(cert);
       if (!urls.length) return unavailable('crl', 'the certificate names no http(s) CRL distribution point');
       const failures: string[] = [];
+      // every distribution point together within one timeoutMs, as the OCSP responders
+      const deadline = performance.now() + o.timeoutMs;
       for (const url of urls) {
+        const remainingMs = Math.ceil(deadline - performance.now());
+        if (remainingMs <= 0) {
+          failures.push(`${url}: not asked, the ${o.timeoutMs} ms were spent`);
+          break;
+        }
         let v: VerifiedCrl;
         try {
-          v = await load(url, issuer, at);
+          v = await within(load(url, issuer, at), remainingMs, url);
         } catch (e) {
           if (!(e instanceof FetchFailed || e instanceof CrlRefused)) throw e;
           failures.push(e instanceof CrlRefused ? `${url}: ${e.message}` : e.message);
@@ -90,6 +98,22 @@ export function createCrlClient(o: CrlClientOptions): CrlClient {
       return unavailable('crl', failures.join('; '));
     },
   };
+}
+
+/**
+ * `loading` or a FetchFailed after `ms`: a download shared with an earlier login (inFlight) runs
+ * on its own timeout, which may end later than this login's budget; it still fills the cache.
+ */
+async function within<T>(loading: Promise<T>, ms: number, url: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new FetchFailed(`${url} did not answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([loading, late]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 /** RFC 5280 §6.3.3 (b)–(g) for a complete CRL of `issuer`, as far as this broker uses CRLs. */

@@ -13,6 +13,7 @@ import { pino } from 'pino';
 import { createRevocationChecker, type RevocationCheckerOptions } from '../../../broker/pki/revocation/checker.js';
 import { CertificateRejected, type RejectionCategory } from '../../../broker/pki/model.js';
 import { x509 } from '../../../broker/pki/x509.js';
+import { crlUrlsOf } from '../../../broker/pki/revocation/urls.js';
 import { AsnConvert } from '@peculiar/asn1-schema';
 import { DistributionPointName, GeneralName, IssuingDistributionPoint, id_ce_issuingDistributionPoint } from '@peculiar/asn1-x509';
 import { freePort } from '../../helpers/processes.js';
@@ -224,6 +225,26 @@ describe('revocation: OCSP (RFC 6960) and CRLs (RFC 5280 §5)', () => {
     it('good and revoked', async () => {
       await check(pki.qualifiedPerson, { policy });
       await rejected(check(pki.revokedByCrl, { policy }), 'revoked', new RegExp(`revoked at ${pki.revocationTime.toISOString().slice(0, 19)}.*\\(keyCompromise\\) according to CRL`));
+    });
+    it('several distribution points: a down first one is passed over, the next one answers', async () => {
+      const twoPoints = await issueTestCertificate({
+        subject: 'CN=two distribution points', issuer: pki.intermediate, notBefore: new Date(now.getTime() - MINUTE), notAfter: new Date(now.getTime() + 60 * MINUTE),
+        keyUsage: x509.KeyUsageFlags.digitalSignature, crlUrl: [await downUrl(), crlUrlsOf(pki.qualifiedPerson.cert)[0]!],
+      });
+      await check(twoPoints, { policy: 'crl' });
+      assert.equal(fetchCalls.length, 2);
+    });
+    it('several distribution points share one timeout: a hanging first one leaves the next one unasked, within the timeout', async () => {
+      const hanging = await startHangingServer();
+      started.push(hanging);
+      const behindHanging = await issueTestCertificate({
+        subject: 'CN=hanging distribution point first', issuer: pki.intermediate, notBefore: new Date(now.getTime() - MINUTE), notAfter: new Date(now.getTime() + 60 * MINUTE),
+        keyUsage: x509.KeyUsageFlags.digitalSignature, crlUrl: [`${hanging.url}slow.crl`, crlUrlsOf(pki.qualifiedPerson.cert)[0]!],
+      });
+      const t0 = performance.now();
+      await rejected(check(behindHanging, { policy: 'crl', timeoutMs: 400 }), 'revocation-unknown', /did not answer within 400 ms; .* not asked, the 400 ms were spent/);
+      assert.ok(performance.now() - t0 <= 600, `took ${performance.now() - t0} ms`);
+      assert.equal(fetchCalls.length, 1);
     });
     it('a CRL past its nextUpdate → revocation-unknown', async () => {
       crlBody = await pki.crl({ thisUpdate: new Date(Date.now() - 3 * 24 * 60 * MINUTE), nextUpdate: new Date(Date.now() - 24 * 60 * MINUTE) });
