@@ -91,12 +91,12 @@ describe('certificate connector, direct mode (client-certificate TLS)', function
   const refusals: [string, (w: CertificateWorld) => TestCertificate | undefined, string, RegExp][] = [
     ['no certificate', () => undefined, 'Your browser presented no certificate', /no client certificate/],
     ['a non-qualified certificate', (w) => w.pki.nonQualified, 'Only qualified certificates', /neither QcCompliance/],
-    ['an expired certificate', (w) => w.pki.expired, 'The certificate has expired', /./],
-    ['a certificate not yet valid', (w) => w.pki.notYetValid, 'The certificate is not valid yet', /./],
-    ['a certificate revoked (OCSP)', (w) => w.pki.revokedByOcsp, 'The certificate has been revoked', /./],
-    ['a certificate revoked (CRL only)', (w) => w.pki.revokedByCrl, 'The certificate has been revoked', /./],
-    ['a certificate without digitalSignature', (w) => w.pki.wrongKeyUsage, 'cannot be used to identify yourself', /./],
-    ['a certificate of an unknown issuer', (w) => w.pki.unknownIssuer, 'not issued by a recognised trust service provider', /./],
+    ['an expired certificate', (w) => w.pki.expired, 'The certificate has expired', /^leaf '.*' \(serial [0-9A-F]+\) expired at \d{4}-/],
+    ['a certificate not yet valid', (w) => w.pki.notYetValid, 'The certificate is not valid yet', /^leaf '.*' \(serial [0-9A-F]+\) is not valid before \d{4}-/],
+    ['a certificate revoked (OCSP)', (w) => w.pki.revokedByOcsp, 'The certificate has been revoked', / revoked at \d{4}-.* according to OCSP$/],
+    ['a certificate revoked (CRL only)', (w) => w.pki.revokedByCrl, 'The certificate has been revoked', / revoked at \d{4}-.* according to CRL$/],
+    ['a certificate without digitalSignature', (w) => w.pki.wrongKeyUsage, 'cannot be used to identify yourself', /keyUsage \(bits \d+\) lacks digitalSignature/],
+    ['a certificate of an unknown issuer', (w) => w.pki.unknownIssuer, 'not issued by a recognised trust service provider', /^no path from '.*' \(serial [0-9A-F]+\) to a trusted-list CA: no certificate that issued/],
   ];
   for (const [name, leafOf, sentence, detail] of refusals) {
     it(`${name}: the refusal page with its category, the precise reason only in the audit log`, async () => {
@@ -194,12 +194,17 @@ describe('certificate connector, direct mode (client-certificate TLS)', function
   });
 
   // last: it moves the broker's clock past the trusted list's next update
-  it('/readyz warns about a trusted list past its next update, and the list is still used', async () => {
-    const before = await newAgent(world.broker).get('/readyz').expect(200);
-    assert.ok(!(before.body as { warnings: string[] }).warnings.some((w) => w.includes('trusted list')));
-    world.broker.clock.advance(31 * 86_400_000);
-    const after = await newAgent(world.broker).get('/readyz').expect(200);
-    assert.ok((after.body as { warnings: string[] }).warnings.some((w) => /trusted list .*ES\.xml is past its next update/.test(w)), JSON.stringify(after.body));
-    assert.equal(world.broker.broker.services.certificates.trustedLists.grantedCaServicesAt(world.broker.clock.now()).length, 1);
+  it('/readyz warns about a trusted list past its next update; the list is used for pki.trustedListGraceHours, then not', async () => {
+    const HOUR = 3_600_000;
+    const warnings = async () => ((await newAgent(world.broker).get('/readyz').expect(200)).body as { warnings: string[] }).warnings;
+    const anchors = () => world.broker.broker.services.certificates.trustedLists.grantedCaServicesAt(world.broker.clock.now()).length;
+    assert.ok(!(await warnings()).some((w) => w.includes('trusted list')));
+    // the world's list has its NextUpdate 30 days on; the default grace is 24 hours
+    world.broker.clock.advance(30 * 24 * HOUR + HOUR);
+    assert.ok((await warnings()).some((w) => /trusted list .*ES\.xml is past its next update/.test(w)));
+    assert.equal(anchors(), 1);
+    world.broker.clock.advance(24 * HOUR);
+    assert.ok((await warnings()).some((w) => /trusted list .*ES\.xml is past its next update/.test(w)));
+    assert.equal(anchors(), 0);
   });
 });
