@@ -1,10 +1,10 @@
 // The management pages' messages: every section file has the same keys in Dutch, English and
 // Spanish, every placeholder of a text appears in its translations, no key is defined twice
 // across sections (the shell's catalogue refuses that at start-up), and every refusal reason the
-// registry throws that the users pages map to a field has a text of its own (invalid role and level
-// never reach the registry: the pages check them first).
+// registry can throw (read from broker/mandates/) has a text of its own, so no page falls back to
+// the registry's English message.
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { adminSections } from '../../../broker/admin/pages/router.js';
 import { shellMessages } from '../../../broker/admin/pages/messages/shell.js';
@@ -34,12 +34,61 @@ describe('management pages: messages in nl, en and es', () => {
     assert.throws(() => createAdminCatalogue([shellMessages, shellMessages]), /defined twice/);
   });
 
-  it('every refusal reason a users page maps to a field has its own text', async () => {
-    const dir = path.join(PROJECT_ROOT, 'broker', 'admin', 'pages', 'users');
-    const sources = await Promise.all(['change.ts', 'add.ts', 'link.ts', 'end.ts'].map((f) => readFile(path.join(dir, f), 'utf8')));
-    const reasons = new Set(sources.flatMap((src) => [...src.matchAll(/'([a-z]+(?:-[a-z]+)+)': '[a-zA-Z]+'/g)].map((m) => m[1]!)));
-    const catalogue = createAdminCatalogue(all.map(([, m]) => m));
-    const missing = [...reasons].filter((r) => !catalogue.has(`refusal.${r}`) && !['invalid-role', 'invalid-level'].includes(r));
-    assert.deepEqual(missing, []);
+  it('every refusal reason the registry can throw, and every one a users page maps to a field, has its own text in nl, en and es', async () => {
+    const mandates = path.join(PROJECT_ROOT, 'broker', 'mandates');
+    const registrySources = await Promise.all((await readdir(mandates)).filter((f) => f.endsWith('.ts')).map(async (f) => [f, await readFile(path.join(mandates, f), 'utf8')] as const));
+    const reasons = new Set(registrySources.flatMap(([file, src]) => thrownReasons(file, src)));
+    assert.ok(reasons.has('last-administrator') && reasons.has('invalid-input') && reasons.size > 40, `the reasons were read from the source (${reasons.size})`);
+    const users = path.join(PROJECT_ROOT, 'broker', 'admin', 'pages', 'users');
+    const pageSources = await Promise.all(['change.ts', 'add.ts', 'link.ts', 'end.ts', 'document.ts'].map((f) => readFile(path.join(users, f), 'utf8')));
+    for (const src of pageSources) for (const m of src.matchAll(/'([a-z]+(?:-[a-z]+)+)': '[a-zA-Z]+'/g)) reasons.add(m[1]!);
+    for (const lang of ADMIN_LANGUAGES) {
+      const missing = [...reasons].filter((r) => !all.some(([, m]) => `refusal.${r}` in m[lang]));
+      assert.deepEqual(missing, [], `${lang}: reasons without a refusal text`);
+    }
   });
 });
+
+/**
+ * The reasons of the registry's refusals in one source file: the last argument of every
+ * `new MandateRuleError(…)` and `invalid(…)` (whose reason defaults to 'invalid-input'). A reason
+ * that is not a string literal fails the test, so a refusal cannot slip past it unread.
+ */
+function thrownReasons(file: string, src: string): string[] {
+  const reasons: string[] = [];
+  for (const call of src.matchAll(/(?:new MandateRuleError|\binvalid)\(/g)) {
+    if (/function\s+$/.test(src.slice(0, call.index))) continue;
+    const args = callArguments(src, call.index + call[0].length);
+    const isInvalid = !call[0].startsWith('new');
+    const last = args.length === (isInvalid ? 2 : 3) ? args[args.length - 1]! : null;
+    if (isInvalid && args.length === 1) reasons.push('invalid-input');
+    else if (last && /^'[a-z0-9-]+'$/.test(last)) reasons.push(last.slice(1, -1));
+    else if (!(file === 'input.ts' && last === 'reason')) throw new Error(`${file}: a refusal whose reason is not a literal: ${src.slice(call.index, call.index + 120)}`);
+  }
+  return reasons;
+}
+
+/** the top-level arguments of the call whose argument list starts at `from`, as source text */
+function callArguments(src: string, from: number): string[] {
+  const args: string[] = [];
+  let depth = 0;
+  let quote: string | null = null;
+  let start = from;
+  for (let i = from; i < src.length; i += 1) {
+    const c = src[i]!;
+    if (quote) {
+      if (c === '\\') i += 1;
+      else if (c === quote) quote = null;
+    } else if (c === "'" || c === '"' || c === '`') quote = c;
+    else if (c === '(' || c === '[' || c === '{') depth += 1;
+    else if ((c === ')' || c === ']' || c === '}') && depth > 0) depth -= 1;
+    else if (c === ',' && depth === 0) {
+      args.push(src.slice(start, i).trim());
+      start = i + 1;
+    } else if (c === ')') {
+      args.push(src.slice(start, i).trim());
+      return args.filter(Boolean);
+    }
+  }
+  throw new Error('an unclosed call');
+}
