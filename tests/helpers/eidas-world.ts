@@ -6,6 +6,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { Logger } from 'pino';
 import type { Agent } from 'supertest';
 import { startForeignNodeServer, type ForeignNodeServer } from './foreign-node.js';
 import { startTestBroker, SP1, type TestBroker } from './test-broker.js';
@@ -66,11 +67,12 @@ export async function startEidasNode(dir: string, requestKey: 'rsa' | 'ec' = 'rs
 }
 
 /** The node, then a test broker whose eIDAS connector has country DE = the node. */
-export async function startEidasWorld(opts: { requestKey?: 'rsa' | 'ec'; personCacheSeconds?: number; stores?: 'embedded' | 'real' } = {}): Promise<EidasWorld> {
+export async function startEidasWorld(opts: { requestKey?: 'rsa' | 'ec'; personCacheSeconds?: number; stores?: 'embedded' | 'real'; log?: Logger } = {}): Promise<EidasWorld> {
   const dir = mkdtempSync(path.join(tmpdir(), 'eidas-world-'));
   const setup = await startEidasNode(dir, opts.requestKey);
   const broker = await startTestBroker({
     ...(opts.stores ? { stores: opts.stores } : {}),
+    ...(opts.log ? { log: opts.log } : {}),
     overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: setup.eidas }, ...(opts.personCacheSeconds === undefined ? {} : { flow: { personCacheSeconds: opts.personCacheSeconds } }) },
   });
   return {

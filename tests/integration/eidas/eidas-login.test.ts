@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { DOMParser } from '@xmldom/xmldom';
+import { pino } from 'pino';
 import { eidasLogin, finishEidasLogin, LOA, startEidasLogin, startEidasWorld, type EidasWorld } from '../../helpers/eidas-world.js';
 import { csrfOf, readPostForm, samlResponseXml, txOf } from '../../helpers/flow-driver.js';
 import { newAgent, sendAuthnRequest, statusOf } from '../../helpers/sp-requests.js';
@@ -32,9 +33,12 @@ function attributeValue(d: Document, friendlyName: string): string | undefined {
 describe('eIDAS connector: logins through the independent test node', function () {
   this.timeout(60_000);
   let w: EidasWorld;
+  // the broker's warnings, to assert why an answer was refused (the page says no more than "refused")
+  const warnings: { msg: string; err?: string }[] = [];
   before(async () => {
+    const log = pino({ level: 'warn' }, { write: (line: string) => void warnings.push(JSON.parse(line) as { msg: string; err?: string }) });
     // assertions read the registry every time: a test changes the person between two logins
-    w = await startEidasWorld({ personCacheSeconds: 0 });
+    w = await startEidasWorld({ personCacheSeconds: 0, log });
   });
   after(async () => w?.close());
   afterEach(async () => w.node.control({}));
@@ -75,7 +79,9 @@ describe('eIDAS connector: logins through the independent test node', function (
     await w.node.control({ loa: LOA('low') });
     const { final } = await eidasLogin(w, minimum('substantial'));
     assert.match(final.text, /lower level of assurance|nivel de seguridad inferior/);
-    assert.deepEqual(statusOf(final.text), { top: 'Responder', sub: 'NoAuthnContext', message: statusOf(final.text).message, hasAssertion: false });
+    const status = statusOf(final.text);
+    assert.deepEqual([status.top, status.sub, status.hasAssertion], ['Responder', 'NoAuthnContext', false]);
+    assert.match(status.message ?? '', /lower level of assurance|nivel de seguridad inferior/);
   });
 
   it('a higher level than requested is accepted and stated', async () => {
@@ -90,14 +96,20 @@ describe('eIDAS connector: logins through the independent test node', function (
     assert.equal(statusOf(final.text).sub, 'NoAuthnContext');
   });
 
-  for (const [nodeStatus, spStatus] of [['AuthnFailed', 'AuthnFailed'], ['RequestDenied', 'RequestDenied'], ['NoAuthnContext', 'NoAuthnContext']] as const) {
+  for (const [nodeStatus, spStatus, explained] of [
+    ['AuthnFailed', 'AuthnFailed', /reported that the authentication failed|indica que la autenticación ha fallado/],
+    ['RequestDenied', 'RequestDenied', /refused the identification request|ha rechazado la solicitud de identificación/],
+    ['NoAuthnContext', 'NoAuthnContext', /lower level of assurance|nivel de seguridad inferior/],
+  ] as const) {
     it(`the node's ${nodeStatus} reaches the SP as ${spStatus} after an explanation`, async () => {
       await w.node.control({ status: nodeStatus, statusMessage: 'TEST refusal' });
       const { final } = await eidasLogin(w, minimum('low'));
-      assert.match(final.text, /eIDAS/);
+      assert.match(final.text, explained);
       const status = statusOf(final.text);
       assert.equal(status.top, 'Responder');
       assert.equal(status.sub, spStatus);
+      assert.match(status.message ?? '', explained);
+      assert.doesNotMatch(status.message ?? '', /TEST refusal/, "the node's own text is logged, not passed on");
       assert.equal(status.hasAssertion, false);
     });
   }
@@ -150,18 +162,33 @@ describe('eIDAS connector: logins through the independent test node', function (
     assert.equal(attributeValue(d, 'DateOfBirth'), '1971-02-03');
   });
 
-  it('an answer is single use, and a Response meant for another login is refused (and closes that login)', async () => {
-    const login = await startEidasLogin(w, minimum('low'));
+  /** The node's answer to `login`, through our ACS hop: the form the browser posts to /<tx>/response. */
+  async function nodeAnswerFor(login: { toNode: { action: string; fields: Record<string, string> } }): Promise<Record<string, string>> {
     const nodePage = await (await fetch(login.toNode.action, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(login.toNode.fields).toString() })).text();
-    const toAcs = readPostForm(nodePage);
-    const back = readPostForm((await newAgent(w.broker).post('/connectors/eidas/acs').type('form').send(toAcs.fields).expect(200)).text);
-    await login.agent.post(`/connectors/eidas/${login.tx}/response`).type('form').send(back.fields).expect(200);
-    await login.agent.post(`/connectors/eidas/${login.tx}/response`).type('form').send(back.fields).expect(400);
-    const again = await startEidasLogin(w, minimum('low'));
-    const replay = await again.agent.post(`/connectors/eidas/${again.tx}/response`).type('form').send(back.fields);
-    assert.equal(replay.status, 400);
-    assert.match(replay.text, /role="alert"/);
-    await finishEidasLogin(w, again).then((l) => assert.equal(l.final.status, 400, 'the login was closed by the refused answer'));
+    return readPostForm((await newAgent(w.broker).post('/connectors/eidas/acs').type('form').send(readPostForm(nodePage).fields).expect(200)).text).fields;
+  }
+
+  it('an answer is single use', async () => {
+    const login = await startEidasLogin(w, minimum('low'));
+    const answer = await nodeAnswerFor(login);
+    await login.agent.post(`/connectors/eidas/${login.tx}/response`).type('form').send(answer).expect(200);
+    await login.agent.post(`/connectors/eidas/${login.tx}/response`).type('form').send(answer).expect(400);
+  });
+
+  it("a fresh answer made for login A is refused in login B by the InResponseTo binding (and closes B), and still serves A", async () => {
+    const a = await startEidasLogin(w, minimum('low'));
+    const answerForA = await nodeAnswerFor(a);
+    const b = await startEidasLogin(w, minimum('low'));
+    warnings.length = 0;
+    const crossed = await b.agent.post(`/connectors/eidas/${b.tx}/response`).type('form').send(answerForA);
+    assert.equal(crossed.status, 400);
+    assert.match(crossed.text, /role="alert"/);
+    const refusal = warnings.find((l) => l.msg === 'eIDAS Response refused');
+    assert.match(refusal?.err ?? '', /InResponseTo \S+ is not this login's request/, JSON.stringify(warnings));
+    await finishEidasLogin(w, b).then((l) => assert.equal(l.final.status, 400, 'login B was closed by the refused answer'));
+    // the refusal consumed nothing: A's own answer is still accepted by A
+    const ok = await a.agent.post(`/connectors/eidas/${a.tx}/response`).type('form').send(answerForA);
+    assert.equal(statusOf(ok.text).top, 'Success');
   });
 
   it('the ACS refuses a malformed form with a page, and an answer to a login that sent no request', async () => {
