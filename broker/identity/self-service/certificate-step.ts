@@ -10,7 +10,7 @@ import { html } from '../../web/html.js';
 import { certificateTicketsFor } from '../../pki/client-host/tickets.js';
 import { clientHostUrl } from '../../pki/client-host/url.js';
 import { rejectionBody } from '../../pki/client-host/router.js';
-import { constantEquals } from '../../constant-equals.js';
+import { takeReturnedPresentation } from '../../pki/client-host/returned-presentation.js';
 import { accountOf } from './require-account.js';
 
 export type CertificatePurpose = 'mobile' | 'upgrade';
@@ -33,7 +33,6 @@ declare module 'express-session' {
   }
 }
 
-const query = (req: Request, name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
 /** the ticket's owner: this session and purpose (tickets carry a login transaction id elsewhere) */
 const owner = (req: Request, purpose: CertificatePurpose) => `account:${req.sessionID}:${purpose}`;
 
@@ -65,16 +64,15 @@ export function certificateStepRouter(services: BrokerServices, onProof: Record<
     const purpose = PURPOSES.find((p) => p === req.params.purpose);
     const t = (k: string) => pages.t(res, k);
     const back = html`<div class="actions"><a class="button" href="/account/certificate/${purpose ?? 'mobile'}">${t('account.certificate.retry')}</a> <a href="/account/">${t('account.back')}</a></div>`;
-    const taken = purpose ? await tickets.take(query(req, 'ticket'), query(req, 'proof')) : null;
-    if (!purpose || !taken || !constantEquals(taken.ticket.tx, owner(req, purpose))) {
+    const returned = await takeReturnedPresentation(tickets, req.query, purpose && owner(req, purpose));
+    if (!purpose || returned.kind === 'invalid') {
       return pages.send(req, res, { status: 400, title: t('account.certificate.title'), body: html`<p class="error" role="alert">${t('certificate.ticket.invalid')}</p>${back}` });
     }
-    const { person } = accountOf(res);
-    const { outcome } = taken;
-    if ('rejected' in outcome) {
-      return pages.send(req, res, { status: 403, title: t('certificate.rejected.title'), body: rejectionBody(t, outcome.rejected.category, back) });
+    if (returned.kind === 'rejected') {
+      return pages.send(req, res, { status: 403, title: t('certificate.rejected.title'), body: rejectionBody(t, returned.category, back) });
     }
-    const { accepted } = outcome;
+    const { person } = accountOf(res);
+    const { accepted } = returned;
     if (!person.documentNumber || accepted.holder.documentNumber !== person.documentNumber) {
       await services.audit.record({ actor: `person:${person.id}`, action: 'account.certificate.refused', subject: person.id, ip: req.ip, detail: { purpose, reason: 'other-person', issuer: accepted.issuer, serialNumber: accepted.serialNumber } });
       return pages.send(req, res, { status: 403, title: t('account.certificate.title'), body: html`<p class="error" role="alert">${t('account.certificate.otherPerson')}</p>${back}` });

@@ -13,7 +13,8 @@ import { html } from '../../../web/html.js';
 import { certificateTicketsFor } from '../../../pki/client-host/tickets.js';
 import { clientHostUrl } from '../../../pki/client-host/url.js';
 import { rejectionBody } from '../../../pki/client-host/router.js';
-import { constantEquals } from '../../../constant-equals.js';
+import { takeReturnedPresentation } from '../../../pki/client-host/returned-presentation.js';
+import { formField as field } from '../../../web/form-field.js';
 import { documentTypeOf, isIsoDate, isValidSupportNumber } from '../../documents.js';
 import { renewActivationCode } from '../../registration.js';
 import { createCertificateVisits } from './visit.js';
@@ -21,11 +22,6 @@ import { raiseKnownHolder, registerHolder, type RegistrationOutcome } from './re
 import { renderEnd, renderForm, renderStart, type FormValues } from './pages.js';
 
 const HOUR = 3_600_000;
-
-const field = (body: unknown, name: string) => {
-  const v = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' ? v.trim() : '';
-};
 
 export function createCertificateRegistrationRouter(services: BrokerServices): Router {
   const router = Router();
@@ -62,16 +58,15 @@ export function createCertificateRegistrationRouter(services: BrokerServices): R
 
   router.get('/return', async (req, res) => {
     const visit = await visits.peek(req);
-    const q = (name: string) => (typeof req.query[name] === 'string' ? (req.query[name] as string) : '');
     // the visit cookie first: a ticket brought by another browser is refused before it is spent
-    const taken = visit ? await tickets.take(q('ticket'), q('proof')) : null;
-    if (!visit || !taken || !constantEquals(taken.ticket.tx, owner(visit.id))) return renderEnd(pages, req, res, 400, 'certificate.ticket.invalid');
-    const { outcome } = taken;
-    if ('rejected' in outcome) {
+    const returned = await takeReturnedPresentation(tickets, req.query, visit && owner(visit.id));
+    if (!visit || returned.kind === 'invalid') return renderEnd(pages, req, res, 400, 'certificate.ticket.invalid');
+    if (returned.kind === 'rejected') {
       const t = (k: string) => pages.t(res, k);
-      return pages.send(req, res, { status: 403, title: t('certificate.rejected.title'), body: rejectionBody(t, outcome.rejected.category, html`<p><a href="/register/certificate/">${t('registerCertificate.again')}</a></p>`) });
+      return pages.send(req, res, { status: 403, title: t('certificate.rejected.title'), body: rejectionBody(t, returned.category, html`<p><a href="/register/certificate/">${t('registerCertificate.again')}</a></p>`) });
     }
-    const presented = { holder: outcome.accepted.holder, issuer: outcome.accepted.issuer, serialNumber: outcome.accepted.serialNumber };
+    const { accepted } = returned;
+    const presented = { holder: accepted.holder, issuer: accepted.issuer, serialNumber: accepted.serialNumber };
     const raised = await raiseKnownHolder(deps, presented, req.ip);
     if (raised) {
       await visits.end(res, visit);

@@ -5,7 +5,8 @@
 import type express from 'express';
 import { isWellFormedVerificationCode } from './verification-code.js';
 import { completeRegistration } from './complete-registration.js';
-import { contactDetails, field, identityData, typedIdentity } from './form-input.js';
+import { contactDetails, identityData, typedIdentity } from './form-input.js';
+import { formField } from '../../../web/form-field.js';
 import { LETTER, renderComplete, renderDetails, renderDone } from './pages.js';
 import type { LetterDeps } from './letter-deps.js';
 
@@ -28,7 +29,7 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
   router.post('/complete', form, async (req, res) => {
     const visit = await visits.forForm(req);
     const typed = identityData(req.body);
-    const csv = field(req.body, 'csv');
+    const csv = formField(req.body, 'csv');
     const values = typedIdentity(req.body);
     if (!typed || !isWellFormedVerificationCode(csv)) {
       renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.invalidInput' }, values });
@@ -74,7 +75,7 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
       renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.noCheckedLetter' }, status: 409 });
       return;
     }
-    const values = { mobile: field(req.body, 'mobile'), email: field(req.body, 'email') };
+    const values = { mobile: formField(req.body, 'mobile'), email: formField(req.body, 'email') };
     const details = contactDetails(req.body);
     if (!details.ok) {
       renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: details.problem }, values });

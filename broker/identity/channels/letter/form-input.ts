@@ -3,14 +3,10 @@
 import { isIsoDate, isValidDocument, isValidMobile, isValidSupportNumber, normaliseDocument, normaliseMobile } from '../../documents.js';
 import type { ContrastData } from '../../person.js';
 import type { ContrastDataValues } from '../../../web/contrast-data-fields.js';
+import { formField as field } from '../../../web/form-field.js';
 import type { ContactDetails } from './complete-registration.js';
 
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export function field(body: unknown, name: string): string {
-  const v = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' ? v.trim() : '';
-}
 
 /** the identity fields as typed, to show the form again */
 export function typedIdentity(body: unknown): ContrastDataValues {

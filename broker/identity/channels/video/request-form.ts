@@ -2,6 +2,7 @@
 // are wall-clock times of the office and must lie in the future.
 import { isIsoDate, isValidDocument, isValidMobile, normaliseDocument, normaliseMobile } from '../../documents.js';
 import { instantOfLocal } from './office-calendar.js';
+import { formField as field } from '../../../web/form-field.js';
 import { INTERVIEW_LANGUAGES, type InterviewLanguage, type RequestDetails, type Sex } from './requests.js';
 
 export const SLOT_FIELDS = 3;
@@ -13,10 +14,8 @@ export type RequestProblem =
   | 'givenName' | 'firstSurname' | 'dateOfBirth' | 'countryOfBirth' | 'placeOfBirth' | 'sex' | 'documentNumber'
   | 'email' | 'mobile' | 'motivation' | 'slots' | 'language' | 'consent' | 'tooLong';
 
-export function field(body: unknown, name: string): string {
-  const v = typeof body === 'object' && body !== null ? (body as Record<string, unknown>)[name] : undefined;
-  return typeof v === 'string' ? v.trim() : '';
-}
+// the channel's routes and pages import the shared reader from here, as `field`
+export { formField as field } from '../../../web/form-field.js';
 
 export type RequestForm = { ok: true; details: RequestDetails } | { ok: false; problems: RequestProblem[] };
 
