@@ -125,11 +125,10 @@ function ineligibility(service: TrustService, at: Date): string | null {
 }
 
 /** a matching qualifier that says this is not a qualified natural person's signature certificate */
-function restriction(qualifiers: Set<string>, cert: CertificateStatements): string | null {
+function restriction(qualifiers: Set<string>): string | null {
   if (qualifiers.has('NotQualified')) return 'the trusted list says the certificate is not qualified';
   if (qualifiers.has('QCForLegalPerson')) return 'the trusted list marks the certificate as issued to a legal person';
   if (qualifiers.has('QCForESeal') || qualifiers.has('QCForWSA')) return 'the trusted list marks the certificate as for e-seals or website authentication';
-  if (cert.qcTypes.length > 0 && !cert.qcTypes.includes(id_etsi_qct_esign) && !qualifiers.has('QCForESig')) return `QcType ${cert.qcTypes.join(', ')} is not esign`;
   return null;
 }
 
@@ -146,14 +145,18 @@ export function qualify(cert: CertificateStatements, services: readonly TrustSer
     if (why) reasons.push(`${why} (${describe(service)})`);
     else eligible.push({ service, qualifiers: matchingQualifiers(service, cert) });
   }
+  if (eligible.length === 0) throw new CertificateRejected('not-qualified', reasons.join('; ') || 'no trusted-list service for the issuing CA');
   for (const { service, qualifiers } of eligible) {
-    const why = restriction(qualifiers, cert);
+    const why = restriction(qualifiers);
     if (why) throw new CertificateRejected('not-qualified', `${why} (${describe(service)})`);
   }
+  // a seal or web QcType is not a signature certificate unless a service's QCForESig says it is
+  const notForSignatures = cert.qcTypes.length > 0 && !cert.qcTypes.includes(id_etsi_qct_esign) && !eligible.some(({ qualifiers }) => qualifiers.has('QCForESig'));
+  if (notForSignatures) throw new CertificateRejected('not-qualified', `QcType ${cert.qcTypes.join(', ')} is not esign`);
   const vouching = eligible.filter(({ qualifiers }) => cert.qcCompliance || qualifiers.has('QCStatement'));
   if (vouching.length === 0) {
-    if (eligible.length > 0) reasons.push(`neither QcCompliance in the certificate nor a QCStatement qualifier (${eligible.map((e) => describe(e.service)).join('; ')})`);
-    throw new CertificateRejected('not-qualified', reasons.join('; ') || 'no trusted-list service for the issuing CA');
+    reasons.push(`neither QcCompliance in the certificate nor a QCStatement qualifier (${eligible.map((e) => describe(e.service)).join('; ')})`);
+    throw new CertificateRejected('not-qualified', reasons.join('; '));
   }
   const publicEmployee = cert.policies.some((oid) => opts.publicEmployeePolicyOids.includes(oid));
   // a qualified device only when every vouching service agrees: the weaker claim wins

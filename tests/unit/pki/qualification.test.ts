@@ -151,6 +151,15 @@ describe('pki qualification', () => {
       assert.equal(result.service.serviceName, 'signatures');
       assert.match(rejected(() => decide(statements(), [eSeals], AT, OPTS)), /not for electronic signatures/);
     });
+    it('a QcType other than esign is refused unless a granted service says QCForESig', () => {
+      const seal = statements({ qcTypes: ['0.4.0.1862.1.6.2'] });
+      assert.match(rejected(() => decide(seal, [service(), service()], AT, OPTS)), /not esign/);
+      assert.equal(decide(seal, [service(), service({ qualifications: [qualification(['QCForESig'])] })], AT, OPTS).profile, 'qualified-natural-person');
+    });
+    it('no granted e-signature service at all: the reasons of each', () => {
+      const withdrawn = service({ statusHistory: [{ status: WITHDRAWN, from: new Date('2020-01-01T00:00:00Z') }] });
+      assert.match(rejected(() => decide(statements({ qcTypes: ['0.4.0.1862.1.6.2'] }), [withdrawn, service({ additionalInformation: [`${EXT}ForeSeals`] })], AT, OPTS)), /withdrawn: not a granted CA\/QC .*; issuing service is not for electronic signatures/);
+    });
     it('a qualified device only when every vouching service agrees', () => {
       const noDevice = service({ serviceName: 'second entry', qualifications: [qualification(['QCNoSSCD'])] });
       assert.equal(decide(statements({ qcSscd: true }), [service(), noDevice], AT, OPTS).qualifiedDevice, false);
