@@ -119,6 +119,7 @@ const eidasConnectorSchema = z
     requestSigningCertFile: z.string().optional().describe('PEM certificate of requestSigningKeyFile, published in our metadata'),
     encryptionKeyFile: z.string().optional().describe('PEM RSA private key (≥ 3072 bits; EC keys are refused: ECDH-ES key agreement is not supported) that decrypts the assertions of foreign nodes; absent: a development key under varDir/<keys.dir>/eidas-encryption.*'),
     encryptionCertFile: z.string().optional().describe('PEM certificate of encryptionKeyFile, published in our metadata'),
+    previousEncryptionKeyFile: z.string().optional().describe('PEM RSA private key replaced by encryptionKeyFile (rollover): still tried on answers of nodes that have not re-read our metadata; remove once their caches have expired'),
     metadataFetchTimeoutMs: z.number().int().min(100).max(60000).describe('timeout of one fetch of a node\'s metadata URL'),
     metadataMaxBytes: z.number().int().min(1024).max(10_000_000).describe('largest node metadata accepted'),
     clockSkewSeconds: z.number().int().min(0).max(600).describe('accepted clock skew on Responses from foreign nodes'),

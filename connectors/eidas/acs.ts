@@ -93,7 +93,7 @@ export function mountAcs(router: Router, deps: AcsDeps): void {
         Buffer.from(xml, 'utf8').toString('base64'),
         { entityID: node.entityID, signingCertificates: node.signingCertificates, signatureAlgorithms: node.acceptedSignatureAlgorithms, digestAlgorithms: NODE_DIGEST_ALGORITHMS, requireEncryptedAssertion: true, requireSignedResponse: true },
         { inResponseTo: state.requestId, acsUrl: eidasAddresses(cfg).acsUrl, audience: eidasAddresses(cfg).entityID, now: ctx.now(), clockSkewSeconds: cfg.connectors.eidas.clockSkewSeconds },
-        { privateKeys: [keys.encryption.privateKey] },
+        { privateKeys: [keys.encryption.privateKey, ...(keys.encryption.previousPrivateKey ? [keys.encryption.previousPrivateKey] : [])] },
       );
     } catch (err) {
       if (!isBrokerError(err)) throw err;

@@ -15,7 +15,8 @@ import { eidasKeyWeakness } from './key-strength.js';
 export interface EidasKeys {
   readonly metadataSigning: SigningKeys;
   readonly requestSigning: SigningKeys;
-  readonly encryption: { readonly privateKey: KeyObject; readonly certBase64: string };
+  /** `previousPrivateKey`: the key a rollover replaced, still tried after the current one */
+  readonly encryption: { readonly privateKey: KeyObject; readonly certBase64: string; readonly previousPrivateKey?: KeyObject };
 }
 
 type Pair = { keyPem: string; certPem: string };
@@ -34,6 +35,15 @@ function checkEidasKeyStrength(key: KeyObject, what: string): void {
   if (weakness) throw new ConfigError(`connectors.eidas ${what} key: ${weakness} (eIDAS crypto requirements)`);
 }
 
+/** A key foreign nodes encrypt to: RSA (they transport the content key with RSA-OAEP), ≥ 3072 bits. */
+function decryptionKey(pem: string, what: string): KeyObject {
+  const key = createPrivateKey(pem);
+  if (key.asymmetricKeyType !== 'rsa')
+    throw new ConfigError(`connectors.eidas ${what} key: must be an RSA key (foreign nodes transport the content key with RSA-OAEP; ECDH-ES key agreement is not supported)`);
+  checkEidasKeyStrength(key, what);
+  return key;
+}
+
 export function eidasSigningKeys(pair: Pair, algorithm: SignatureAlgorithmName, what: string): SigningKeys {
   const keys = signingKeysFromPem(pair.keyPem, pair.certPem, algorithm);
   checkEidasKeyStrength(keys.privateKey, what);
@@ -48,15 +58,13 @@ export async function loadEidasKeys(cfg: Config, varDir: string): Promise<EidasK
   const metadataPair = (await configuredPair(e.metadataSigningKeyFile, e.metadataSigningCertFile, 'metadataSigning')) ?? (await dev('eidas-metadata', 'signing', 'Pasarela eIDAS connector metadata'));
   const requestPair = (await configuredPair(e.requestSigningKeyFile, e.requestSigningCertFile, 'requestSigning')) ?? (await dev('eidas-request', 'signing', 'Pasarela eIDAS connector requests'));
   const encryptionPair = (await configuredPair(e.encryptionKeyFile, e.encryptionCertFile, 'encryption')) ?? (await dev('eidas-encryption', 'encryption', 'Pasarela eIDAS connector encryption'));
-  const encryptionKey = createPrivateKey(encryptionPair.keyPem);
-  if (encryptionKey.asymmetricKeyType !== 'rsa')
-    throw new ConfigError('connectors.eidas encryption key: must be an RSA key (foreign nodes transport the content key with RSA-OAEP; ECDH-ES key agreement is not supported)');
-  checkEidasKeyStrength(encryptionKey, 'encryption');
+  const encryptionKey = decryptionKey(encryptionPair.keyPem, 'encryption');
+  const previous = e.previousEncryptionKeyFile ? decryptionKey(await readFile(path.resolve(PROJECT_ROOT, e.previousEncryptionKeyFile), 'utf8'), 'previous encryption') : undefined;
   const encryptionCert = new X509Certificate(encryptionPair.certPem);
   if (!encryptionCert.checkPrivateKey(encryptionKey)) throw new ConfigError('connectors.eidas: the encryption certificate does not match the encryption key');
   return {
     metadataSigning: eidasSigningKeys(metadataPair, e.requestSignatureAlgorithm, 'metadata signing'),
     requestSigning: eidasSigningKeys(requestPair, e.requestSignatureAlgorithm, 'request signing'),
-    encryption: { privateKey: encryptionKey, certBase64: encryptionCert.raw.toString('base64') },
+    encryption: { privateKey: encryptionKey, certBase64: encryptionCert.raw.toString('base64'), ...(previous ? { previousPrivateKey: previous } : {}) },
   };
 }

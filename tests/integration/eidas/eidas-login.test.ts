@@ -247,6 +247,32 @@ describe('eIDAS connector: logins through the independent test node', function (
     });
   });
 
+  describe('an encryption key rollover', () => {
+    let rolled: EidasWorld;
+    let dir: string;
+    before(async () => {
+      const cfg = w.broker.broker.services.config.connectors.eidas;
+      dir = mkdtempSync(path.join(tmpdir(), 'eidas-rollover-'));
+      const key = path.join(dir, 'new-enc.key');
+      const cert = path.join(dir, 'new-enc.crt');
+      execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=TEST eidas new encryption'], { stdio: 'pipe' });
+      // the node still encrypts to the old certificate (its cached copy of our metadata)
+      const broker = await startTestBroker({
+        overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: { ...cfg, encryptionKeyFile: key, encryptionCertFile: cert, previousEncryptionKeyFile: cfg.encryptionKeyFile } } },
+      });
+      rolled = { ...w, broker, close: () => broker.close() };
+    });
+    after(async () => {
+      await rolled?.close();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('an answer encrypted to the previous key is still read', async () => {
+      const { final } = await eidasLogin(rolled, minimum('low'));
+      assert.equal(statusOf(final.text).top, 'Success', final.text);
+    });
+  });
+
   describe('a country whose metadata cannot be trusted', () => {
     let b: TestBroker;
     before(async () => {

@@ -56,6 +56,19 @@ describe('eidas keys: configured key pairs checked at start', function () {
     await assert.rejects(loadEidasKeys(configWithEncryption(weak), dir), (err: Error) => err instanceof ConfigError && /encryption key: RSA keys need at least 3072 bits/.test(err.message));
   });
 
+  it('loads the previous encryption key of a rollover, RSA only', async () => {
+    const cfg = configWithEncryption(files('enc-rsa', rsa));
+    const previous = files('enc-previous', opensslPair('rsa'));
+    const keys = await loadEidasKeys({ ...cfg, connectors: { ...cfg.connectors, eidas: { ...cfg.connectors.eidas, previousEncryptionKeyFile: previous.key } } }, dir);
+    assert.equal(keys.encryption.previousPrivateKey?.asymmetricKeyType, 'rsa');
+    assert.equal((await loadEidasKeys(cfg, dir)).encryption.previousPrivateKey, undefined);
+    const ecPrevious = files('enc-previous-ec', ec);
+    await assert.rejects(
+      loadEidasKeys({ ...cfg, connectors: { ...cfg.connectors, eidas: { ...cfg.connectors.eidas, previousEncryptionKeyFile: ecPrevious.key } } }, dir),
+      (err: Error) => err instanceof ConfigError && /previous encryption key: must be an RSA key/.test(err.message),
+    );
+  });
+
   it('refuses an encryption certificate of another key', async () => {
     const mismatched = files('enc-mismatch', { keyPem: rsa.keyPem, certPem: opensslPair('rsa').certPem });
     await assert.rejects(loadEidasKeys(configWithEncryption(mismatched), dir), (err: Error) => err instanceof ConfigError && /does not match/.test(err.message));
