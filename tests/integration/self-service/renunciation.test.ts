@@ -5,14 +5,14 @@
 // deleted once retention.renouncedPersonDays have passed.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Agent } from 'supertest';
 import { startCertificateWorld, getWithClientCertificate, issueQualifiedPerson, type CertificateWorld } from '../../helpers/certificate-world.js';
 import { newAgent, sendAuthnRequest, statusOf } from '../../helpers/sp-requests.js';
-import { csrfOf, readCodeFromOutbox, readPostForm, txOf } from '../../helpers/flow-driver.js';
+import { csrfOf, readCodeFromOutbox, readPinFromOutbox, readPostForm, txOf } from '../../helpers/flow-driver.js';
 import { brokerPath } from '../../helpers/admin-session.js';
 import { activateDevice, signedCall, APP, type TestDevice } from '../../helpers/devices.js';
 import { activatePermanente, openPermanenteLogin, submitPassword } from '../../helpers/permanente.js';
@@ -147,8 +147,10 @@ forEachStores('seed 000 §2.6 renunciation: everything revoked at once', (stores
   it('a login right after fails with a clear page: Permanente with the old password, and the certificate', async () => {
     const { agent, tx, csrf } = await openPermanenteLogin(world.broker);
     const refused = await submitPassword(agent, tx, csrf, ELENA.document, (await import('../../helpers/permanente.js')).DEMO_PASSWORD).set('Accept-Language', 'en');
-    assert.notEqual(refused.status, 303, 'no second factor for a cancelled account');
-    assert.match(refused.text, /role="alert"/);
+    // the uniform wrong-password page: a cancelled account is not told apart from a wrong password
+    assert.equal(refused.status, 422, 'no second factor for a cancelled account');
+    assert.match(refused.text, /role="alert">The DNI\/NIE or the password is not correct\./);
+    assert.match(refused.text, /name="password"/);
     const viaCertificate = newAgent(world.broker);
     const start = await sendAuthnRequest(world.broker, viaCertificate, { sp: SP2 }).expect(303);
     const ctx = txOf(start.headers.location!);
@@ -160,6 +162,36 @@ forEachStores('seed 000 §2.6 renunciation: everything revoked at once', (stores
     const answer = await viaCertificate.get(back.pathname + back.search).set('Accept-Language', 'en').expect(403);
     assert.match(answer.text, /registration of the certificate&#39;s holder is not active|registration of the certificate's holder is not active/);
     assert.doesNotMatch(answer.text, /SAMLResponse/);
+  });
+
+  it('a PIN login right after gets the uniform answer: the code page, no PIN sent, and no assertion for any PIN', async () => {
+    const b = world.broker;
+    /** the PIN request of a new login from sp1; the time just before it, for the outbox */
+    async function requestPin(person: { document: string; documentDate: string }) {
+      const agent = newAgent(b);
+      const start = await sendAuthnRequest(b, agent, { sp: SP1 }).expect(303);
+      const tx = txOf(start.headers.location!);
+      const csrf = csrfOf((await agent.get(`/login/${tx}`).expect(200)).text);
+      await agent.post(`/login/${tx}/choose`).type('form').send({ csrf, method: 'pin' }).expect(303);
+      const since = Date.now();
+      const requested = await agent.post(`/connectors/pin/${tx}/request`).type('form').send({ csrf, document: person.document, documentDate: person.documentDate });
+      return { agent, tx, csrf, since, requested };
+    }
+    const renounced = await requestPin(ELENA);
+    assert.equal(renounced.requested.status, 303, 'the same answer as for an active person');
+    assert.equal(renounced.requested.headers.location, `/connectors/pin/${renounced.tx}/code`);
+    const guessed = await renounced.agent.post(`/connectors/pin/${renounced.tx}/code`).type('form').send({ csrf: renounced.csrf, pin: '123456' }).set('Accept-Language', 'en').expect(422);
+    assert.match(guessed.text, /role="alert">The data or the PIN are not correct/);
+    assert.doesNotMatch(guessed.text, /SAMLResponse/);
+    // an active person's PIN, requested after Elena's, is in the outbox: any PIN for Elena would be before it
+    const active = { document: '99999999R', documentDate: '2031-01-01', mobile: '+34611000008' };
+    await b.broker.services.identity.add({ documentNumber: active.document, documentDate: active.documentDate, givenName: 'FÉLIX', firstSurname: 'MAR', mobile: active.mobile, registrationLevel: 'basic' });
+    const control = await requestPin(active);
+    assert.equal(control.requested.status, 303);
+    await readPinFromOutbox(b.varDir, active.mobile, control.since);
+    const sms = (await readFile(path.join(b.varDir, 'outbox', 'sms.jsonl'), 'utf8')).split('\n').filter(Boolean).map((l) => JSON.parse(l) as { to: string; at: string });
+    assert.ok(sms.some((m) => m.to === active.mobile), 'the outbox was read after the control PIN');
+    assert.deepEqual(sms.filter((m) => m.to === ELENA.mobile && Date.parse(m.at) >= renounced.since), [], 'no PIN was sent to the renounced person');
   });
 
   it('retention.renouncedPersonDays later the registration data are deleted (not a day before)', async () => {
