@@ -21,6 +21,8 @@ export const paths = {
   extendMandate: (organisationId: string, mandateId: string) => `${org(organisationId)}/mandates/${encodeURIComponent(mandateId)}/extend`,
   exportMembers: (organisationId: string, format: 'csv' | 'xlsx') => `/admin/api/organisations/${encodeURIComponent(organisationId)}/exports/members?format=${format}`,
   exportMandates: (organisationId: string, format: 'csv' | 'xlsx') => `/admin/api/organisations/${encodeURIComponent(organisationId)}/exports/mandates?format=${format}`,
+  exportChainMandates: (organisationId: string, direction: 'given' | 'received', format: 'csv' | 'xlsx') => `/admin/api/organisations/${encodeURIComponent(organisationId)}/exports/chain-mandates/${direction}?format=${format}`,
+  exportLoginHistory: (format: 'csv' | 'xlsx') => `/admin/api/me/exports/login-history?format=${format}`,
 
   profile: '/admin/profile',
   loginHistory: '/admin/profile/history',

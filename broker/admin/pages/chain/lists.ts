@@ -10,11 +10,18 @@ import type { AdminPageContext } from '../context.js';
 import { sendAdminPage } from '../layout.js';
 import { dayText, endingSoonBadge, organisationPage, scopeName, scrollingTable, servicesById, type OrganisationPage } from '../mandates/page-kit.js';
 import { identifierText } from './identifier-field.js';
+import { paths } from '../paths.js';
 
 export function chainTabs(page: OrganisationPage, current: 'given' | 'received'): SafeHtml {
   const { ctx, base } = page;
   const tab = (which: 'given' | 'received', href: string) => html`<li><a href="${href}"${which === current ? html` aria-current="page"` : ''}>${ctx.t(`chain.${which}`)}</a></li>`;
   return html`<nav class="tabs" aria-label="${ctx.t('chain.tabs.label')}"><ul>${tab('given', base)}${tab('received', `${base}/received`)}</ul></nav>`;
+}
+
+/** the list as a download (the API's exports/chain-mandates/{given,received}) */
+function exportLinks(page: OrganisationPage, direction: 'given' | 'received'): SafeHtml {
+  const { ctx, organisation } = page;
+  return html`<p class="exports">${ctx.t('mandates.export')} <a href="${paths.exportChainMandates(organisation.id, direction, 'xlsx')}" download>${ctx.t('mandates.export.xlsx')}</a> · <a href="${paths.exportChainMandates(organisation.id, direction, 'csv')}" download>${ctx.t('mandates.export.csv')}</a></p>`;
 }
 
 function chainTable(ctx: AdminPageContext, caption: string, chain: readonly ChainMandate[], services: ReadonlyMap<string, Service>): SafeHtml {
@@ -48,7 +55,7 @@ export async function givenPage(req: Request, res: Response, deps: SectionDeps):
     title: ctx.t('chain.title'),
     body: html`${chainTabs(page, 'given')}<p>${ctx.t('chain.given.intro')}</p>
 <p><a class="button" href="${base}/add">${ctx.t('chain.add')}</a></p>
-${cards.length === 0 ? html`<p>${ctx.t('chain.given.none')}</p>` : cards}`,
+${cards.length === 0 ? html`<p>${ctx.t('chain.given.none')}</p>` : html`${exportLinks(page, 'given')}${cards}`}`,
   });
 }
 
@@ -60,6 +67,6 @@ export async function receivedPage(req: Request, res: Response, deps: SectionDep
     section: 'chain',
     title: ctx.t('chain.title'),
     body: html`${chainTabs(page, 'received')}<p>${ctx.t('chain.received.intro')}</p>
-${received.length === 0 ? html`<p>${ctx.t('chain.received.none')}</p>` : received.map(({ client, chainMandates }) => organisationCard(ctx, client, chainMandates, services, html``))}`,
+${received.length === 0 ? html`<p>${ctx.t('chain.received.none')}</p>` : html`${exportLinks(page, 'received')}${received.map(({ client, chainMandates }) => organisationCard(ctx, client, chainMandates, services, html``))}`}`,
   });
 }

@@ -73,6 +73,7 @@ ${shown.length === 0 ? html`<p>${ctx.t('profile.history.none')}</p>` : html`<div
     const words = historyWords(ctx, deps.services.config, e);
     return html`<tr><td>${formatInstant(e.at, tz)}</td><td>${words.service}</td><td>${words.method}</td><td>${e.loa}</td><td>${words.outcome}</td><td>${e.ip ?? ''}</td></tr>`;
   })}</tbody></table></div>`}
+${shown.length === 0 ? '' : html`<p class="exports">${ctx.t('profile.history.export')} <a href="${paths.exportLoginHistory('xlsx')}" download>${ctx.t('mandates.export.xlsx')}</a> · <a href="${paths.exportLoginHistory('csv')}" download>${ctx.t('mandates.export.csv')}</a></p>`}
 <nav class="pager" aria-label="${ctx.t('profile.history.title')}"><ul>
 ${offset > 0 ? html`<li><a href="${paths.loginHistory}?offset=${Math.max(0, offset - HISTORY_PAGE)}">${ctx.t('profile.history.newer')}</a></li>` : ''}
 ${entries.length > HISTORY_PAGE ? html`<li><a href="${paths.loginHistory}?offset=${offset + HISTORY_PAGE}">${ctx.t('profile.history.older')}</a></li>` : ''}</ul></nav>`;
