@@ -29,7 +29,7 @@ export function changeMobileRouter(services: BrokerServices): { router: Router; 
 <label for="mobile">${t('account.mobile.new')} <span class="hint" id="mobile-hint">${t('account.mobile.hint')}</span></label>
 <input type="tel" id="mobile" name="mobile" required autocomplete="tel" maxlength="20" aria-describedby="mobile-hint">
 <p id="mobile-conditions">${t('account.mobile.conditions')}</p>
-<p><input type="checkbox" id="accepted" name="accepted" value="yes" required aria-describedby="mobile-conditions"> <label for="accepted">${t('account.conditions.accept')}</label></p>
+<p><input type="checkbox" id="accepted" name="accepted" value="yes" required aria-describedby="mobile-conditions"> <label class="inline" for="accepted">${t('account.conditions.accept')}</label></p>
 <div class="actions"><button type="submit">${t('account.save')}</button> <a href="/account/">${t('account.back')}</a></div>
 </form>`,
     });

@@ -57,7 +57,7 @@ ${data(res, person)}
 <p id="conditions">${t('account.renounce.conditions')}</p>
 <form method="post" action="/account/renounce/code">
 <input type="hidden" name="csrf" value="${login.csrfToken}">
-<p><input type="checkbox" id="accepted" name="accepted" value="yes" required aria-describedby="conditions"> <label for="accepted">${t('account.renounce.accept')}</label></p>
+<p><input type="checkbox" id="accepted" name="accepted" value="yes" required aria-describedby="conditions"> <label class="inline" for="accepted">${t('account.renounce.accept')}</label></p>
 <div class="actions"><button type="submit">${t('account.renounce.sendCode')}</button> <a href="/account/">${t('account.back')}</a></div>
 </form>`,
     });

@@ -55,7 +55,7 @@ ${nie
 <label for="email">${t('account.email')}</label>
 <input type="email" id="email" name="email" required autocomplete="email" maxlength="200" value="${values.email ?? ''}">
 <p id="conditions">${t('registerCertificate.conditions')}</p>
-<p><input type="checkbox" id="accepted" name="accepted" value="yes" required aria-describedby="conditions"> <label for="accepted">${t('account.conditions.accept')}</label></p>
+<p><input type="checkbox" id="accepted" name="accepted" value="yes" required aria-describedby="conditions"> <label class="inline" for="accepted">${t('account.conditions.accept')}</label></p>
 <div class="actions"><button type="submit">${t('registerCertificate.submit')}</button></div>
 </form>`,
   });
