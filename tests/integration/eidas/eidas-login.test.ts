@@ -252,13 +252,15 @@ describe('eIDAS connector: logins through the independent test node', function (
     let dir: string;
     before(async () => {
       const cfg = w.broker.broker.services.config.connectors.eidas;
+      const previous = cfg.encryptionKeyFile;
+      assert.ok(previous, 'the world configures our encryption key');
       dir = mkdtempSync(path.join(tmpdir(), 'eidas-rollover-'));
       const key = path.join(dir, 'new-enc.key');
       const cert = path.join(dir, 'new-enc.crt');
       execFileSync('openssl', ['req', '-x509', '-newkey', 'rsa:3072', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=TEST eidas new encryption'], { stdio: 'pipe' });
       // the node still encrypts to the old certificate (its cached copy of our metadata)
       const broker = await startTestBroker({
-        overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: { ...cfg, encryptionKeyFile: key, encryptionCertFile: cert, previousEncryptionKeyFile: cfg.encryptionKeyFile } } },
+        overrides: { connectors: { enabled: ['pin', 'eidas'], eidas: { ...cfg, encryptionKeyFile: key, encryptionCertFile: cert, previousEncryptionKeyFile: previous } } },
       });
       rolled = { ...w, broker, close: () => broker.close() };
     });
