@@ -14,6 +14,7 @@ import type { LoginTransaction } from '../../broker/flow/login-transaction.js';
 import { STATUS } from '../../broker/saml/namespaces.js';
 import { sendPostToSp } from '../../broker/flow/post-to-sp.js';
 import type { ReceivedResponse, ReceiveResponse } from '../../broker/saml/sp-role/model.js';
+import { decodeSamlResponse } from '../../broker/saml/sp-role/receive-response.js';
 import { eidasAddresses } from './addresses.js';
 import { checkReturnedLoa } from './check-loa.js';
 import { NODE_DIGEST_ALGORITHMS, type ForeignNodes } from './foreign-metadata.js';
@@ -24,7 +25,6 @@ import { findOrAddForeignPerson } from './foreign-person.js';
 import { eidasStateOf, type EidasState } from './state.js';
 
 const TX_ID = /^[A-Za-z0-9_-]{22}$/;
-const BASE64 = /^[A-Za-z0-9+/]+={0,2}$/;
 
 export interface AcsDeps {
   readonly ctx: ConnectorContext;
@@ -38,13 +38,17 @@ function field(body: unknown, name: string): string | undefined {
   return typeof v === 'string' ? v : undefined;
 }
 
-/** The SAMLResponse field as base64 without whitespace, if it is base64 of UTF-8 text. */
-function responseXml(body: unknown, maxBytes: number): string | undefined {
-  const b64 = field(body, 'SAMLResponse')?.replace(/\s+/g, '');
-  if (!b64 || !BASE64.test(b64) || b64.length > Math.ceil(maxBytes / 3) * 4) return undefined;
-  const xml = Buffer.from(b64, 'base64').toString('utf8');
-  // a message that is not UTF-8 would not survive the re-post unchanged
-  return Buffer.from(xml, 'utf8').toString('base64') === b64 ? xml : undefined;
+/** The SAMLResponse field as XML text, if it is base64 of UTF-8 text within the size cap. */
+function responseXml(body: unknown): string | undefined {
+  const samlResponse = field(body, 'SAMLResponse');
+  if (samlResponse === undefined) return undefined;
+  try {
+    // the receiver's own decoding: what passes here is what it will read after the re-post
+    return decodeSamlResponse(samlResponse);
+  } catch (err) {
+    if (isBrokerError(err)) return undefined;
+    throw err;
+  }
 }
 
 export function mountAcs(router: Router, deps: AcsDeps): void {
@@ -55,7 +59,7 @@ export function mountAcs(router: Router, deps: AcsDeps): void {
 
   router.post('/acs', form, (req, res) => {
     const relayState = field(req.body, 'RelayState');
-    const xml = responseXml(req.body, cfg.saml.maxMessageBytes);
+    const xml = responseXml(req.body);
     if (!relayState || !TX_ID.test(relayState) || xml === undefined) {
       ctx.log.warn({ relayState: relayState && TX_ID.test(relayState) ? relayState : 'malformed' }, 'eIDAS ACS: malformed form');
       renderEidasError(ctx.pages, req, res, 'eidas.error.response', 400);
@@ -67,7 +71,7 @@ export function mountAcs(router: Router, deps: AcsDeps): void {
   router.post('/:tx/response', form, async (req, res) => {
     const tx = await ctx.loadTransaction(req);
     const state = eidasStateOf(tx);
-    const xml = responseXml(req.body, cfg.saml.maxMessageBytes);
+    const xml = responseXml(req.body);
     if (!state || state.answered) {
       ctx.log.warn({ tx: tx.id }, 'eIDAS answer without a request in progress');
       renderEidasError(ctx.pages, req, res, 'eidas.error.stale', 400, tx);

@@ -11,6 +11,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { PROJECT_ROOT, type Config } from '../../broker/config.js';
 import { ACCEPTED_DIGEST_ALGORITHMS, ACCEPTED_SIGNATURE_ALGORITHMS } from '../../broker/saml/accepted-algorithms.js';
+import { childElements } from '../../broker/saml/dom-read.js';
 import { BINDING, NS } from '../../broker/saml/namespaces.js';
 import { METADATA_LIMITS, parseXml } from '../../broker/saml/parse-xml.js';
 import { SIGNATURE_ALGORITHMS } from '../../broker/saml/sign-xml.js';
@@ -59,12 +60,6 @@ export function acceptedAlgorithmUris(country: EidasCountryConfig): string[] {
   return uris;
 }
 
-const children = (el: Element, ns: string, name: string): Element[] => {
-  const out: Element[] = [];
-  for (let c = el.firstChild; c; c = c.nextSibling) if (c.nodeType === 1 && (c as Element).namespaceURI === ns && (c as Element).localName === name) out.push(c as Element);
-  return out;
-};
-
 function readCertificate(pem: string): X509Certificate {
   try {
     return new X509Certificate(pem);
@@ -92,13 +87,13 @@ export function readForeignNode(xml: string, country: EidasCountryConfig, signin
   if (Number.isNaN(validUntil.getTime())) fail(`bad validUntil ${validUntilText}`);
   if (validUntil.getTime() <= now.getTime()) fail(`expired at ${validUntil.toISOString()}`);
   const entityID = entity.getAttribute('entityID') ?? '';
-  const idp = children(entity, NS.md, 'IDPSSODescriptor').find((d) => (d.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(NS.samlp));
+  const idp = childElements(entity, NS.md, 'IDPSSODescriptor').find((d) => (d.getAttribute('protocolSupportEnumeration') ?? '').split(/\s+/).includes(NS.samlp));
   if (!idp) return fail('no SAML 2.0 IDPSSODescriptor');
-  const ssoPostUrl = children(idp, NS.md, 'SingleSignOnService').find((s) => s.getAttribute('Binding') === BINDING.post)?.getAttribute('Location');
+  const ssoPostUrl = childElements(idp, NS.md, 'SingleSignOnService').find((s) => s.getAttribute('Binding') === BINDING.post)?.getAttribute('Location');
   if (!ssoPostUrl || !/^https?:\/\//.test(ssoPostUrl)) fail('no http(s) SingleSignOnService with the HTTP-POST binding');
   // We never encrypt to a node (it encrypts to us): only its signing keys matter.
   const signing: string[] = [];
-  for (const kd of children(idp, NS.md, 'KeyDescriptor')) {
+  for (const kd of childElements(idp, NS.md, 'KeyDescriptor')) {
     if (kd.getAttribute('use') === 'encryption') continue;
     const certs = kd.getElementsByTagNameNS(NS.ds, 'X509Certificate');
     for (let i = 0; i < certs.length; i++) signing.push(toPem((certs[i]!.textContent ?? '').trim()));
@@ -109,7 +104,7 @@ export function readForeignNode(xml: string, country: EidasCountryConfig, signin
     if (weakness) fail(`signing certificate too weak: ${weakness} (eIDAS crypto requirements)`);
   }
   const methods = (name: string) =>
-    [...children(entity, NS.md, 'Extensions'), ...children(idp, NS.md, 'Extensions')].flatMap((ext) => children(ext, NS.alg, name).map((m) => m.getAttribute('Algorithm') ?? ''));
+    [...childElements(entity, NS.md, 'Extensions'), ...childElements(idp, NS.md, 'Extensions')].flatMap((ext) => childElements(ext, NS.alg, name).map((m) => m.getAttribute('Algorithm') ?? ''));
   return {
     country: country.code,
     entityID,

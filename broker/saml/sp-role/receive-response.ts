@@ -21,7 +21,8 @@ import { trustedParts } from './trusted-assertion.js';
 const MAX_BASE64 = Math.ceil(MESSAGE_LIMITS.maxBytes / 3) * 4 + 8192;
 const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}\s*$/;
 
-function decodeSamlResponse(samlResponse: string): string {
+/** The HTTP-POST SAMLResponse field as XML text: base64 (line breaks allowed) of UTF-8, size-capped. */
+export function decodeSamlResponse(samlResponse: string): string {
   if (samlResponse.length > MAX_BASE64) untrusted('SAMLResponse too large');
   if (!BASE64.test(samlResponse)) untrusted('SAMLResponse is not base64');
   const bytes = Buffer.from(samlResponse, 'base64');
