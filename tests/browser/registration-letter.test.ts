@@ -1,5 +1,5 @@
 // Registration by invitation letter in a real browser (Debian chromium): the request page, the
-// letter's PDF read with pdftotext, the CSV and contact-details pages, the confirmation, each
+// letter's PDF read with pdftotext, the CSV and contact-details pages, the code sent to the mobile, the confirmation, each
 // page scanned with axe-core (WCAG 2.1 A and AA); then the new person logs in with Cl@ve PIN at
 // the demo SP and reaches low (rung 2), the level a basic registration allows.
 import assert from 'node:assert/strict';
@@ -9,7 +9,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../broker/config.js';
 import { translate } from '../../broker/web/i18n/catalogue.js';
 import type { TestBroker } from '../helpers/test-broker.js';
-import { readPinFromOutbox } from '../helpers/flow-driver.js';
+import { readCodeFromOutbox, readPinFromOutbox } from '../helpers/flow-driver.js';
 import { readLetter } from '../helpers/letter-driver.js';
 import { startCrossSiteWorld, type CrossSiteWorld, type RunningDemoSp } from '../helpers/browser.js';
 
@@ -81,16 +81,25 @@ describe('browser: registration by invitation letter (chromium)', function () {
     await page.waitForURL(`${b.url}/register/letter/details`);
     await scan('details');
 
-    // Carmen's number: refused with the one-person-per-mobile explanation
+    // Carmen's number: once the code sent to it comes back, refused with the one-person-per-mobile explanation
     await page.fill('#mobile', '+34600000001');
     await page.fill('#email', 'antonio@example.es');
     await page.check('input[name="conditions"]');
+    let smsSince = Date.now();
     await page.click('form[action$="/details"] button[type="submit"]');
+    assert.equal(await page.textContent('h2'), en('letter.confirm.heading'));
+    assert.equal(await page.textContent('[role="status"]'), en('letter.confirm.sent', { mobile: '+34600000001' }));
+    await scan('confirm');
+    await page.fill('#code', await readCodeFromOutbox(b.varDir, 'sms', '+34600000001', smsSince));
+    await page.click('form[action$="/confirm"] button[type="submit"]');
     assert.equal(await page.textContent('[role="alert"]'), en('letter.error.mobileTaken'));
     await scan('details-mobile-taken');
     await page.fill('#mobile', ANTONIO.mobile);
     await page.check('input[name="conditions"]');
+    smsSince = Date.now();
     await page.click('form[action$="/details"] button[type="submit"]');
+    await page.fill('#code', await readCodeFromOutbox(b.varDir, 'sms', ANTONIO.mobile, smsSince));
+    await page.click('form[action$="/confirm"] button[type="submit"]');
     assert.equal(await page.textContent('h1'), en('letter.done.title'));
     assert.equal(await page.textContent('[role="status"]'), en('letter.done.registered'));
     await scan('done');

@@ -1,13 +1,15 @@
 // Drives the invitation-letter pages over HTTP (a supertest agent keeps the visit cookie) and reads
 // the letters the broker posts: the line in <varDir>/outbox/letter.jsonl, the PDF it points at,
-// opened with pdftotext (Debian's poppler-utils), and the CSV read from that text.
+// opened with pdftotext (Debian's poppler-utils), and the CSV read from that text; the code that
+// proves the mobile is read from <varDir>/outbox/sms.jsonl.
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import type { Agent } from 'supertest';
-import { csrfOf } from './flow-driver.js';
+import { normaliseMobile } from '../../broker/identity/documents.js';
+import { csrfOf, readCodeFromOutbox } from './flow-driver.js';
 
 const run = promisify(execFile);
 
@@ -71,7 +73,10 @@ export async function enterCsv(agent: Agent, resident: LetterResident, csv: stri
   return agent.post('/register/letter/complete').type('form').send({ csrf: csrfOf(page.text), ...identityFields(resident), csv }).expect(status);
 }
 
-/** On the contact-details page (after a checked CSV): mobile, e-mail and the conditions; the answer must have `status`. */
+/**
+ * On the contact-details page (after a checked CSV): mobile, e-mail and the conditions; the answer
+ * (the page asking for the code sent to that mobile when they are right) must have `status`.
+ */
 export async function giveContactDetails(agent: Agent, details: { mobile: string; email: string; conditions?: boolean }, status: number) {
   const page = await agent.get('/register/letter/details').expect(200);
   return agent
@@ -79,4 +84,21 @@ export async function giveContactDetails(agent: Agent, details: { mobile: string
     .type('form')
     .send({ csrf: csrfOf(page.text), mobile: details.mobile, email: details.email, ...(details.conditions === false ? {} : { conditions: 'accepted' }) })
     .expect(status);
+}
+
+/** Types `code` on the page that asks for the code sent to the mobile; the answer must have `status`. */
+export async function confirmMobile(agent: Agent, csrf: string, code: string, status: number) {
+  return agent.post('/register/letter/confirm').type('form').send({ csrf, code }).expect(status);
+}
+
+/**
+ * The contact details, then the code the broker sent by SMS to that mobile (read from
+ * <varDir>/outbox/sms.jsonl, whose lines carry the wall-clock time) typed back; the
+ * confirmation's answer must have `status`.
+ */
+export async function completeDetails(agent: Agent, varDir: string, details: { mobile: string; email: string }, status: number) {
+  const since = Date.now();
+  const asked = await giveContactDetails(agent, details, 200);
+  const code = await readCodeFromOutbox(varDir, 'sms', normaliseMobile(details.mobile), since);
+  return confirmMobile(agent, csrfOf(asked.text), code, status);
 }

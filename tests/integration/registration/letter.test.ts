@@ -1,14 +1,16 @@
 // Registration by invitation letter → basic level (issue 9, seed 000 §2.2.2): the request with
 // its uniform answer, the PDF letter in the outbox read with pdftotext, completion with the CSV,
 // and the level it grants seen in the LoA of a following PIN login; the CSV's single use, expiry,
-// voiding after 5 wrong codes, and the one-person-per-mobile rule.
+// voiding after 5 wrong codes, the one-person-per-mobile rule, and the code by SMS that proves the
+// typed mobile before it is registered.
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import request from 'supertest';
 import { forEachStores, startTestBroker, SP2, type TestBroker } from '../../helpers/test-broker.js';
 import { loginWithPin, parseXml, readPostForm, samlResponseXml, txOf } from '../../helpers/flow-driver.js';
 import { sendAuthnRequest } from '../../helpers/sp-requests.js';
-import { enterCsv, giveContactDetails, letterLines, readLetter, requestLetter, type LetterResident } from '../../helpers/letter-driver.js';
+import { completeDetails, confirmMobile, enterCsv, giveContactDetails, letterLines, readLetter, requestLetter, type LetterResident } from '../../helpers/letter-driver.js';
+import { csrfOf, readCodeFromOutbox } from '../../helpers/flow-driver.js';
 
 const DAY = 86_400_000;
 const ANTONIO: LetterResident = { document: '11111111H', documentDate: '2032-04-15' };
@@ -52,7 +54,16 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
 
     const a = agent();
     assert.equal((await enterCsv(a, ANTONIO, letter.csv.toLowerCase().replace(/(.{4})/g, '$1 '), 303)).headers.location, '/register/letter/details', 'typed in lower case with spaces');
-    const done = await giveContactDetails(a, { mobile: '0034 611 22 33 44', email: 'antonio@example.es' }, 200);
+    const smsSince = Date.now();
+    const asked = await giveContactDetails(a, { mobile: '0034 611 22 33 44', email: 'antonio@example.es' }, 200);
+    assert.match(asked.text, /código de 6 cifras por SMS al \+34611223344/);
+    const code = await readCodeFromOutbox(b.varDir, 'sms', '+34611223344', smsSince);
+    assert.match(code, /^[0-9]{6}$/);
+    assert.equal(await b.broker.services.identity.findByDocument(ANTONIO.document), undefined, 'nothing registered before the code');
+    const wrong = await confirmMobile(a, csrfOf(asked.text), code === '000000' ? '111111' : '000000', 422);
+    assert.match(wrong.text, /Le quedan 4 intentos/);
+    assert.equal(await b.broker.services.identity.findByDocument(ANTONIO.document), undefined);
+    const done = await confirmMobile(a, csrfOf(asked.text), code, 200);
     assert.match(done.text, /Registro completado/);
 
     const person = await b.broker.services.identity.findByDocument(ANTONIO.document);
@@ -103,7 +114,7 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
     b.clock.advance(29 * DAY);
     const a = agent();
     await enterCsv(a, MARIA_JOSE, second.csv, 303);
-    await giveContactDetails(a, { mobile: '+34622000111', email: 'mj@example.es' }, 200);
+    await completeDetails(a, b.varDir, { mobile: '+34622000111', email: 'mj@example.es' }, 200);
   });
 
   it('a newer letter voids the older one', async () => {
@@ -133,7 +144,7 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
     const waiting = agent();
     await enterCsv(waiting, INAKI, letter.csv, 303);
     for (let i = 0; i < 5; i++) await enterCsv(agent(), INAKI, 'ZZZZZZZZZZZZZZZZ', 422);
-    const refused = await giveContactDetails(waiting, { mobile: '+34633000111', email: 'inaki@example.es' }, 409);
+    const refused = await completeDetails(waiting, b.varDir, { mobile: '+34633000111', email: 'inaki@example.es' }, 409);
     assert.match(refused.text, /ya no es válido/);
     assert.equal(await b.broker.services.identity.findByDocument(INAKI.document), undefined);
   });
@@ -142,15 +153,45 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
     const letter = await letterFor(SOPHIE, 'Calle Colón');
     const a = agent();
     await enterCsv(a, SOPHIE, letter.csv, 303);
-    const refused = await giveContactDetails(a, { mobile: CARMEN_MOBILE, email: 'sophie@example.fr' }, 409);
+    const refused = await completeDetails(a, b.varDir, { mobile: CARMEN_MOBILE, email: 'sophie@example.fr' }, 409);
     assert.match(refused.text, /Solo se puede asociar un DNI\/NIE a cada número de móvil/);
     assert.match(refused.text, /segundo factor/);
     assert.equal(await b.broker.services.identity.findByDocument(SOPHIE.document), undefined);
-    const done = await giveContactDetails(a, { mobile: '+33612345678', email: 'sophie@example.fr' }, 200);
+    const done = await completeDetails(a, b.varDir, { mobile: '+33612345678', email: 'sophie@example.fr' }, 200);
     assert.match(done.text, /nivel básico/);
     const sophie = await b.broker.services.identity.findByDocument(SOPHIE.document);
     assert.equal(sophie?.supportNumber, 'E87654321');
     assert.equal(sophie?.registrationLevel, 'basic');
+  });
+
+  it('the mobile is proved by a code sent to it: 5 wrong codes void it, an expired code is refused, and the letter stays usable until the right one', async () => {
+    const letter = await letterFor(PIOTR, 'Avenida de la Constitución');
+    const a = agent();
+    await enterCsv(a, PIOTR, letter.csv, 303);
+    const since = Date.now();
+    const asked = await giveContactDetails(a, { mobile: '+48601234567', email: 'piotr@example.pl' }, 200);
+    const code = await readCodeFromOutbox(b.varDir, 'sms', '+48601234567', since);
+    const wrongCode = code === '000000' ? '111111' : '000000';
+    for (let left = 4; left >= 1; left--) assert.match((await confirmMobile(a, csrfOf(asked.text), wrongCode, 422)).text, new RegExp(`Le quedan ${left} intentos`));
+    const voided = await confirmMobile(a, csrfOf(asked.text), wrongCode, 422);
+    assert.match(voided.text, /anuló tras 5 intentos/);
+    // the right code after the voiding is refused too, and nothing was registered or spent
+    await confirmMobile(a, csrfOf(voided.text), code, 409);
+    assert.equal(await b.broker.services.identity.findByDocument(PIOTR.document), undefined);
+
+    const resent = Date.now();
+    const again = await giveContactDetails(a, { mobile: '+48601234567', email: 'piotr@example.pl' }, 200);
+    const late = await readCodeFromOutbox(b.varDir, 'sms', '+48601234567', resent);
+    b.clock.advance(10 * 60_000 + 1000);
+    assert.match((await confirmMobile(a, csrfOf(again.text), late, 422)).text, /ya no es válido/);
+    assert.equal(await b.broker.services.identity.findByDocument(PIOTR.document), undefined);
+
+    // the letter was not spent: another browser still checks the CSV, and completes with a fresh code
+    const other = agent();
+    await enterCsv(other, PIOTR, letter.csv, 303);
+    const done = await completeDetails(other, b.varDir, { mobile: '+48601234567', email: 'piotr@example.pl' }, 200);
+    assert.match(done.text, /Registro completado/);
+    assert.equal((await b.broker.services.identity.findByDocument(PIOTR.document))?.mobile, '+48601234567');
   });
 
   it('the contact details are checked: E.164 mobile, an e-mail address, the conditions accepted', async () => {
@@ -161,7 +202,7 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
     assert.match((await giveContactDetails(a, { mobile: '+34699000000', email: 'not-an-address' }, 422)).text, /correo electrónico válida/);
     assert.match((await giveContactDetails(a, { mobile: '+34699000000', email: 'c@example.es', conditions: false }, 422)).text, /aceptar las condiciones/);
     // Carmen is registered already, with a mobile: the letter cannot change it
-    const refused = await giveContactDetails(a, { mobile: '+34699000000', email: 'c@example.es' }, 409);
+    const refused = await completeDetails(a, b.varDir, { mobile: '+34699000000', email: 'c@example.es' }, 409);
     assert.match(refused.text, /especialmente protegido/);
     assert.equal((await b.broker.services.identity.findByDocument(CARMEN.document))?.mobile, CARMEN_MOBILE);
   });

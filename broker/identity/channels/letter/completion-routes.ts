@@ -1,13 +1,14 @@
 // Completing the registration with the letter (seed 000 §2.2.2 B): the identity data and the CSV,
-// then the mobile, the e-mail and the conditions. A CSV checked against the open letter moves the
-// visit to a new cookie holding which letter it was; the letter is spent only when the person is
-// registered (complete-registration.ts).
+// then the mobile, the e-mail and the conditions, then the code sent by SMS to that mobile (a
+// number becomes the person's only once they showed they hold it). A CSV checked against the open
+// letter moves the visit to a new cookie holding which letter it was; the letter is spent only
+// when the person is registered (complete-registration.ts), after the right code.
 import type express from 'express';
 import { isWellFormedVerificationCode } from './verification-code.js';
 import { completeRegistration } from './complete-registration.js';
 import { contactDetails, identityData, typedIdentity } from './form-input.js';
 import { formField } from '../../../web/form-field.js';
-import { LETTER, renderComplete, renderDetails, renderDone } from './pages.js';
+import { LETTER, renderComplete, renderDetails, renderDone, renderMobileCode } from './pages.js';
 import type { LetterDeps } from './letter-deps.js';
 
 const HOUR = 3_600_000;
@@ -19,7 +20,7 @@ const REFUSAL_KEYS = {
 } as const;
 
 export function mountCompletion(router: express.Router, form: express.RequestHandler, deps: LetterDeps): void {
-  const { opts, pages, visits, rateLimit, residents, letters, audit } = deps;
+  const { opts, pages, visits, rateLimit, residents, letters, audit, mobileProof } = deps;
 
   router.get('/complete', async (req, res) => {
     const visit = await visits.open(req, res);
@@ -86,8 +87,43 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
       renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.rateLimited' }, status: 429, values });
       return;
     }
+    // Nothing is stored yet: the number becomes theirs only once the code sent to it comes back.
+    const sent = await mobileProof.send(checked.letterId, details.contact.mobile, { person: checked.documentNumber, ip: deps.ip(req) }, (code) => pages.t(res, 'letter.sms', { code }));
+    if (!sent) {
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.rateLimited' }, status: 429, values });
+      return;
+    }
+    await visits.save({ ...visit, checked: { ...checked, pendingContact: details.contact } });
+    renderMobileCode(pages, req, res, { csrf: visit.csrf, mobile: details.contact.mobile });
+  });
+
+  router.post('/confirm', form, async (req, res) => {
+    const visit = await visits.forForm(req);
+    const checked = visit.checked;
+    const resident = checked && residents.checkedResident(checked.documentNumber);
+    const contact = checked?.pendingContact;
+    if (!checked || !resident) {
+      renderComplete(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.noCheckedLetter' }, status: 409 });
+      return;
+    }
+    if (!contact) {
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.noPendingMobile' }, status: 409 });
+      return;
+    }
+    const values = { mobile: contact.mobile, email: contact.email };
+    const proof = await mobileProof.check(checked.letterId, contact.mobile, formField(req.body, 'code'));
+    if (proof.outcome === 'wrong') {
+      renderMobileCode(pages, req, res, { csrf: visit.csrf, mobile: contact.mobile, error: { key: 'letter.error.codeWrong', vars: { left: String(proof.attemptsLeft) } } });
+      return;
+    }
+    if (proof.outcome === 'voided') {
+      // the letter stays usable: the person gives the number again and gets a new code
+      await visits.save({ ...visit, checked: { letterId: checked.letterId, documentNumber: checked.documentNumber } });
+      renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.codeVoided' }, values });
+      return;
+    }
     const ip = deps.ip(req);
-    const outcome = await completeRegistration({ db: deps.db, letters, audit }, checked.letterId, resident, details.contact, ip);
+    const outcome = await completeRegistration({ db: deps.db, letters, audit }, checked.letterId, resident, contact, ip);
     if (outcome.ok) {
       await visits.end(res, visit);
       renderDone(pages, req, res, outcome.created);

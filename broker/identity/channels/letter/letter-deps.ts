@@ -11,6 +11,7 @@ import type { Letters } from './letters.js';
 import type { LetterPost } from './letter-post.js';
 import type { ResidentsRegister } from './residents.js';
 import type { LetterVisits } from './visit.js';
+import type { MobileProof } from '../mobile-proof.js';
 
 export interface LetterDeps {
   readonly opts: LetterChannelConfig;
@@ -19,6 +20,8 @@ export interface LetterDeps {
   readonly letters: Letters;
   readonly post: LetterPost;
   readonly visits: LetterVisits;
+  /** the code by SMS that proves the typed mobile before it is registered */
+  readonly mobileProof: MobileProof;
   readonly pages: PageRenderer;
   readonly rateLimit: RateLimiter;
   readonly audit: AuditLog;

@@ -83,6 +83,20 @@ export function renderDetails(pages: PageRenderer, req: Request, res: Response, 
 </form>`, opts);
 }
 
+/** the code sent by SMS to the mobile just given, typed back to register */
+export function renderMobileCode(pages: PageRenderer, req: Request, res: Response, opts: Common & { mobile: string }): void {
+  const t = (k: string, vars?: Record<string, string>) => pages.t(res, k, vars);
+  res.set('Cache-Control', 'no-store');
+  page(pages, req, res, html`<h2>${t('letter.confirm.heading')}</h2>
+${opts.error ? '' : html`<p role="status">${t('letter.confirm.sent', { mobile: opts.mobile })}</p>`}
+<form method="post" action="${LETTER}/confirm" novalidate>
+<input type="hidden" name="csrf" value="${opts.csrf}">
+<label for="code">${t('letter.confirm.code')}</label>
+<input type="text" id="code" name="code" required inputmode="numeric" autocomplete="one-time-code" maxlength="12">
+<div class="actions"><button type="submit">${t('letter.confirm.submit')}</button> <a href="${LETTER}/details">${t('letter.confirm.otherNumber')}</a></div>
+</form>`, opts);
+}
+
 export function renderDone(pages: PageRenderer, req: Request, res: Response, created: boolean): void {
   const t = (k: string) => pages.t(res, k);
   page(pages, req, res, html`<p role="status">${t(created ? 'letter.done.registered' : 'letter.done.contactAdded')}</p>

@@ -3,10 +3,14 @@
 import type { Config } from '../../../config.js';
 import type { EphemeralStore } from '../../../store/ephemeral.js';
 import { createVisits, type Visit, type Visits } from '../../../web/visits.js';
+import type { ContactDetails } from './complete-registration.js';
 
 export interface LetterProof {
-  /** a CSV checked against the open letter of this resident, waiting for the contact details */
-  readonly checked?: { readonly letterId: string; readonly documentNumber: string };
+  /**
+   * a CSV checked against the open letter of this resident, waiting for the contact details;
+   * `pendingContact` once they were given, until the code sent to that mobile is typed back
+   */
+  readonly checked?: { readonly letterId: string; readonly documentNumber: string; readonly pendingContact?: ContactDetails };
 }
 
 export type LetterVisit = Visit<LetterProof>;
