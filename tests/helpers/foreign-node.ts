@@ -105,6 +105,8 @@ export interface ResponseOptions {
   citizen?: NodeCitizen;
   /** add the legal-person attributes */
   legalPerson?: boolean | { legalPersonIdentifier?: string; legalName?: string };
+  /** further attributes after the minimum data set (optional and representative ones), as xs:string values */
+  extraAttributes?: { name: string; friendlyName: string; values: string[] }[];
   nameID?: string;
   /** overrides, null = left out */
   issuer?: string | null;

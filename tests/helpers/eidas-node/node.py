@@ -565,6 +565,10 @@ def build_assertion(parent, req, node, opts, now):
         legal = {**DEFAULT_LEGAL, **(legal if isinstance(legal, dict) else {})}
         add_attribute(statement, LEGAL, "LegalPersonIdentifier", "LegalPersonIdentifier", [legal["legalPersonIdentifier"]], "eidas-legal:LegalPersonIdentifierType")
         add_attribute(statement, LEGAL, "LegalName", "LegalName", [legal["legalName"]], "eidas-legal:LegalNameType")
+    for extra in opts.get("extraAttributes", []):
+        attr = sub(statement, SAML, "Attribute", {"FriendlyName": extra["friendlyName"], "Name": extra["name"], "NameFormat": URI_FORMAT})
+        for v in extra["values"]:
+            sub(attr, SAML, "AttributeValue", {q(XSI, "type"): "xs:string"}, text=v)
     return assertion
 
 

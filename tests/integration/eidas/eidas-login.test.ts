@@ -152,6 +152,28 @@ describe('eIDAS connector: logins through the independent test node', function (
     assert.equal(attributeValue(assertionOf(notAsked.final.text), 'LegalName'), undefined);
   });
 
+  it('optional and representative attributes the node sends reach an SP that requested them, under their own names, and no other', async () => {
+    const NP = 'http://eidas.europa.eu/attributes/naturalperson/';
+    const REP = `${NP}representative/`;
+    await w.node.control({
+      extraAttributes: [
+        { name: `${NP}Gender`, friendlyName: 'Gender', values: ['Female'] },
+        { name: `${NP}PlaceOfBirth`, friendlyName: 'PlaceOfBirth', values: ['Bonn'] },
+        { name: `${REP}PersonIdentifier`, friendlyName: 'RepresentativePersonIdentifier', values: ['DE/ES/REP-77-TEST'] },
+      ],
+    });
+    const asked = await eidasLogin(w, { ...minimum('low'), requestedAttributes: [{ name: `${NP}Gender` }, { name: `${REP}PersonIdentifier` }] });
+    const d = assertionOf(asked.final.text);
+    assert.equal(attributeValue(d, 'Gender'), 'Female');
+    assert.equal(attributeValue(d, 'RepresentativePersonIdentifier'), 'DE/ES/REP-77-TEST');
+    assert.equal(attributeValue(d, 'PlaceOfBirth'), undefined, 'sent by the node, not requested by the SP');
+    const requested = (await w.node.lastRequest())!.requested;
+    assert.ok(requested.includes(`${NP}Gender`) && requested.includes(`${REP}PersonIdentifier`), 'asked of the node');
+    const notAsked = assertionOf((await eidasLogin(w, minimum('low'))).final.text);
+    assert.equal(attributeValue(notAsked, 'Gender'), undefined);
+    assert.equal(attributeValue(notAsked, 'RepresentativePersonIdentifier'), undefined);
+  });
+
   it("a later login takes the names and date of birth the node asserts now; the Latin transliteration wins", async () => {
     await eidasLogin(w, minimum('low'));
     await w.node.control({ citizen: { familyName: [{ value: 'Παπαδοπούλου', latinScript: false }, { value: 'Papadopoulou', latinScript: true }], firstName: [{ value: 'Erika' }], dateOfBirth: '1971-02-03' } });
