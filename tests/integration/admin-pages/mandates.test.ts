@@ -5,6 +5,7 @@
 // or wrong CSRF token, and a member who is not an administrator gets 403 on these pages and sees
 // their own mandates read-only.
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { openWorld, type World, type WorldPerson } from '../../helpers/mandates-world.js';
 import { loginAdmin, type AdminAgent } from '../../helpers/admin-session.js';
 import { FAST_ARGON2 } from '../../helpers/permanente-login.js';
@@ -190,5 +191,40 @@ describe('management pages over HTTP: mandates and chain mandates', function () 
     const page = (await a.agent.get(paths.extendMandate(org.id, mandate.id)).set('Accept-Language', 'en').expect(200)).text;
     assert.match(page, /<input type="radio" id="f-duration-0" name="duration" value="5" checked>/);
     assert.match(page, new RegExp(`action="${base}/${mandate.id}/extend"`));
+  });
+
+  it('the wizard with 400 users: the steps POST their choices (CSRF checked), so selecting everyone fits, and all are granted', async () => {
+    const big = await w.organisation({ level: '3', name: 'Big B.V.' });
+    const { member: template } = await w.member(big.org, big.admin.actor('3'), { role: 'user', level: '3' });
+    // 399 more active users, copied in the store: 400 through the registry would take minutes
+    const db = w.tb.broker.services.db;
+    const row = await db.selectFrom('members').selectAll().where('id', '=', template.id).executeTakeFirstOrThrow();
+    const person = await db.selectFrom('persons').selectAll().where('id', '=', row.person_id!).executeTakeFirstOrThrow();
+    const people = Array.from({ length: 399 }, (_, i) => ({ ...person, id: randomUUID(), document_type: null, document_number: null, eidas_person_identifier: `NL/ES/bulk-${randomUUID()}`, mobile: null, first_surname: `Bulk ${i}` }));
+    const copies = people.map((p, i) => ({ ...row, id: randomUUID(), person_id: p.id, subject_kind: 'invitation' as const, document_type: null, document_number: null, eidas_person_identifier: null, invitation_email: `bulk${i}@example.org`, contact_email: `bulk${i}@example.org`, surname: `Bulk ${i}`, activation_token_hash: null }));
+    for (let i = 0; i < copies.length; i += 100) {
+      await db.insertInto('persons').values(people.slice(i, i + 100)).execute();
+      await db.insertInto('members').values(copies.slice(i, i + 100)).execute();
+    }
+    const everyone = (await w.m.listMembers(big.admin.actor('3'), big.org.id)).filter((m) => m.role === 'user').map((m) => m.id);
+    assert.equal(everyone.length, 400);
+    const service = await w.service({ minRung: '2', name: 'Bulk permits' });
+    const choices = { scope: `s:${service.id}`, member: everyone };
+    assert.ok(new URLSearchParams([['step', 'duration'], ...everyone.map((id) => ['member', id])]).toString().length > 16 * 1024, 'as an address these choices exceed the header limit');
+    const b = await loginAdmin(w.tb, { document: big.admin.document, mobile: big.admin.mobile });
+    const bigBase = paths.section(big.org.id, 'mandates');
+
+    const members = (await b.agent.get(`${bigBase}/add`).query({ step: 'members', scope: `s:${service.id}` }).expect(200)).text;
+    assert.match(members, new RegExp(`<form method="post" action="${bigBase}/add/step" novalidate><input type="hidden" name="csrf"`));
+    await b.agent.post(`${bigBase}/add/step`).type('form').send({ ...choices, step: 'duration' }).expect(403);
+    const duration = (await b.agent.post(`${bigBase}/add/step`).type('form').send({ csrf: b.csrf, ...choices, step: 'duration' }).expect(200)).text;
+    assert.equal([...duration.matchAll(/<input type="hidden" name="member" value="[0-9a-f-]{36}">/g)].length, 400);
+    const review = (await b.agent.post(`${bigBase}/add/step`).type('form').send({ csrf: b.csrf, ...choices, duration: '1', step: 'review' }).expect(200)).text;
+    assert.match(review, new RegExp(`formaction="${bigBase}/add/step"`));
+    assert.equal([...review.matchAll(/<li>[^<]*Bulk \d+<\/li>/g)].length, 399);
+    assert.equal((await w.m.listMandates(big.admin.actor('3'), big.org.id)).flatMap((g) => g.mandates).length, 0, 'the steps change nothing');
+    await b.agent.post(`${bigBase}/add`).type('form').send({ csrf: b.csrf, ...choices, duration: '1' }).expect(303).expect('location', bigBase);
+    const granted = await w.m.listMandates(big.admin.actor('3'), big.org.id);
+    assert.equal(granted.flatMap((g) => g.mandates).length, 400);
   });
 });

@@ -3,7 +3,7 @@
 // Page → registry method (the one its API route calls):
 //   GET  /                               listMandates
 //   GET  /scope/:scope                   listMandates
-//   GET  /add?step=…                     listServices, listMembers (the wizard's steps read)
+//   GET  /add?step=…, POST /add/step     listServices, listMembers (the wizard's steps read)
 //   POST /add                            grantMandates     (POST   /api/organisations/:id/mandates)
 //   GET|POST /:mandateId/end, /extend    setMandateEnd     (PUT    /api/organisations/:id/mandates/:mandateId/end)
 //   GET|POST /:mandateId/revoke          revokeMandate     (DELETE /api/organisations/:id/mandates/:mandateId)
@@ -11,7 +11,7 @@ import express, { type Request, type RequestHandler, type Response } from 'expre
 import type { AdminSection, SectionDeps } from '../section.js';
 import { mandatesMessages } from '../messages/mandates.js';
 import { overviewPage, scopePage } from './overview.js';
-import { confirmWizard, wizardPage } from './wizard.js';
+import { confirmWizard, wizardPage, wizardStep } from './wizard.js';
 import { changeEnd, endForm, revoke, revokeForm, withMandate } from './one-mandate.js';
 import { MAX_MEMBERS, MAX_SCOPES } from './wizard-state.js';
 
@@ -24,12 +24,13 @@ export const mandatesSection: AdminSection = {
   nav: { labelKey: 'mandates.nav' },
   messages: mandatesMessages,
   mount(router, deps) {
-    // the confirmation carries every chosen service and member: parsed here with the API's bounds
+    // the steps and the confirmation carry every chosen service and member: parsed here with the API's bounds
     // before deps.form, whose parser then leaves the parsed body alone and checks the CSRF token
     const wizardBody = express.urlencoded({ extended: false, limit: '64kb', parameterLimit: MAX_SCOPES + MAX_MEMBERS + 10 });
     router.get('/', page(deps, overviewPage));
     router.get('/scope/:scope', page(deps, scopePage));
     router.get('/add', page(deps, wizardPage));
+    router.post('/add/step', wizardBody, deps.form, page(deps, wizardStep));
     router.post('/add', wizardBody, deps.form, page(deps, confirmWizard));
     router.get('/:mandateId/end', withMandate(deps, endForm(false)));
     router.post('/:mandateId/end', deps.form, withMandate(deps, changeEnd(false)));

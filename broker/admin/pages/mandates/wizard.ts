@@ -1,7 +1,10 @@
 // Add mandates to one or more members (seed 004 §4.2), and change, extend or end them in bulk
-// (§4.4, §4.5: the same steps; an existing mandate gets the new end date). Each step is a GET form;
-// only the confirmation POSTs, to registry.grantMandates (as POST /api/organisations/:id/mandates),
-// all or nothing: a refusal lists every refused member and service with the reason.
+// (§4.4, §4.5: the same steps; an existing mandate gets the new end date). The first step opens
+// with a GET (links may preselect choices in the address); the steps' forms POST to /add/step,
+// because the choices they carry (up to 500 members) do not fit in an address (HTTP 431). Only
+// the confirmation, POST /add, changes anything: registry.grantMandates (as POST
+// /api/organisations/:id/mandates), all or nothing; a refusal lists every refused member and
+// service with the reason.
 import type { Request, Response } from 'express';
 import { html, type SafeHtml } from '../../../web/html.js';
 import { LOA_RUNGS, rungAtLeast } from '../../../loa.js';
@@ -51,7 +54,7 @@ function servicesStep(page: OrganisationPage, state: WizardState, services: Read
   });
   const checked = state.scopes.map(scopeKey).filter((k) => choices.some((c) => c.value === k && !c.disabled));
   return html`${stepList(page, 'services')}${errorSummary(ctx, errors)}
-<form method="get" action="${base}/add" novalidate>${carried(state, { scopes: shown })}
+<form method="post" action="${base}/add/step" novalidate>${csrfField(ctx)}${carried(state, { scopes: shown })}
 ${searchField(page, ctx.t('mandates.searchServices'), 'serviceSearch', state.serviceSearch, 'services')}
 ${shown.length === 0 ? html`<p>${ctx.t('mandates.noMatch')}</p>` : choiceField({ name: 'scope', multiple: true, legend: ctx.t('mandates.chooseServices'), hint: ctx.t('mandates.generalHint'), choices, value: checked, ...(errors.scope ? { error: errors.scope } : {}) })}
 <div class="actions"><button type="submit" name="step" value="members">${ctx.t('mandates.next')}</button><a class="button secondary" href="${base}">${ctx.t('shell.cancel')}</a></div></form>`;
@@ -67,7 +70,7 @@ function membersStep(page: OrganisationPage, state: WizardState, members: readon
   const checked = state.memberIds.filter((id) => choices.some((c) => c.value === id && !c.disabled));
   return html`${stepList(page, 'members')}${errorSummary(ctx, errors)}
 <p>${ctx.t('mandates.chosenServices')} ${state.scopes.map((s, i) => html`${i ? ', ' : ''}<strong>${scopeName(ctx, s, services)}</strong>`)}</p>
-<form method="get" action="${base}/add" novalidate>${carried(state, { members: members.map((m) => m.id) })}
+<form method="post" action="${base}/add/step" novalidate>${csrfField(ctx)}${carried(state, { members: members.map((m) => m.id) })}
 ${searchField(page, ctx.t('mandates.searchMembers'), 'memberSearch', state.memberSearch, 'members')}
 ${members.length === 0 ? html`<p>${ctx.t('mandates.noMatch')}</p>` : choiceField({ name: 'member', multiple: true, legend: ctx.t('mandates.chooseMembers'), hint: ctx.t('mandates.membersHint', { level: needed }), choices, value: checked, ...(errors.member ? { error: errors.member } : {}) })}
 <div class="actions"><button type="submit" name="step" value="duration">${ctx.t('mandates.next')}</button><button type="submit" name="step" value="services" class="secondary">${ctx.t('mandates.previous')}</button></div></form>`;
@@ -76,7 +79,7 @@ ${members.length === 0 ? html`<p>${ctx.t('mandates.noMatch')}</p>` : choiceField
 function durationStep(deps: SectionDeps, page: OrganisationPage, state: WizardState, errors: FormErrors = {}): SafeHtml {
   const { ctx, base } = page;
   return html`${stepList(page, 'duration')}${errorSummary(ctx, errors)}
-<form method="get" action="${base}/add" novalidate>${carried(state, { duration: true })}
+<form method="post" action="${base}/add/step" novalidate>${csrfField(ctx)}${carried(state, { duration: true })}
 ${durationFieldset(ctx, state.duration, { maxYears: deps.services.config.mandates.maxYears, legend: ctx.t('mandates.chooseEnd'), ...(errors.endDate ? { error: errors.endDate } : {}) })}
 <p class="hint">${ctx.t('mandates.startsToday')}</p>
 <div class="actions"><button type="submit" name="step" value="review">${ctx.t('mandates.next')}</button><button type="submit" name="step" value="members" class="secondary">${ctx.t('mandates.previous')}</button></div></form>`;
@@ -94,7 +97,7 @@ function reviewStep(page: OrganisationPage, state: WizardState, endDay: string, 
 <div><dt>${ctx.t('mandates.col.endsOn')}</dt><dd>${dayText(ctx.lang, endDay)}</dd></div></dl>
 <p class="hint">${ctx.t('mandates.reviewHint')}</p>
 <form method="post" action="${base}/add">${csrfField(ctx)}${carried(state)}
-<div class="actions"><button type="submit">${ctx.t('mandates.confirm')}</button><button type="submit" formmethod="get" formaction="${base}/add" formnovalidate name="step" value="duration" class="secondary">${ctx.t('mandates.previous')}</button></div></form>`;
+<div class="actions"><button type="submit">${ctx.t('mandates.confirm')}</button><button type="submit" formaction="${base}/add/step" formnovalidate name="step" value="duration" class="secondary">${ctx.t('mandates.previous')}</button></div></form>`;
 }
 
 /** a bulk grant's refusal: every refused member and service with the reason (seed 004 §4.2) */
@@ -145,6 +148,11 @@ async function sendStep(deps: SectionDeps, req: Request, res: Response, page: Or
 
 export async function wizardPage(req: Request, res: Response, deps: SectionDeps): Promise<void> {
   await sendStep(deps, req, res, organisationPage(res, 'mandates'), readWizard(req.query as Record<string, unknown>));
+}
+
+/** a step's form sent (POST /add/step, CSRF checked): the next step asked for, nothing changes */
+export async function wizardStep(req: Request, res: Response, deps: SectionDeps): Promise<void> {
+  await sendStep(deps, req, res, organisationPage(res, 'mandates'), readWizard((req.body ?? {}) as Record<string, unknown>));
 }
 
 export async function confirmWizard(req: Request, res: Response, deps: SectionDeps): Promise<void> {
