@@ -6,7 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Agent } from 'supertest';
 import type { TestBroker } from './test-broker.js';
-import { csrfOf } from './flow-driver.js';
+import { csrfOf, readCodeFromOutbox } from './flow-driver.js';
 import { newAgent } from './sp-requests.js';
 import { localInputOf } from '../../broker/identity/channels/video/office-calendar.js';
 
@@ -139,4 +139,16 @@ export async function approvedRequest(
   assert.ok(activationCode, 'the console shows the activation code');
   const activationLink = linkIn(await mailMatching(b, fields.email!, /activa/i, approveSince), 'activate');
   return { id, activationCode, activationLink };
+}
+
+/**
+ * On an opened activation (link and code given in `browser`'s visit): sends the code to the
+ * mobile on file, reads it from <varDir>/outbox/sms.jsonl and types it back.
+ */
+export async function proveMobile(b: TestBroker, browser: Agent, mobile: string): Promise<void> {
+  const csrf = csrfOf((await browser.get('/register/video/activate').expect(200)).text);
+  const since = Date.now();
+  await browser.post('/register/video/activate/mobile').type('form').send({ csrf }).expect(200);
+  const code = await readCodeFromOutbox(b.varDir, 'sms', mobile, since);
+  await browser.post('/register/video/activate/mobile/code').type('form').send({ csrf, code }).expect(303).expect('location', '/register/video/activate');
 }

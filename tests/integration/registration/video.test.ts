@@ -2,7 +2,8 @@
 // security code shown once, the slot proposed from the interviewer console and e-mailed with a
 // link, the appointment opened with link and code, the copies of the identity document, the
 // interview's checks and the approval with an activation code read out and an activation link
-// e-mailed; the keys chosen with both; the level granted (basic, advanced only after an
+// e-mailed; the mobile stated on the request proved by a code sent to it by SMS; the keys chosen
+// with both; the level granted (basic, advanced only after an
 // official's review) seen in the LoA of the next Cl@ve Permanente login.
 import assert from 'node:assert/strict';
 import type { Agent } from 'supertest';
@@ -13,7 +14,7 @@ import { grantStaffRole, loginStaff } from '../../helpers/staff-session.js';
 import { EIDAS_LOW, EIDAS_SUBSTANTIAL, openPermanenteLogin, submitCode, submitPassword } from '../../helpers/permanente.js';
 import { FAST_ARGON2, alignToTotpStep, otherCode, totpCode } from '../../helpers/permanente-login.js';
 import { sql } from 'kysely';
-import { JPEG, PDF, PNG, approvedRequest, askForAppointment, linkIn, mailMatching, mailsTo, officeSlot, openAppointment, requestFields, requestIdOf, viewedCopies } from '../../helpers/video-identification.js';
+import { JPEG, PDF, PNG, approvedRequest, proveMobile, askForAppointment, linkIn, mailMatching, mailsTo, officeSlot, openAppointment, requestFields, requestIdOf, viewedCopies } from '../../helpers/video-identification.js';
 
 const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
 const PASSWORD = 'Vid3o-Registro-2026!';
@@ -251,6 +252,26 @@ forEachStores('registration by video identification (issue 9, seed 002)', (store
     it('offers the keys with the warning on the password alone, and activates Permanente with e-mail codes', async () => {
       const csrf = csrfOf((await evaBrowser.get(activationLink).expect(200)).text);
       await evaBrowser.post(activationLink).type('form').send({ csrf, code: activationCode }).expect(303).expect('location', '/register/video/activate');
+      // the mobile stated on the request is proved first: no key is offered or taken before
+      const ask = await evaBrowser.get('/register/video/activate').expect(200);
+      assert.doesNotMatch(ask.text, /name="key"/);
+      const askCsrf = csrfOf(ask.text);
+      await evaBrowser.post('/register/video/activate').type('form').send({ csrf: askCsrf, key: 'email', newPassword: PASSWORD, repeatPassword: PASSWORD }).expect(409);
+      const since = Date.now();
+      const codePage = await evaBrowser.post('/register/video/activate/mobile').type('form').send({ csrf: askCsrf }).expect(200);
+      const code = await readCodeFromOutbox(b.varDir, 'sms', '+32470123456', since);
+      assert.match(code, /^[0-9]{6}$/);
+      const wrongCode = code === '000000' ? '111111' : '000000';
+      for (let left = 4; left >= 1; left--) {
+        const wrong = await evaBrowser.post('/register/video/activate/mobile/code').type('form').send({ csrf: csrfOf(codePage.text), code: wrongCode }).expect(422);
+        assert.match(wrong.text, new RegExp(`(quedan|have) ${left} `));
+      }
+      await evaBrowser.post('/register/video/activate/mobile/code').type('form').send({ csrf: askCsrf, code: wrongCode }).expect(422);
+      // five wrong entries voided it: the right code no longer helps, a new one is needed
+      const voided = await evaBrowser.post('/register/video/activate/mobile/code').type('form').send({ csrf: askCsrf, code }).expect(422);
+      assert.match(voided.text, /ya no es válido|no longer valid/);
+      assert.equal((await b.broker.services.credentials.accounts.find((await b.broker.services.identity.findByDocument(EVA.documentNumber))!.id))?.state, 'pending');
+      await proveMobile(b, evaBrowser, '+32470123456');
       const choose = await evaBrowser.get('/register/video/activate').expect(200);
       for (const key of ['sms', 'totp', 'email', 'password']) assert.match(choose.text, new RegExp(`name="key" value="${key}"`));
       assert.match(choose.text, /mayoría de los servicios en línea no aceptan este nivel|most online services do not accept/);

@@ -3,6 +3,9 @@
 // one-time code (SMS when a mobile is on file, authenticator app, e-mail), or the password only,
 // with the seed's warning that most services do not accept it. The password rules, history and
 // hashing are the Permanente connector's (acceptNewPassword), the app enrolment its TOTP module.
+// A mobile stated on the request form was never proved to be the person's: before any key is set
+// up, a code sent by SMS to it must come back (../mobile-proof.ts), so nobody activates an
+// account whose SMS codes reach a stranger's phone. Without a mobile on file nothing is asked.
 import express, { type Request, type Response } from 'express';
 import { html, raw } from '../../../web/html.js';
 import { activationCodeMatches } from '../../activation-code.js';
@@ -11,6 +14,7 @@ import { acceptNewPassword, type NewPasswordProblem } from '../../../../connecto
 import { newPasswordFields } from '../../../../connectors/permanente/pages.js';
 import { newTotpSecret, totpQrSvg, totpUri, verifyTotp } from '../../../../connectors/permanente/totp.js';
 import { maskPhone } from '../../../../connectors/permanente/manage.js';
+import { createMobileProof } from '../mobile-proof.js';
 import { hashLinkToken } from './secrets.js';
 import { field } from './request-form.js';
 import { codeForm, csrfField, endNotice, notices, sendPage, translator, VIDEO, type Notice, type T } from './pages.js';
@@ -26,6 +30,7 @@ export function mountActivationRoutes(router: express.Router, vc: VideoContext):
   const { pages, credentials, audit } = services;
   const permanente = services.config.connectors.permanente;
   const form = express.urlencoded({ extended: false, limit: '8kb', parameterLimit: 10 });
+  const mobileProof = createMobileProof({ namespace: 'video-mobile', ephemeral: services.ephemeral, notify: services.notify, rateLimit: services.rateLimit, now: services.now });
   const keysFor = (person: Person): Key[] => [...permanente.secondFactors.filter((f) => f !== 'sms' || !!person.mobile), 'password'];
 
   const codePage = (req: Request, res: Response, csrf: string, token: string, notice?: Notice, status?: number) =>
@@ -60,10 +65,37 @@ ${newPasswordFields(t, services.config, problems)}
 </form>`, problems.length || notice ? 422 : 200);
   }
 
+  /** whether the keys may be chosen: no mobile on file, or the one on file proved in this visit */
+  const mobileSettled = (visit: VideoVisit, person: Person) => !person.mobile || visit.activation?.mobileProved === true;
+
+  function mobilePage(req: Request, res: Response, csrf: string, person: Person, step: 'send' | 'code', notice?: Notice, status?: number): void {
+    const t = translator(pages, res);
+    const mobile = maskPhone(person.mobile ?? '');
+    res.set('Cache-Control', 'no-store');
+    const body = step === 'send'
+      ? html`${notices(t, [notice])}
+<p>${t('video.mobile.intro', { mobile })}</p>
+<form method="post" action="${VIDEO}/activate/mobile">
+${csrfField(csrf)}
+<div class="actions"><button type="submit">${t('video.mobile.send')}</button></div>
+</form>`
+      : html`${notices(t, [notice])}
+${notice ? '' : html`<p role="status">${t('video.mobile.sent', { mobile })}</p>`}
+<form method="post" action="${VIDEO}/activate/mobile/code">
+${csrfField(csrf)}
+<label for="code">${t('video.mobile.code')}</label>
+<input type="text" id="code" name="code" required inputmode="numeric" autocomplete="one-time-code" maxlength="12">
+<div class="actions"><button type="submit">${t('video.continue')}</button></div>
+</form>`;
+    sendPage(pages, req, res, 'video.mobile.title', body, status ?? (notice ? 422 : 200));
+  }
+
   router.get('/activate', async (req, res) => {
     const visit = await visits.open(req, res);
     const found = await activationOf(req, res, visit);
-    if (found) choosePage(req, res, translator(pages, res), visit.csrf, found.person);
+    if (!found) return;
+    if (!mobileSettled(visit, found.person)) return mobilePage(req, res, visit.csrf, found.person, 'send');
+    choosePage(req, res, translator(pages, res), visit.csrf, found.person);
   });
 
   router.post('/activate', form, async (req, res) => {
@@ -71,6 +103,7 @@ ${newPasswordFields(t, services.config, problems)}
     const found = await activationOf(req, res, visit);
     if (!found) return;
     const { request, person } = found;
+    if (!mobileSettled(visit, person)) return mobilePage(req, res, visit.csrf, person, 'send', { key: 'video.mobile.first' }, 409);
     const t = translator(pages, res);
     const key = field(req.body, 'key') as Key;
     if (!keysFor(person).includes(key)) return choosePage(req, res, t, visit.csrf, person, '', [], { key: 'video.key.choose' });
@@ -156,7 +189,33 @@ ${request.grantedLevel === 'basic' ? html`<p>${t('video.activate.doneBasic')}</p
 <p><a href="/connectors/permanente/account">${t('permanente.account.link')}</a></p>`);
   }
 
-  // after /activate/app, which this one would otherwise swallow
+  router.post('/activate/mobile', form, async (req, res) => {
+    const visit = await visits.forForm(req);
+    const found = await activationOf(req, res, visit);
+    if (!found) return;
+    const { request, person } = found;
+    if (mobileSettled(visit, person)) return void res.redirect(303, `${VIDEO}/activate`);
+    const t = translator(pages, res);
+    const sent = await mobileProof.send(request.id, person.mobile!, { person: person.id, ip: req.ip ?? 'unknown' }, (code) => t('video.mobile.sms', { code }));
+    if (!sent) return mobilePage(req, res, visit.csrf, person, 'send', { key: 'video.mobile.rateLimited' }, 429);
+    mobilePage(req, res, visit.csrf, person, 'code');
+  });
+
+  router.post('/activate/mobile/code', form, async (req, res) => {
+    const visit = await visits.forForm(req);
+    const found = await activationOf(req, res, visit);
+    if (!found) return;
+    const { request, person } = found;
+    if (mobileSettled(visit, person)) return void res.redirect(303, `${VIDEO}/activate`);
+    const proof = await mobileProof.check(request.id, person.mobile!, field(req.body, 'code'));
+    if (proof.outcome === 'wrong') return mobilePage(req, res, visit.csrf, person, 'code', { key: 'video.mobile.wrong', vars: { left: String(proof.attemptsLeft) } });
+    if (proof.outcome === 'voided') return mobilePage(req, res, visit.csrf, person, 'send', { key: 'video.mobile.voided' });
+    await audit.record({ actor: `person:${person.id}`, action: 'video.activation.mobile-proved', subject: person.id, ip: req.ip, detail: { request: request.id } });
+    await visits.save({ ...visit, activation: { ...visit.activation!, mobileProved: true } });
+    res.redirect(303, `${VIDEO}/activate`);
+  });
+
+  // after /activate/app and /activate/mobile, which this one would otherwise swallow
   router.get('/activate/:token', async (req, res) => {
     const visit = await visits.open(req, res);
     codePage(req, res, visit.csrf, req.params.token);

@@ -11,8 +11,11 @@ const VISIT_MS = 30 * 60_000;
 export interface VideoProof {
   /** the request whose appointment link and security code were given */
   readonly appointment?: string;
-  /** the request whose activation link and code were given, and the keys being set up */
-  readonly activation?: { readonly requestId: string; readonly personId: string; readonly totpDraft?: string };
+  /**
+   * the request whose activation link and code were given, and the keys being set up;
+   * `mobileProved` once the code sent by SMS to the mobile on file was typed back
+   */
+  readonly activation?: { readonly requestId: string; readonly personId: string; readonly mobileProved?: boolean; readonly totpDraft?: string };
 }
 
 export type VideoVisit = Visit<VideoProof>;
