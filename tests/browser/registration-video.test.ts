@@ -3,8 +3,9 @@
 // a second context, logs in to /staff/video/ through the broker (Cl@ve PIN at rung 3) and
 // proposes a slot; the person opens the e-mailed link with the code, uploads both sides of the
 // document and accepts; the interviewer records the checks and approves, reading the activation
-// code from the console; the person activates with the e-mailed link and that code, choosing the
-// password alone after the warning; the next Cl@ve Permanente login (over HTTP) reaches eIDAS low
+// code from the console; the person activates with the e-mailed link and that code, proving the
+// mobile stated on the request with a code sent to it by SMS and choosing the password alone
+// after the warning; the next Cl@ve Permanente login (over HTTP) reaches eIDAS low
 // and not substantial (a basic registration). Every page is scanned with axe-core (WCAG 2.1 A and AA) and
 // kept as a screenshot in test-artifacts/.
 import assert from 'node:assert/strict';
@@ -14,7 +15,7 @@ import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { PROJECT_ROOT } from '../../broker/config.js';
 import { translate } from '../../broker/web/i18n/catalogue.js';
 import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
-import { readPinFromOutbox, type PinPerson } from '../helpers/flow-driver.js';
+import { readCodeFromOutbox, readPinFromOutbox, type PinPerson } from '../helpers/flow-driver.js';
 import { launchChromium } from '../helpers/browser.js';
 import { grantStaffRole } from '../helpers/staff-session.js';
 import { FAST_ARGON2 } from '../helpers/permanente-login.js';
@@ -26,7 +27,7 @@ const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
 const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const en = (key: string, vars?: Record<string, string>) => translate('en', key, vars);
 const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
-const SARA = { email: 'sara@example.be', documentNumber: '22222222J', documentDate: '2033-09-09' };
+const SARA = { email: 'sara@example.be', mobile: '+32470998877', documentNumber: '22222222J', documentDate: '2033-09-09' };
 const PASSWORD = 'Vid3o-Navegador-2026!';
 
 describe('browser: registration by video identification (chromium, two contexts)', function () {
@@ -83,6 +84,7 @@ describe('browser: registration by video identification (chromium, two contexts)
     await person.fill('#placeOfBirth', 'Antwerpen');
     await person.check('input[name="sex"][value="F"]');
     await person.fill('#email', SARA.email);
+    await person.fill('#mobile', SARA.mobile);
     await person.fill('#motivation', 'My tax return.');
     await person.fill('#slot1', officeSlot(b, 8));
     await person.selectOption('#language', 'en');
@@ -155,6 +157,15 @@ describe('browser: registration by video identification (chromium, two contexts)
     await person.fill('#code', activationCode);
     await person.click('form button[type="submit"]');
     await person.waitForURL(`${b.url}/register/video/activate`);
+    // the mobile stated on the request is proved first, with a code sent to it by SMS
+    await scan(person, 'activation-mobile');
+    const since = Date.now();
+    await person.click('form[action="/register/video/activate/mobile"] button[type="submit"]');
+    assert.equal(await person.textContent('[role="status"]'), en('video.mobile.sent', { mobile: '+32 ••• ••• 877' }));
+    await scan(person, 'activation-mobile-code');
+    await person.fill('#code', await readCodeFromOutbox(b.varDir, 'sms', SARA.mobile, since));
+    await person.click('form[action="/register/video/activate/mobile/code"] button[type="submit"]');
+    await person.waitForSelector('#password-warning');
     assert.equal(await person.textContent('#password-warning'), en('video.key.password.warning'));
     await scan(person, 'activation-keys');
     await person.check('input[name="key"][value="password"]');
