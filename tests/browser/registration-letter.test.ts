@@ -1,7 +1,8 @@
 // Registration by invitation letter in a real browser (Debian chromium): the request page, the
 // letter's PDF read with pdftotext, the CSV and contact-details pages, the code sent to the
-// mobile, the confirmation, each page scanned with axe-core (WCAG 2.1 A and AA); then the new person logs in with Cl@ve PIN at
-// the demo SP and reaches low (rung 2), the level a basic registration allows.
+// mobile, the confirmation, each page scanned with axe-core (WCAG 2.1 A and AA); then the new
+// person logs in with Cl@ve PIN at the demo SP and reaches low (rung 2), the level a basic
+// registration allows.
 import assert from 'node:assert/strict';
 import { mkdir } from 'node:fs/promises';
 import path from 'node:path';
