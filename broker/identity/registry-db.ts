@@ -57,6 +57,7 @@ export function createIdentityRegistry(db: Kysely<DbSchema>): IdentityRegistry {
       const row = await one('document_number', normaliseDocument(documentNumber));
       return contrastMatches(row, contrast) && row ? toPerson(row) : undefined;
     },
+    isMobileTaken: async (mobile) => !!(await db.selectFrom('persons').select('id').where('mobile', '=', normaliseMobile(mobile)).executeTakeFirst()),
     add,
     async updateForeignIdentity(pid, identity) {
       const row = validate({ eidasPersonIdentifier: pid, givenName: identity.givenName, firstSurname: identity.firstSurname, dateOfBirth: identity.dateOfBirth, registrationLevel: 'basic' });

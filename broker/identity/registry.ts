@@ -22,6 +22,8 @@ export interface IdentityRegistry {
    * not tell "unknown person" from "wrong contrast data" apart (uniform answers).
    */
   findByDocumentAndContrast(documentNumber: string, contrast: ContrastData): Promise<Person | undefined>;
+  /** whether a person, in any state, holds this mobile (E.164): the "one person per mobile" key */
+  isMobileTaken(mobile: string): Promise<boolean>;
   /** validates (DNI/NIE check letter, E.164 mobile, one person per mobile) and inserts */
   add(person: NewPerson): Promise<Person>;
   /**

@@ -4,6 +4,7 @@
 // voiding after 5 wrong codes, the one-person-per-mobile rule, and the code by SMS that proves the
 // typed mobile before it is registered.
 import assert from 'node:assert/strict';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import request from 'supertest';
 import { forEachStores, startTestBroker, SP2, type TestBroker } from '../../helpers/test-broker.js';
@@ -33,6 +34,12 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
   after(async () => b.close());
 
   const agent = () => request.agent(b.server);
+
+  /** the SMS lines to `to` in the outbox written at or after `since` (wall clock) */
+  async function smsTo(to: string, since: number): Promise<unknown[]> {
+    const text = await readFile(path.join(b.varDir, 'outbox', 'sms.jsonl'), 'utf8').catch(() => '');
+    return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as { to: string; at: string }).filter((l) => l.to === to && Date.parse(l.at) >= since);
+  }
 
   async function letterFor(resident: LetterResident, addressPart: string) {
     const since = b.clock.now().getTime();
@@ -153,10 +160,13 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
     const letter = await letterFor(SOPHIE, 'Calle Colón');
     const a = agent();
     await enterCsv(a, SOPHIE, letter.csv, 303);
-    const refused = await completeDetails(a, b.varDir, { mobile: CARMEN_MOBILE, email: 'sophie@example.fr' }, 409);
+    const since = Date.now();
+    // refused before any code: nothing is sent to a number that cannot become Sophie's
+    const refused = await giveContactDetails(a, { mobile: CARMEN_MOBILE, email: 'sophie@example.fr' }, 409);
     assert.match(refused.text, /Solo se puede asociar un DNI\/NIE a cada número de móvil/);
     assert.match(refused.text, /segundo factor/);
     assert.equal(await b.broker.services.identity.findByDocument(SOPHIE.document), undefined);
+    assert.deepEqual(await smsTo(CARMEN_MOBILE, since), []);
     const done = await completeDetails(a, b.varDir, { mobile: '+33612345678', email: 'sophie@example.fr' }, 200);
     assert.match(done.text, /nivel básico/);
     const sophie = await b.broker.services.identity.findByDocument(SOPHIE.document);
@@ -202,9 +212,11 @@ forEachStores('registration by invitation letter (seed 000 §2.2.2)', (stores) =
     assert.match((await giveContactDetails(a, { mobile: '+34699000000', email: 'not-an-address' }, 422)).text, /correo electrónico válida/);
     assert.match((await giveContactDetails(a, { mobile: '+34699000000', email: 'c@example.es', conditions: false }, 422)).text, /aceptar las condiciones/);
     // Carmen is registered already, with a mobile: the letter cannot change it
-    const refused = await completeDetails(a, b.varDir, { mobile: '+34699000000', email: 'c@example.es' }, 409);
+    const since = Date.now();
+    const refused = await giveContactDetails(a, { mobile: '+34699000000', email: 'c@example.es' }, 409);
     assert.match(refused.text, /especialmente protegido/);
     assert.equal((await b.broker.services.identity.findByDocument(CARMEN.document))?.mobile, CARMEN_MOBILE);
+    assert.deepEqual(await smsTo('+34699000000', since), [], 'no code sent for a registration refused anyway');
   });
 
   it('limits letter requests per DNI/NIE and day, counted whether or not it is in the register', async () => {

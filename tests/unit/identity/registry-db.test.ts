@@ -103,6 +103,13 @@ describe('identity registry (database)', () => {
     );
   });
 
+  it('tells whether a mobile is taken, however it is typed', async () => {
+    assert.equal(await registry.isMobileTaken('+34600000001'), false);
+    await registry.add(carmen);
+    assert.equal(await registry.isMobileTaken('0034 600 00 00 01'), true);
+    assert.equal(await registry.isMobileTaken('+34600000002'), false);
+  });
+
   it('refuses the same document twice', async () => {
     await registry.add(carmen);
     await assert.rejects(() => registry.add({ ...carmen, mobile: '+34600000009' }), rejectsWith('duplicate'));

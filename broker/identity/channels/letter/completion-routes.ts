@@ -5,11 +5,15 @@
 // when the person is registered (complete-registration.ts), after the right code.
 import type express from 'express';
 import { isWellFormedVerificationCode } from './verification-code.js';
-import { completeRegistration } from './complete-registration.js';
+import { completeRegistration, type Completion } from './complete-registration.js';
+import { createIdentityRegistry } from '../../registry-db.js';
 import { contactDetails, identityData, typedIdentity } from './form-input.js';
 import { formField } from '../../../web/form-field.js';
-import { LETTER, renderComplete, renderDetails, renderDone, renderMobileCode } from './pages.js';
+import { LETTER, renderComplete, renderDetails, renderDone, renderMobileCode, type DetailsValues } from './pages.js';
 import type { LetterDeps } from './letter-deps.js';
+import type { LetterVisit } from './visit.js';
+
+type Refusal = Exclude<Completion, { ok: true }>['reason'];
 
 const HOUR = 3_600_000;
 
@@ -87,6 +91,8 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
       renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.rateLimited' }, status: 429, values });
       return;
     }
+    const early = await refusalBeforeCode(deps.db, resident.documentNumber, details.contact.mobile);
+    if (early) return refuse(req, res, visit, checked.letterId, early, values);
     // Nothing is stored yet: the number becomes theirs only once the code sent to it comes back.
     const sent = await mobileProof.send(checked.letterId, details.contact.mobile, { person: checked.documentNumber, ip: deps.ip(req) }, (code) => pages.t(res, 'letter.sms', { code }));
     if (!sent) {
@@ -129,17 +135,33 @@ export function mountCompletion(router: express.Router, form: express.RequestHan
       renderDone(pages, req, res, outcome.created);
       return;
     }
-    await audit.record({ actor: 'anonymous', action: 'registration.letter.refused', ip, detail: { letter: checked.letterId, reason: outcome.reason } });
-    if (outcome.reason === 'mobile-taken') {
+    await refuse(req, res, visit, checked.letterId, outcome.reason, values);
+  });
+
+  async function refuse(req: express.Request, res: express.Response, visit: LetterVisit, letterId: string, reason: Refusal, values: DetailsValues): Promise<void> {
+    await audit.record({ actor: 'anonymous', action: 'registration.letter.refused', ip: deps.ip(req), detail: { letter: letterId, reason } });
+    if (reason === 'mobile-taken') {
       renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.mobileTaken' }, status: 409, values });
       return;
     }
-    if (outcome.reason === 'invalid-contact') {
+    if (reason === 'invalid-contact') {
       renderDetails(pages, req, res, { csrf: visit.csrf, error: { key: 'letter.error.mobileInvalid' }, values });
       return;
     }
     // the checked letter is spent or refused for good: the page that follows starts afresh
     const fresh = await visits.renew(res, visit, {});
-    renderComplete(pages, req, res, { csrf: fresh.csrf, error: { key: REFUSAL_KEYS[outcome.reason] }, status: 409 });
-  });
+    renderComplete(pages, req, res, { csrf: fresh.csrf, error: { key: REFUSAL_KEYS[reason] }, status: 409 });
+  }
+}
+
+/**
+ * The refusals the registration would give whatever the code, given before an SMS goes to a number
+ * that cannot become this person's (complete-registration.ts checks them again in its transaction).
+ */
+async function refusalBeforeCode(db: LetterDeps['db'], documentNumber: string, mobile: string): Promise<Refusal | undefined> {
+  const registry = createIdentityRegistry(db);
+  const known = await registry.findByDocument(documentNumber);
+  if (known && known.status !== 'active') return 'not-active';
+  if (known?.mobile) return 'already-registered';
+  return (await registry.isMobileTaken(mobile)) ? 'mobile-taken' : undefined;
 }
