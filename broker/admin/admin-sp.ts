@@ -9,6 +9,7 @@ import { constants as fsConstants } from 'node:fs';
 import { link, mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { SAML } from '@node-saml/passport-saml';
+import type { z } from 'zod';
 import { PROJECT_ROOT, spPolicySchema, type Config } from '../config.js';
 import { generateSelfSigned, keyDirectory } from '../saml/keys.js';
 import { parseSpMetadata, type SpEntry } from '../saml/sp-metadata.js';
@@ -36,9 +37,19 @@ export function adminSpAddresses(cfg: Config): { entityID: string; acsUrl: strin
 }
 
 export async function loadAdminSp(cfg: Config): Promise<AdminSp> {
-  const { entityID, acsUrl } = adminSpAddresses(cfg);
   const generatedKey = !cfg.admin.spSigningKeyFile;
-  const { keyPem, certPem } = generatedKey ? await loadOrGeneratePair(keyDirectory(cfg, cfg.varDir)) : await readConfiguredPair(cfg);
+  const pair = generatedKey ? await loadOrGeneratePair(keyDirectory(cfg, cfg.varDir)) : await readConfiguredPair(cfg);
+  return describeLocalSp(adminSpAddresses(cfg), pair, generatedKey);
+}
+
+/**
+ * A service provider of our own IdP — the management module, the staff consoles, citizen
+ * self-service: its metadata as passport-saml generates it, and the registry entry read back from
+ * it as any SP's. The staff and self-service SPs sign with the management SP's pair.
+ */
+export function describeLocalSp(addresses: { entityID: string; acsUrl: string }, pair: { keyPem: string; certPem: string }, generatedKey: boolean): AdminSp {
+  const { entityID, acsUrl } = addresses;
+  const { keyPem, certPem } = pair;
   const metadataXml = new SAML({
     issuer: entityID,
     callbackUrl: acsUrl,
@@ -49,7 +60,7 @@ export async function loadAdminSp(cfg: Config): Promise<AdminSp> {
     signatureAlgorithm: 'sha256',
   }).generateServiceProviderMetadata(null, certPem);
   const entry = parseSpMetadata(metadataXml)[0];
-  if (!entry) throw new TypeError('the management SP metadata has no SPSSODescriptor');
+  if (!entry) throw new TypeError(`the metadata of ${entityID} has no SPSSODescriptor`);
   return { entityID, acsUrl, keyPem, certPem, metadataXml, entry, generatedKey };
 }
 
@@ -59,10 +70,13 @@ export async function loadAdminSp(cfg: Config): Promise<AdminSp> {
  * below the administrators' minimum rung.
  */
 export function withAdminSpPolicy(cfg: Config): Config {
-  const { entityID } = adminSpAddresses(cfg);
+  return withLocalSpPolicy(cfg, adminSpAddresses(cfg).entityID, { displayName: 'Pasarela management', dialects: ['eidas'], loaFramework: 'eherkenning', minimumRung: cfg.mandates.adminMinimumRung });
+}
+
+/** The configuration with a local SP's policy, unless the operator wrote one for its entityID. */
+export function withLocalSpPolicy(cfg: Config, entityID: string, policy: z.input<typeof spPolicySchema>): Config {
   if (cfg.sps.policies[entityID]) return cfg;
-  const policy = spPolicySchema.parse({ displayName: 'Pasarela management', dialects: ['eidas'], loaFramework: 'eherkenning', minimumRung: cfg.mandates.adminMinimumRung });
-  return { ...cfg, sps: { ...cfg.sps, policies: { ...cfg.sps.policies, [entityID]: policy } } };
+  return { ...cfg, sps: { ...cfg.sps, policies: { ...cfg.sps.policies, [entityID]: spPolicySchema.parse(policy) } } };
 }
 
 async function readConfiguredPair(cfg: Config): Promise<{ keyPem: string; certPem: string }> {

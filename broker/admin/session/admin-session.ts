@@ -2,13 +2,10 @@
 // `pasarela.admin` on /admin only, HttpOnly, SameSite=Lax, Secure as the broker's other cookies
 // (flow/cookies.ts). It holds who logged in, at which rung and when, and the CSRF token the API
 // wants back on every state-changing call.
-import { createHmac } from 'node:crypto';
 import type { RequestHandler } from 'express';
-import session from 'express-session';
 import type { LoaRung } from '../../loa.js';
 import type { BrokerServices } from '../../services.js';
-import { cookieSecure } from '../../flow/cookies.js';
-import { EphemeralSessionStore } from './session-store.js';
+import { localSession } from './local-session.js';
 
 export const ADMIN_COOKIE = 'pasarela.admin';
 
@@ -28,27 +25,7 @@ declare module 'express-session' {
   }
 }
 
-/**
- * The cookie's signing secrets, derived from the credential secrets (newest first, so every node
- * signs with the same one and older ones still verify during a rotation). The session id is
- * already unguessable; the signature keeps forged ids from reaching the store at all.
- */
-function cookieSecrets(services: BrokerServices): string[] {
-  return [...services.config.keys.credentialSecrets]
-    .sort((a, b) => b.version - a.version)
-    .map((s) => createHmac('sha256', s.secret).update('pasarela admin session cookie').digest('base64url'));
-}
-
 export function adminSession(services: BrokerServices): RequestHandler {
   const cfg = services.config;
-  return session({
-    name: ADMIN_COOKIE,
-    secret: cookieSecrets(services),
-    store: new EphemeralSessionStore(services.ephemeral, { idleMs: cfg.admin.sessionIdleSeconds * 1000, absoluteMs: cfg.admin.sessionAbsoluteSeconds * 1000 }, services.now),
-    resave: false,
-    saveUninitialized: false,
-    unset: 'destroy',
-    // no maxAge: the cookie ends with the browser; the store enforces both lifetimes
-    cookie: { path: '/admin', httpOnly: true, sameSite: 'lax', secure: cookieSecure(cfg) },
-  });
+  return localSession(services, { cookie: ADMIN_COOKIE, path: '/admin', purpose: 'admin', keyPrefix: 'admin-session', idleSeconds: cfg.admin.sessionIdleSeconds, absoluteSeconds: cfg.admin.sessionAbsoluteSeconds });
 }

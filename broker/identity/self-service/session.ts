@@ -4,14 +4,11 @@
 // broker's SSO session (flow.ssoIdleSeconds, flow.ssoAbsoluteSeconds). It holds who logged in,
 // how (the Cl@ve SelectedIdP) and at which rung, and the CSRF token every form carries back.
 // A renunciation ends it with every other session of the person (flow/revoked-sessions.ts).
-import { createHmac } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import session from 'express-session';
 import type { LoaRung } from '../../loa.js';
 import type { BrokerServices } from '../../services.js';
-import { cookieSecure } from '../../flow/cookies.js';
+import { localSession } from '../../admin/session/local-session.js';
 import { constantEquals } from '../../constant-equals.js';
-import { EphemeralSessionStore } from '../../admin/session/session-store.js';
 
 export const ACCOUNT_COOKIE = 'pasarela.account';
 
@@ -35,25 +32,9 @@ declare module 'express-session' {
   }
 }
 
-/** Signing secrets of the cookie, derived from the credential secrets apart from the other modules' cookies. */
-function cookieSecrets(services: BrokerServices): string[] {
-  return [...services.config.keys.credentialSecrets]
-    .sort((a, b) => b.version - a.version)
-    .map((s) => createHmac('sha256', s.secret).update('pasarela account session cookie').digest('base64url'));
-}
-
 export function accountSession(services: BrokerServices): RequestHandler {
   const cfg = services.config;
-  return session({
-    name: ACCOUNT_COOKIE,
-    secret: cookieSecrets(services),
-    store: new EphemeralSessionStore(services.ephemeral, { idleMs: cfg.flow.ssoIdleSeconds * 1000, absoluteMs: cfg.flow.ssoAbsoluteSeconds * 1000 }, services.now, 'account-session'),
-    resave: false,
-    saveUninitialized: false,
-    unset: 'destroy',
-    // no maxAge: the cookie ends with the browser; the store enforces both lifetimes
-    cookie: { path: '/account', httpOnly: true, sameSite: 'lax', secure: cookieSecure(cfg) },
-  });
+  return localSession(services, { cookie: ACCOUNT_COOKIE, path: '/account', purpose: 'account', keyPrefix: 'account-session', idleSeconds: cfg.flow.ssoIdleSeconds, absoluteSeconds: cfg.flow.ssoAbsoluteSeconds });
 }
 
 /** Whether a form carries the session's CSRF token (field `csrf`), compared in constant time. */

@@ -3,14 +3,11 @@
 // SameSite=Lax, Secure as the broker's other cookies. It holds who logged in, at which rung and
 // when, and the CSRF token every console form carries back. The roles are not in it: the consoles
 // read them at each request (roles.ts), so a revocation needs no logout.
-import { createHmac } from 'node:crypto';
 import type { Request, RequestHandler } from 'express';
-import session from 'express-session';
 import type { LoaRung } from '../../loa.js';
 import type { BrokerServices } from '../../services.js';
-import { cookieSecure } from '../../flow/cookies.js';
+import { localSession } from '../../admin/session/local-session.js';
 import { constantEquals } from '../../constant-equals.js';
-import { EphemeralSessionStore } from '../../admin/session/session-store.js';
 
 export const STAFF_COOKIE = 'pasarela.staff';
 
@@ -30,25 +27,9 @@ declare module 'express-session' {
   }
 }
 
-/** Signing secrets of the cookie, derived from the credential secrets apart from the management cookie's. */
-function cookieSecrets(services: BrokerServices): string[] {
-  return [...services.config.keys.credentialSecrets]
-    .sort((a, b) => b.version - a.version)
-    .map((s) => createHmac('sha256', s.secret).update('pasarela staff session cookie').digest('base64url'));
-}
-
 export function staffSession(services: BrokerServices): RequestHandler {
   const cfg = services.config;
-  return session({
-    name: STAFF_COOKIE,
-    secret: cookieSecrets(services),
-    store: new EphemeralSessionStore(services.ephemeral, { idleMs: cfg.staff.sessionIdleSeconds * 1000, absoluteMs: cfg.staff.sessionAbsoluteSeconds * 1000 }, services.now, 'staff-session'),
-    resave: false,
-    saveUninitialized: false,
-    unset: 'destroy',
-    // no maxAge: the cookie ends with the browser; the store enforces both lifetimes
-    cookie: { path: '/staff', httpOnly: true, sameSite: 'lax', secure: cookieSecure(cfg) },
-  });
+  return localSession(services, { cookie: STAFF_COOKIE, path: '/staff', purpose: 'staff', keyPrefix: 'staff-session', idleSeconds: cfg.staff.sessionIdleSeconds, absoluteSeconds: cfg.staff.sessionAbsoluteSeconds });
 }
 
 /** Whether a console form carries the session's CSRF token (field `csrf`), compared in constant time. */

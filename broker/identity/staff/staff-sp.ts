@@ -4,11 +4,8 @@
 // rung in its policy, and the two logins have different pairwise NameIDs, sessions and cookies,
 // so a management session never opens a console. It signs with the management SP's key pair: both
 // are the same broker process and operator, and one key pair to configure and rotate is enough.
-import { SAML } from '@node-saml/passport-saml';
-import { spPolicySchema, type Config } from '../../config.js';
-import type { AdminSp } from '../../admin/admin-sp.js';
-import { parseSpMetadata } from '../../saml/sp-metadata.js';
-import { NAMEID_FORMAT } from '../../saml/namespaces.js';
+import type { Config } from '../../config.js';
+import { describeLocalSp, withLocalSpPolicy, type AdminSp } from '../../admin/admin-sp.js';
 
 export type StaffSp = AdminSp;
 
@@ -17,20 +14,7 @@ export function staffSpAddresses(cfg: Config): { entityID: string; acsUrl: strin
 }
 
 export function loadStaffSp(cfg: Config, adminSp: AdminSp): StaffSp {
-  const { entityID, acsUrl } = staffSpAddresses(cfg);
-  const { keyPem, certPem } = adminSp;
-  const metadataXml = new SAML({
-    issuer: entityID,
-    callbackUrl: acsUrl,
-    idpCert: certPem, // not used for metadata; the strategy gets the IdP's certificates
-    identifierFormat: NAMEID_FORMAT.persistent,
-    wantAssertionsSigned: true,
-    privateKey: keyPem,
-    signatureAlgorithm: 'sha256',
-  }).generateServiceProviderMetadata(null, certPem);
-  const entry = parseSpMetadata(metadataXml)[0];
-  if (!entry) throw new TypeError('the staff SP metadata has no SPSSODescriptor');
-  return { entityID, acsUrl, keyPem, certPem, metadataXml, entry, generatedKey: adminSp.generatedKey };
+  return describeLocalSp(staffSpAddresses(cfg), adminSp, adminSp.generatedKey);
 }
 
 /**
@@ -38,8 +22,5 @@ export function loadStaffSp(cfg: Config, adminSp: AdminSp): StaffSp {
  * dialect's minimum data set and LoA framework, never below staff.minimumRung.
  */
 export function withStaffSpPolicy(cfg: Config): Config {
-  const { entityID } = staffSpAddresses(cfg);
-  if (cfg.sps.policies[entityID]) return cfg;
-  const policy = spPolicySchema.parse({ displayName: 'Pasarela staff consoles', dialects: ['eidas'], loaFramework: 'eidas', minimumRung: cfg.staff.minimumRung });
-  return { ...cfg, sps: { ...cfg.sps, policies: { ...cfg.sps.policies, [entityID]: policy } } };
+  return withLocalSpPolicy(cfg, staffSpAddresses(cfg).entityID, { displayName: 'Pasarela staff consoles', dialects: ['eidas'], loaFramework: 'eidas', minimumRung: cfg.staff.minimumRung });
 }
