@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util';
 import { loadConfig } from '../broker/config.js';
 import { DatabaseLockedError, openDatabase } from '../broker/store/db.js';
 import { auditEntries, DEFAULT_PAGE, type AuditFilter, type AuditPage, type ExportedEntry } from '../broker/store/audit-export.js';
-import { consoleIo, type Io } from './io.js';
+import { commandFailed, consoleIo, UsageError, type Io } from './io.js';
 
 const USAGE = `usage:
   audit export [--since <ISO date/time>] [--until <ISO date/time>] [--subject <person id>]
@@ -22,7 +22,6 @@ writes JSON lines {id, at, actor, action, subject, ip, detail} in time order: si
 until exclusive; to stdout, or to --out (created readable by its owner only)
 options: --broker <URL> (or PASARELA_URL) with AUDIT_TOKEN: read through a running broker`;
 
-class UsageError extends Error {}
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
   try {
@@ -72,12 +71,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    io.err(`audit: ${(err as Error).message}`);
-    return 1;
+    return commandFailed(io, err, 'audit', USAGE);
   }
 }
 

@@ -15,7 +15,7 @@ import { idpEntityID, sloUrl, ssoUrl } from '../broker/saml/addresses.js';
 import { ATTRIBUTE_TABLE } from '../broker/saml/attributes.js';
 import { loadSigningKeys, type SigningKeys } from '../broker/saml/keys.js';
 import { NAMEID_FORMAT } from '../broker/saml/namespaces.js';
-import { consoleIo, type Io } from './io.js';
+import { consoleIo, UsageError, type Io } from './io.js';
 
 const USAGE = `usage: pasarela keycloak-idp --alias <alias> [options]
   prints {"identityProvider", "mappers"} for Keycloak's Admin REST API (docs/keycloak.md)
@@ -35,7 +35,6 @@ options:
   --broker-config               print instead the broker's YAML entry for the realm (needs --keycloak-url)
 configuration: as the broker's (config/default.yaml, PASARELA_CONFIG, PUBLIC_URL, VAR_DIR, …)`;
 
-class UsageError extends Error {}
 
 const EIDAS_SHORT: Readonly<Record<string, string>> = {
   low: 'http://eidas.europa.eu/LoA/low',

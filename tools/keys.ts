@@ -8,9 +8,9 @@ import { X509Certificate, createHash, randomBytes } from 'node:crypto';
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../broker/config.js';
+import { loadConfig } from '../broker/config.js';
 import { KEY_FILES, generateSelfSigned, keyDirectory, signingKeysFromPem } from '../broker/saml/keys.js';
-import { consoleIo, type Io } from './io.js';
+import { commandFailed, consoleIo, UsageError, type Io } from './io.js';
 
 const USAGE = `usage:
   pasarela keys status
@@ -21,7 +21,6 @@ const USAGE = `usage:
 options: --dir DIR (default: the configured key directory)
 after next, promote and retire: restart every node (rolling), then check /saml/metadata`;
 
-class UsageError extends Error {}
 
 async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
   const tmp = `${file}.${process.pid}.tmp`;
@@ -101,11 +100,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
         throw new UsageError(`unknown keys action "${action}"`);
     }
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`pasarela keys: ${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    io.err(`pasarela keys: ${err instanceof ConfigError ? err.message : (err as Error).message}`);
-    return 1;
+    return commandFailed(io, err, 'pasarela keys', USAGE);
   }
 }

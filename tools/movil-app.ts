@@ -3,8 +3,8 @@
 // the app API. One module per subcommand under tools/movil-app/, listed here one line each.
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { consoleIo, type Io } from './io.js';
-import { parseCommand, UsageError, type AppCommand } from './movil-app/command.js';
+import { commandFailed, consoleIo, type Io } from './io.js';
+import { parseCommand, type AppCommand } from './movil-app/command.js';
 import { activate } from './movil-app/activate.js';
 import { device } from './movil-app/device.js';
 import { inbox } from './movil-app/inbox.js';
@@ -41,12 +41,7 @@ export async function main(argv: string[], _env: NodeJS.ProcessEnv = process.env
     }
     return await command.run(values, positionals, io);
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`movil-app: ${(err as Error).message}\nusage: movil-app ${command.usage}`);
-      return 2;
-    }
-    io.err(`movil-app: ${(err as Error).message}`);
-    return 1;
+    return commandFailed(io, err, 'movil-app', `usage: movil-app ${command.usage}`);
   }
 }
 

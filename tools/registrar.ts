@@ -26,7 +26,7 @@ import { createAuditLog } from '../broker/store/audit-log.js';
 import { registerPerson, renewActivationCode, type RegistrationDeps } from '../broker/identity/registration.js';
 import { loadSeedFile } from '../broker/identity/seed.js';
 import type { NewPerson, RegistrationLevel } from '../broker/identity/person.js';
-import { consoleIo, type Io } from './io.js';
+import { commandFailed, consoleIo, UsageError, type Io } from './io.js';
 
 export type { Io } from './io.js';
 
@@ -39,7 +39,6 @@ const USAGE = `usage:
   registrar device-activation <DNI/NIE>     (Cl@ve app activation code; needs --broker)
 options: --broker <URL> (or PASARELA_URL) with REGISTRAR_TOKEN: go through a running broker`;
 
-class UsageError extends Error {}
 
 /** Runs one command; returns the process exit code. */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env, io: Io = consoleIo): Promise<number> {
@@ -95,12 +94,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    io.err(`registrar: ${(err as Error).message}`);
-    return 1;
+    return commandFailed(io, err, 'registrar', USAGE);
   }
 }
 

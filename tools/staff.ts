@@ -13,7 +13,7 @@ import { DatabaseLockedError, openDatabase } from '../broker/store/db.js';
 import { createIdentityRegistry } from '../broker/identity/registry-db.js';
 import { createAuditLog } from '../broker/store/audit-log.js';
 import { createStaffRegistry, isStaffRole, STAFF_ROLES, type StaffRole } from '../broker/identity/staff/roles.js';
-import { consoleIo, type Io } from './io.js';
+import { commandFailed, consoleIo, UsageError, type Io } from './io.js';
 
 const USAGE = `usage:
   staff grant <DNI/NIE> <role>
@@ -22,7 +22,6 @@ const USAGE = `usage:
 roles: ${STAFF_ROLES.join(', ')}
 options: --broker <URL> (or PASARELA_URL) with OPERATOR_TOKEN: go through a running broker`;
 
-class UsageError extends Error {}
 
 /** A grant as both targets report it (dates as ISO 8601). */
 interface GrantLine {
@@ -71,12 +70,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env,
     }
     return 0;
   } catch (err) {
-    if (err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
-      io.err(`${(err as Error).message}\n${USAGE}`);
-      return 2;
-    }
-    io.err(`staff: ${(err as Error).message}`);
-    return 1;
+    return commandFailed(io, err, 'staff', USAGE);
   }
 }
 

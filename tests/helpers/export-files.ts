@@ -29,6 +29,11 @@ export function csvRows(bytes: Buffer): string[][] {
   return parseCsv(bytes.subarray(3).toString('utf8'));
 }
 
+/** A sheet row's cells as text, `width` of them (exceljs leaves empty cells out of row.values). */
+export function cellsOf(row: ExcelJS.Row, width: number): string[] {
+  return Array.from({ length: width }, (_, i) => String(row.getCell(i + 1).value ?? ''));
+}
+
 /** an XLSX export's first sheet as text rows of `width` cells; a formula cell fails */
 export async function xlsxRows(bytes: Buffer, width: number): Promise<string[][]> {
   const book = new ExcelJS.Workbook();
@@ -38,7 +43,7 @@ export async function xlsxRows(bytes: Buffer, width: number): Promise<string[][]
     row.eachCell((cell) => {
       if (cell.type === ExcelJS.ValueType.Formula) throw new Error(`a formula in the export: ${String(cell.value)}`);
     });
-    rows.push(Array.from({ length: width }, (_, i) => String(row.getCell(i + 1).value ?? '')));
+    rows.push(cellsOf(row, width));
   });
   return rows;
 }

@@ -1,7 +1,9 @@
 // One subcommand of the simulated app: its options (node:util parseArgs) and what it does with
 // them. Every subcommand takes --document or --file to find the key file.
 import { parseArgs } from 'node:util';
-import type { Io } from '../io.js';
+import { UsageError, type Io } from '../io.js';
+
+export { UsageError };
 import { defaultKeyFilePath, readKeyFile, type AppKeyFile } from './key-file.js';
 
 export type Options = Record<string, { type: 'string' | 'boolean' }>;
@@ -15,7 +17,6 @@ export interface AppCommand {
 
 export const KEY_FILE_OPTIONS: Options = { document: { type: 'string' }, file: { type: 'string' } };
 
-export class UsageError extends Error {}
 
 export function parseCommand(command: AppCommand, argv: string[]) {
   return parseArgs({ args: argv, allowPositionals: true, options: { ...KEY_FILE_OPTIONS, ...command.options, help: { type: 'boolean' } } });

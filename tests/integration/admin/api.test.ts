@@ -16,6 +16,7 @@ import { FAST_ARGON2 } from '../../helpers/permanente-login.js';
 import { change, conforms, loginAdmin, type AdminAgent } from '../../helpers/admin-session.js';
 import { adminRoutes } from '../../../broker/admin/api/routes/index.js';
 import type { HttpMethod } from '../../../broker/admin/api/route.js';
+import { binary, cellsOf, parseCsv } from '../../helpers/export-files.js';
 
 const OPERATOR_TOKEN = 'operator-token-for-tests-only-0123456789';
 const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
@@ -39,38 +40,6 @@ async function activationToken(b: TestBroker, to: string): Promise<string> {
   }
   throw new Error(`no activation link to ${to}`);
 }
-
-/** RFC 4180 reader: enough to read our own export back. */
-function parseCsv(text: string): string[][] {
-  const rows: string[][] = [];
-  let row: string[] = [];
-  let cell = '';
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const c = text[i]!;
-    if (quoted) {
-      if (c === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (c === '"') quoted = false;
-      else cell += c;
-    } else if (c === '"') quoted = true;
-    else if (c === ',') row.push(cell), (cell = '');
-    else if (c === '\r' && text[i + 1] === '\n') {
-      row.push(cell), rows.push(row), (row = []), (cell = ''), i++;
-    } else cell += c;
-  }
-  return rows;
-}
-
-/** A sheet row's cells as text, `width` of them (exceljs leaves empty cells out of row.values). */
-function cellsOf(row: ExcelJS.Row, width: number): string[] {
-  return Array.from({ length: width }, (_, i) => String(row.getCell(i + 1).value ?? ''));
-}
-
-const binary = (res: import('superagent').Response, cb: (err: Error | null, body: Buffer) => void) => {
-  const chunks: Buffer[] = [];
-  res.on('data', (c: Buffer) => chunks.push(c));
-  res.on('end', () => cb(null, Buffer.concat(chunks)));
-};
 
 forEachStores('management API (issue 7)', (stores) => {
   let b: TestBroker;
