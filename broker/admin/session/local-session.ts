@@ -3,8 +3,8 @@
 // module's path only, HttpOnly, SameSite=Lax, Secure as the broker's other cookies, no expiry (it
 // ends with the browser; the store enforces the idle and absolute lifetimes by the broker clock).
 import { createHmac } from 'node:crypto';
-import type { RequestHandler } from 'express';
-import session from 'express-session';
+import type { Request, RequestHandler } from 'express';
+import session, { type SessionData } from 'express-session';
 import type { BrokerServices } from '../../services.js';
 import { cookieSecure } from '../../flow/cookies.js';
 import { EphemeralSessionStore } from './session-store.js';
@@ -41,5 +41,19 @@ export function localSession(services: BrokerServices, o: LocalSessionOptions): 
     saveUninitialized: false,
     unset: 'destroy',
     cookie: { path: o.path, httpOnly: true, sameSite: 'lax', secure: cookieSecure(services.config) },
+  });
+}
+
+/**
+ * Opens the module's session for a login: a new session id at every login (an id planted before
+ * it is worth nothing after), the login stored under the module's key, saved before the answer.
+ */
+export function startLocalSession<K extends 'admin' | 'staff' | 'account'>(req: Request, key: K, login: NonNullable<SessionData[K]>): Promise<void> {
+  return new Promise((resolve, reject) => {
+    req.session.regenerate((err) => {
+      if (err) return reject(err as Error);
+      (req.session as SessionData)[key] = login;
+      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
+    });
   });
 }

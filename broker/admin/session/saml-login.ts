@@ -15,7 +15,7 @@ import { toPem } from '../../saml/sp-metadata.js';
 import { personOfPseudonym } from '../../store/pseudonyms.js';
 import { sendApiError } from '../api-error.js';
 import { ephemeralRequestIdCache } from './request-id-cache.js';
-import type { AdminLogin } from './admin-session.js';
+import { startLocalSession } from './local-session.js';
 import { isActivationPath } from './activation-page.js';
 import { isPageReturnPath } from '../pages/paths.js';
 
@@ -111,17 +111,6 @@ async function admit(services: BrokerServices, claim: LoginClaim): Promise<{ per
   return { personId, rung };
 }
 
-function startSession(req: Request, login: AdminLogin): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // a new session id at every login: an id planted before it is worth nothing after
-    req.session.regenerate((err) => {
-      if (err) return reject(err as Error);
-      req.session.admin = login;
-      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
-    });
-  });
-}
-
 export function samlLoginRouter(services: BrokerServices): Router {
   const router = Router();
   const auth = new passport.Passport();
@@ -159,7 +148,7 @@ export function samlLoginRouter(services: BrokerServices): Router {
             services.log.info({ reason: admitted.reason }, 'management login refused');
             return sendApiError(res, admitted.status, 'login-refused', admitted.message, { reason: admitted.reason });
           }
-          await startSession(req, {
+          await startLocalSession(req, 'admin', {
             personId: admitted.personId,
             rung: admitted.rung,
             authnInstant: user.authnInstant ?? services.now().toISOString(),

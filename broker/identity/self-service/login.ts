@@ -15,7 +15,8 @@ import { personOfPseudonym } from '../../store/pseudonyms.js';
 import { html } from '../../web/html.js';
 import { createLocalSpStrategy, type LoginClaim } from '../../admin/session/saml-login.js';
 import { SELECTED_IDP } from './account-sp.js';
-import { ACCOUNT_COOKIE, carriesAccountCsrf, endAccountSession, startAccountSession, type LoginMethod } from './session.js';
+import { ACCOUNT_COOKIE, carriesAccountCsrf, endAccountSession, type LoginMethod } from './session.js';
+import { startLocalSession } from '../../admin/session/local-session.js';
 
 export const ACCOUNT_HOME = '/account/';
 const METHODS: readonly LoginMethod[] = ['PIN24H', 'SEGSOC', 'CLVMOVIL', 'AFIRMA', 'EIDAS'];
@@ -71,7 +72,7 @@ export function accountLoginRouter(services: BrokerServices): Router {
           services.log.info({ rung: !!rung, method: !!method, person: !!person }, 'self-service login refused');
           return refused(req, res, 403, 'account.login.unknown');
         }
-        await startAccountSession(req, {
+        await startLocalSession(req, 'account', {
           personId: person.id,
           rung,
           method,

@@ -43,17 +43,6 @@ export function carriesAccountCsrf(req: Request, login: AccountLogin): boolean {
   return typeof sent === 'string' && sent.length > 0 && constantEquals(sent, login.csrfToken);
 }
 
-export function startAccountSession(req: Request, login: AccountLogin): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // a new session id at every login: an id planted before it is worth nothing after
-    req.session.regenerate((err) => {
-      if (err) return reject(err as Error);
-      req.session.account = login;
-      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
-    });
-  });
-}
-
 export function endAccountSession(req: Request): Promise<void> {
   return new Promise((resolve, reject) => req.session.destroy((err) => (err ? reject(err as Error) : resolve())));
 }

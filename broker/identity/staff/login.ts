@@ -13,7 +13,8 @@ import { NAMEID_FORMAT } from '../../saml/namespaces.js';
 import { personOfPseudonym } from '../../store/pseudonyms.js';
 import { html } from '../../web/html.js';
 import { createLocalSpStrategy, type LoginClaim } from '../../admin/session/saml-login.js';
-import { STAFF_COOKIE, carriesStaffCsrf, type StaffLogin } from './session.js';
+import { STAFF_COOKIE, carriesStaffCsrf } from './session.js';
+import { startLocalSession } from '../../admin/session/local-session.js';
 import type { StaffRegistry } from './roles.js';
 
 /** The staff home page, where a login lands unless it came from a console. */
@@ -36,17 +37,6 @@ async function admit(services: BrokerServices, staff: StaffRegistry, claim: Logi
   if (person?.status !== 'active') return { reason: 'inactive' };
   if ((await staff.rolesOf(personId)).length === 0) return { reason: 'no-role' };
   return { personId, rung };
-}
-
-function startSession(req: Request, login: StaffLogin): Promise<void> {
-  return new Promise((resolve, reject) => {
-    // a new session id at every login: an id planted before it is worth nothing after
-    req.session.regenerate((err) => {
-      if (err) return reject(err as Error);
-      req.session.staff = login;
-      req.session.save((saveErr) => (saveErr ? reject(saveErr as Error) : resolve()));
-    });
-  });
 }
 
 export function staffLoginRouter(services: BrokerServices, staff: StaffRegistry): Router {
@@ -93,7 +83,7 @@ export function staffLoginRouter(services: BrokerServices, staff: StaffRegistry)
             await services.audit.record({ actor: 'anonymous', action: 'staff.login.refused', ip: req.ip, detail: { reason: admitted.reason } });
             return refused(req, res, 403, admitted.reason === 'rung-too-low' ? 'staff.login.rungTooLow' : admitted.reason === 'no-role' ? 'staff.login.noRole' : 'staff.login.unknown');
           }
-          await startSession(req, {
+          await startLocalSession(req, 'staff', {
             personId: admitted.personId,
             rung: admitted.rung,
             authnInstant: user.authnInstant ?? services.now().toISOString(),
