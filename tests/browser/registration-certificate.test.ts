@@ -14,9 +14,9 @@ import { PROJECT_ROOT } from '../../broker/config.js';
 import { startCertificateWorld, issueQualifiedPerson, type CertificateWorld } from '../helpers/certificate-world.js';
 import { launchChromium, throwawayTlsCert } from '../helpers/browser.js';
 import type { TestCertificate } from '../helpers/test-pki.js';
+import { expectNoAxeViolations } from '../helpers/accessibility.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
-const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const HUGO = { document: '20000000M', documentDate: '2033-03-03', mobile: '+34622000011' };
 const TAKEN_MOBILE = '+34622000012';
 
@@ -45,8 +45,6 @@ describe('browser: registration with a certificate (chromium)', function () {
     const context = await browser.newContext({
       locale: 'en-GB',
       ignoreHTTPSErrors: true,
-      // CSP bypassed only so that axe can be injected; the pages are the same
-      bypassCSP: true,
       clientCertificates: [{ origin: world.broker.clientHost!.url, cert: Buffer.from(leaf.pem + world.pki.intermediate.pem), key: Buffer.from(leaf.keyPem) }],
     });
     context.setDefaultTimeout(8000);
@@ -54,17 +52,11 @@ describe('browser: registration with a certificate (chromium)', function () {
     return context.newPage();
   }
 
-  /** axe-core over the page: no WCAG 2.1 A/AA violation; a screenshot for the record */
+  /** a screenshot for the record, then no WCAG 2.1 A/AA violation */
   async function scan(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `registration-certificate-${name}.png`), fullPage: true });
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${page.url()}`);
+    await expectNoAxeViolations(page, `registration-certificate-${name}`);
   }
+
 
   /** the start page, then the certificate presented on the client-certificate host and back */
   async function presentFrom(page: Page): Promise<void> {

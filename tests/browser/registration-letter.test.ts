@@ -13,9 +13,9 @@ import type { TestBroker } from '../helpers/test-broker.js';
 import { readCodeFromOutbox, readPinFromOutbox } from '../helpers/flow-driver.js';
 import { readLetter } from '../helpers/letter-driver.js';
 import { startCrossSiteWorld, type CrossSiteWorld, type RunningDemoSp } from '../helpers/browser.js';
+import { expectNoAxeViolations } from '../helpers/accessibility.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
-const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const LOW = 'http://eidas.europa.eu/LoA/low';
 const en = (key: string, vars?: Record<string, string>) => translate('en', key, vars);
 const ANTONIO = { document: '11111111H', documentDate: '2032-04-15', mobile: '+34611223344' };
@@ -33,8 +33,7 @@ describe('browser: registration by invitation letter (chromium)', function () {
     world = await startCrossSiteWorld('letter', { dialects: ['eidas'] });
     ({ b, sp, browser } = world);
     await mkdir(ARTIFACTS, { recursive: true });
-    // CSP bypassed only so that axe can be injected; the pages are the same
-    context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB', bypassCSP: true });
+    context = await browser.newContext({ ignoreHTTPSErrors: true, locale: 'en-GB' });
     context.setDefaultTimeout(8000);
     page = await context.newPage();
   });
@@ -43,17 +42,11 @@ describe('browser: registration by invitation letter (chromium)', function () {
     await world?.close();
   });
 
-  /** axe-core over the page: no WCAG 2.1 A/AA violation; a screenshot for the record */
+  /** a screenshot for the record, then no WCAG 2.1 A/AA violation */
   async function scan(name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `registration-letter-${name}.png`), fullPage: true });
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${page.url()}`);
+    await expectNoAxeViolations(page, `registration-letter-${name}`);
   }
+
 
   it('asks for a letter, completes with its CSV and then logs in with Cl@ve PIN at low', async () => {
     const since = b.clock.now().getTime();

@@ -14,9 +14,9 @@ import { startTestBroker, type TestBroker } from '../helpers/test-broker.js';
 import { CARMEN, readPinFromOutbox } from '../helpers/flow-driver.js';
 import { launchChromium } from '../helpers/browser.js';
 import { grantStaffRole } from '../helpers/staff-session.js';
+import { expectNoAxeViolations } from '../helpers/accessibility.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
-const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const en = (key: string, vars?: Record<string, string>) => translate('en', key, vars);
 
 describe('browser: registration office console (chromium)', function () {
@@ -31,8 +31,7 @@ describe('browser: registration office console (chromium)', function () {
     [b, browser] = await Promise.all([startTestBroker(), launchChromium()]);
     await grantStaffRole(b, CARMEN.document, 'registrar');
     await mkdir(ARTIFACTS, { recursive: true });
-    // CSP bypassed only so that axe can be injected; the pages are the same
-    context = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    context = await browser.newContext({ locale: 'en-GB' });
     context.setDefaultTimeout(8000);
     page = await context.newPage();
   });
@@ -42,17 +41,11 @@ describe('browser: registration office console (chromium)', function () {
     await b?.close();
   });
 
-  /** axe-core over the page: no WCAG 2.1 A/AA violation; a screenshot for the record */
+  /** a screenshot for the record, then no WCAG 2.1 A/AA violation */
   async function scan(name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `registration-office-${name}.png`), fullPage: true });
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${page.url()}`);
+    await expectNoAxeViolations(page, `registration-office-${name}`);
   }
+
 
   it('logs the registrar in through the broker with Cl@ve PIN and comes back to the console', async () => {
     await page.goto(`${b.url}/staff/office/`);

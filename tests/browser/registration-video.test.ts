@@ -22,9 +22,9 @@ import { FAST_ARGON2 } from '../helpers/permanente-login.js';
 import { PDF, PNG, linkIn, mailMatching, officeSlot } from '../helpers/video-identification.js';
 import { EIDAS_LOW, EIDAS_SUBSTANTIAL, openPermanenteLogin, submitPassword } from '../helpers/permanente.js';
 import { assertionText, statusOf } from '../helpers/sp-requests.js';
+import { expectNoAxeViolations } from '../helpers/accessibility.js';
 
 const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
-const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
 const en = (key: string, vars?: Record<string, string>) => translate('en', key, vars);
 const LUCIA: PinPerson = { document: '87654321X', documentDate: '2031-06-30', mobile: '+34600000003' };
 const SARA = { email: 'sara@example.be', mobile: '+32470998877', documentNumber: '22222222J', documentDate: '2033-09-09' };
@@ -46,9 +46,8 @@ describe('browser: registration by video identification (chromium, two contexts)
     [b, browser] = await Promise.all([startTestBroker({ overrides: { connectors: { permanente: { argon2: FAST_ARGON2 } } } }), launchChromium()]);
     await grantStaffRole(b, LUCIA.document, 'interviewer');
     await mkdir(ARTIFACTS, { recursive: true });
-    // CSP bypassed only so that axe can be injected; the pages are the same
-    personContext = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
-    staffContext = await browser.newContext({ locale: 'en-GB', bypassCSP: true });
+    personContext = await browser.newContext({ locale: 'en-GB' });
+    staffContext = await browser.newContext({ locale: 'en-GB' });
     personContext.setDefaultTimeout(8000);
     staffContext.setDefaultTimeout(8000);
     person = await personContext.newPage();
@@ -61,17 +60,11 @@ describe('browser: registration by video identification (chromium, two contexts)
     await b?.close();
   });
 
-  /** axe-core over the page: no WCAG 2.1 A/AA violation; a screenshot for the record */
+  /** a screenshot for the record, then no WCAG 2.1 A/AA violation */
   async function scan(page: Page, name: string): Promise<void> {
-    await page.screenshot({ path: path.join(ARTIFACTS, `registration-video-${name}.png`), fullPage: true });
-    await page.addScriptTag({ path: AXE });
-    const violations = await page.evaluate(async () => {
-      const axe = (window as unknown as { axe: { run(ctx: Document, opts: unknown): Promise<{ violations: { id: string; nodes: { html: string }[] }[] }> } }).axe;
-      const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-      return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.html).join(' | ')}`);
-    });
-    assert.deepEqual(violations, [], `axe on ${page.url()}`);
+    await expectNoAxeViolations(page, `registration-video-${name}`);
   }
+
 
   it('the person asks for an appointment and is shown the security code once', async () => {
     await person.goto(`${b.url}/register/video`);

@@ -4,19 +4,18 @@
 // rung 3 for an advanced registration), an axe-core scan that fails on serious or critical
 // findings, and screenshots into test-artifacts/.
 import assert from 'node:assert/strict';
-import { mkdir, readFile } from 'node:fs/promises';
-import path from 'node:path';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
-import { deepMerge, PROJECT_ROOT } from '../../broker/config.js';
+import { deepMerge } from '../../broker/config.js';
 import { launchChromium } from './browser.js';
 import { openWorld, type World } from './mandates-world.js';
 import { readCodeFromOutbox } from './flow-driver.js';
 import { activatePermanente, DEMO_PASSWORD } from './permanente.js';
 import { FAST_ARGON2 } from './permanente-login.js';
 import type { Overrides } from './test-broker.js';
+import { axeViolations, describeViolation } from './accessibility.js';
 
-export const ARTIFACTS = path.join(PROJECT_ROOT, 'test-artifacts');
-const AXE = path.join(PROJECT_ROOT, 'node_modules', 'axe-core', 'axe.min.js');
+export { ARTIFACTS, screenshot } from './accessibility.js';
+
 
 export interface AdminBrowserWorld {
   readonly world: World;
@@ -73,32 +72,11 @@ export async function logInToAdmin(page: Page, world: World, person: { document:
   if (new URL(page.url()).pathname === '/admin/api/session') await page.goto(`${b.url}${back}`);
 }
 
-interface AxeResult {
-  violations: { id: string; impact: string | null; help: string; nodes: { target: string[] }[] }[];
-}
-
 /**
  * axe-core over the page (WCAG 2.0/2.1 A and AA); fails on a serious or critical finding. The
  * script is evaluated through the DevTools protocol, so the page keeps its own CSP.
  */
 export async function axeScan(page: Page, name: string): Promise<void> {
-  const source = await readFile(AXE, 'utf8');
-  await page.evaluate(source);
-  const result = await page.evaluate(async () => {
-    const axe = (globalThis as unknown as { axe: { run(ctx: unknown, opts: unknown): Promise<AxeResult> } }).axe;
-    const r = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } });
-    return { violations: r.violations.map((v) => ({ id: v.id, impact: v.impact, help: v.help, nodes: v.nodes.map((n) => ({ target: n.target })) })) };
-  });
-  const grave = result.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical');
-  assert.deepEqual(
-    grave.map((v) => `${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`),
-    [],
-    `axe-core on ${name} (${page.url()})`,
-  );
-}
-
-/** A full-page screenshot into test-artifacts/<name>.png. */
-export async function screenshot(page: Page, name: string): Promise<void> {
-  await mkdir(ARTIFACTS, { recursive: true });
-  await page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`), fullPage: true });
+  const grave = (await axeViolations(page)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
+  assert.deepEqual(grave.map(describeViolation), [], `axe-core on ${name} (${page.url()})`);
 }
